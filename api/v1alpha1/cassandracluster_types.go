@@ -1,0 +1,92 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// CassandraNodePool is a group of Cassandra nodes in one datacenter and rack.
+// +kubebuilder:validation:XValidation:rule="self.datacenter == oldSelf.datacenter",message="datacenter of an existing node pool cannot change",fieldPath=".datacenter",reason=FieldValueForbidden
+// +kubebuilder:validation:XValidation:rule="(has(self.rack) ? self.rack : self.name) == (has(oldSelf.rack) ? oldSelf.rack : oldSelf.name)",message="rack of an existing node pool cannot change",fieldPath=".rack",reason=FieldValueForbidden
+// +kubebuilder:validation:XValidation:rule="has(self.persistence) == has(oldSelf.persistence)",message="persistence cannot be added to or removed from an existing node pool",fieldPath=".persistence",reason=FieldValueForbidden
+// +kubebuilder:validation:XValidation:rule="!has(self.config) || !self.config.exists(k, k in ['cluster_name', 'num_tokens', 'initial_token', 'seed_provider', 'endpoint_snitch', 'listen_address', 'listen_interface', 'broadcast_address', 'rpc_address', 'rpc_interface', 'broadcast_rpc_address', 'data_file_directories', 'commitlog_directory', 'saved_caches_directory', 'hints_directory', 'cdc_raw_directory', 'storage_port', 'native_transport_port'])",message="config may not set a setting Navigator manages (cluster_name, num_tokens, initial_token, seed_provider, endpoint_snitch, listen_address, listen_interface, broadcast_address, rpc_address, rpc_interface, broadcast_rpc_address, data_file_directories, commitlog_directory, saved_caches_directory, hints_directory, cdc_raw_directory, storage_port, native_transport_port)",fieldPath=".config"
+type CassandraNodePool struct {
+	NodePoolCommon `json:",inline"`
+
+	// Datacenter of the pool's nodes, as the snitch reports it. It cannot change.
+	// +optional
+	// +kubebuilder:default=dc1
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=48
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9][A-Za-z0-9_-]*$`
+	Datacenter string `json:"datacenter,omitempty"`
+
+	// Rack of the pool's nodes, as the snitch reports it; omitted means the pool's name.
+	// It cannot change.
+	// +optional
+	// +kubebuilder:validation:MinLength=1
+	// +kubebuilder:validation:MaxLength=48
+	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9][A-Za-z0-9_-]*$`
+	Rack string `json:"rack,omitempty"`
+}
+
+// CassandraClusterSpec is what the user asks for.
+// +kubebuilder:validation:XValidation:rule="self.nodePools.exists(p, p.replicas > 0)",message="at least one node pool must have replicas > 0",fieldPath=".nodePools"
+// +kubebuilder:validation:XValidation:rule="self.nodePools.all(p, self.nodePools.all(q, (has(p.rack) ? p.rack : p.name) != (has(q.rack) ? q.rack : q.name) || p.datacenter == q.datacenter))",message="a rack belongs to one datacenter: pools sharing a rack name must share the datacenter",fieldPath=".nodePools"
+// +kubebuilder:validation:XValidation:rule="oldSelf.nodePools.all(o, self.nodePools.exists(n, n.name == o.name)) || self.nodePools.all(n, oldSelf.nodePools.exists(o, o.name == n.name) || oldSelf.nodePools.exists(o, (has(o.rack) ? o.rack : o.name) == (has(n.rack) ? n.rack : n.name) && o.datacenter == n.datacenter))",message="a node pool cannot be renamed into another rack: this change removes a pool and adds one in a rack the cluster does not have yet; add the new pool first, then remove the old one in a later change",fieldPath=".nodePools",reason=FieldValueForbidden
+type CassandraClusterSpec struct {
+	// Version of Cassandra: 4.0.x, 4.1.x or 5.0.x. Upgrades go forward only, one minor or major
+	// step at a time (4.0 to 4.1 to 5.0, or 4.0 to 5.0, which Cassandra supports directly).
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="isSemver(self)",message="version must be a semantic version such as 4.1.7"
+	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || (semver(self).major() == 4 && semver(self).minor() <= 1) || (semver(self).major() == 5 && semver(self).minor() == 0)",message="unsupported Cassandra version: supported are 4.0.x, 4.1.x and 5.0.x"
+	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(self).compareTo(semver(oldSelf)) >= 0",message="downgrades are not supported",reason=FieldValueForbidden
+	Version string `json:"version"`
+
+	ClusterCommonSpec `json:",inline"`
+
+	// NumTokens is the number of vnodes (num_tokens) of every node. It cannot change, because
+	// Cassandra fixes a node's tokens when it first joins.
+	// +optional
+	// +kubebuilder:default=16
+	// +kubebuilder:validation:Minimum=1
+	// +kubebuilder:validation:Maximum=256
+	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="numTokens cannot change once the cluster exists",reason=FieldValueForbidden
+	NumTokens int32 `json:"numTokens,omitempty"`
+
+	// NodePools of the cluster; each runs as one StatefulSet in one datacenter and rack.
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=16
+	NodePools []CassandraNodePool `json:"nodePools"`
+}
+
+// CassandraClusterStatus is what Navigator observed.
+type CassandraClusterStatus struct {
+	ClusterCommonStatus `json:",inline"`
+}
+
+// CassandraCluster is a Cassandra cluster that Navigator runs.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=cass,categories=navigator
+// +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.status.version`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Progressing")].reason`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="self.spec.nodePools.all(p, size(self.metadata.name) + size(p.name) <= 51)",message="metadata.name and each nodePools[].name together must stay within 51 characters, so that StatefulSet and pod names stay valid DNS labels",fieldPath=".spec.nodePools"
+type CassandraCluster struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   CassandraClusterSpec   `json:"spec"`
+	Status CassandraClusterStatus `json:"status,omitempty"`
+}
+
+// CassandraClusterList is a list of CassandraClusters.
+// +kubebuilder:object:root=true
+type CassandraClusterList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []CassandraCluster `json:"items"`
+}

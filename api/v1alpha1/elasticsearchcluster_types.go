@@ -1,0 +1,110 @@
+package v1alpha1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// ElasticsearchRole is a node role as Elasticsearch names it in node.roles.
+// +kubebuilder:validation:Enum=master;data;data_content;data_hot;data_warm;data_cold;data_frozen;ingest;ml;remote_cluster_client;transform;voting_only
+type ElasticsearchRole string
+
+// Elasticsearch node roles.
+const (
+	ESRoleMaster              ElasticsearchRole = "master"
+	ESRoleData                ElasticsearchRole = "data"
+	ESRoleDataContent         ElasticsearchRole = "data_content"
+	ESRoleDataHot             ElasticsearchRole = "data_hot"
+	ESRoleDataWarm            ElasticsearchRole = "data_warm"
+	ESRoleDataCold            ElasticsearchRole = "data_cold"
+	ESRoleDataFrozen          ElasticsearchRole = "data_frozen"
+	ESRoleIngest              ElasticsearchRole = "ingest"
+	ESRoleML                  ElasticsearchRole = "ml"
+	ESRoleRemoteClusterClient ElasticsearchRole = "remote_cluster_client"
+	ESRoleTransform           ElasticsearchRole = "transform"
+	ESRoleVotingOnly          ElasticsearchRole = "voting_only"
+)
+
+// ElasticsearchNodePool is a group of Elasticsearch nodes with the same roles and resources.
+// +kubebuilder:validation:XValidation:rule="!has(self.roles) || !('voting_only' in self.roles) || 'master' in self.roles",message="the voting_only role needs the master role in the same pool",fieldPath=".roles"
+// +kubebuilder:validation:XValidation:rule="has(self.persistence) == has(oldSelf.persistence)",message="persistence cannot be added to or removed from an existing node pool",fieldPath=".persistence",reason=FieldValueForbidden
+// +kubebuilder:validation:XValidation:rule="!has(self.config) || !self.config.exists(k, k in ['cluster.name', 'node.name', 'node.roles', 'discovery.seed_hosts', 'discovery.seed_providers', 'cluster.initial_master_nodes', 'path.data', 'network.publish_host', 'http.port', 'transport.port'])",message="config may not set a setting Navigator manages (cluster.name, node.name, node.roles, discovery.seed_hosts, discovery.seed_providers, cluster.initial_master_nodes, path.data, network.publish_host, http.port, transport.port)",fieldPath=".config"
+type ElasticsearchNodePool struct {
+	NodePoolCommon `json:",inline"`
+
+	// Roles of the pool's nodes, as in node.roles. Omitted means Elasticsearch's default (every
+	// role); an empty list makes coordinating-only nodes.
+	// +optional
+	// +listType=set
+	// +kubebuilder:validation:MaxItems=12
+	Roles []ElasticsearchRole `json:"roles,omitempty"`
+}
+
+// ElasticsearchClusterSpec is what the user asks for.
+// +kubebuilder:validation:XValidation:rule="self.nodePools.exists(p, p.replicas > 0 && (!has(p.roles) || ('master' in p.roles && !('voting_only' in p.roles))))",message="at least one node pool must run master-eligible nodes: roles omitted or including master (and not voting_only), with replicas > 0",fieldPath=".nodePools"
+type ElasticsearchClusterSpec struct {
+	// Version of Elasticsearch: 7.17.x, 8.x or 9.x. Upgrades follow Elasticsearch's paths:
+	// 7.17 to 8.x, and 8.18 or later to 9.x; never a downgrade.
+	// +kubebuilder:validation:MaxLength=64
+	// +kubebuilder:validation:XValidation:rule="isSemver(self)",message="version must be a semantic version such as 8.15.3"
+	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || (semver(self).major() == 7 && semver(self).minor() == 17) || semver(self).major() == 8 || semver(self).major() == 9",message="unsupported Elasticsearch version: supported are 7.17.x, 8.x and 9.x"
+	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(self).compareTo(semver(oldSelf)) >= 0",message="downgrades are not supported",reason=FieldValueForbidden
+	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(oldSelf).major() != 7 || semver(self).major() <= 8",message="Elasticsearch 7.17 upgrades to 8.x only; upgrade to 8.18 or later before 9.x",reason=FieldValueForbidden
+	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(self).major() != 9 || semver(oldSelf).major() != 8 || semver(oldSelf).minor() >= 18",message="Elasticsearch upgrades to 9.x only from 8.18 or later",reason=FieldValueForbidden
+	Version string `json:"version"`
+
+	ClusterCommonSpec `json:",inline"`
+
+	// NodePools of the cluster; each runs as one StatefulSet.
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MinItems=1
+	// +kubebuilder:validation:MaxItems=16
+	NodePools []ElasticsearchNodePool `json:"nodePools"`
+}
+
+// ElasticsearchHealth is the cluster health as Elasticsearch reports it.
+// +kubebuilder:validation:Enum=green;yellow;red;unknown
+type ElasticsearchHealth string
+
+// Health values; unknown means no fresh pilot report says otherwise.
+const (
+	ESHealthGreen   ElasticsearchHealth = "green"
+	ESHealthYellow  ElasticsearchHealth = "yellow"
+	ESHealthRed     ElasticsearchHealth = "red"
+	ESHealthUnknown ElasticsearchHealth = "unknown"
+)
+
+// ElasticsearchClusterStatus is what Navigator observed.
+type ElasticsearchClusterStatus struct {
+	ClusterCommonStatus `json:",inline"`
+
+	// Health of the cluster as reported by the pilots' fresh observations.
+	// +optional
+	Health ElasticsearchHealth `json:"health,omitempty"`
+}
+
+// ElasticsearchCluster is an Elasticsearch cluster that Navigator runs.
+// +kubebuilder:object:root=true
+// +kubebuilder:subresource:status
+// +kubebuilder:resource:shortName=esc,categories=navigator
+// +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.status.version`
+// +kubebuilder:printcolumn:name="Health",type=string,JSONPath=`.status.health`
+// +kubebuilder:printcolumn:name="Ready",type=string,JSONPath=`.status.conditions[?(@.type=="Ready")].status`
+// +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Progressing")].reason`,priority=1
+// +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
+// +kubebuilder:validation:XValidation:rule="self.spec.nodePools.all(p, size(self.metadata.name) + size(p.name) <= 51)",message="metadata.name and each nodePools[].name together must stay within 51 characters, so that StatefulSet and pod names stay valid DNS labels",fieldPath=".spec.nodePools"
+type ElasticsearchCluster struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	Spec   ElasticsearchClusterSpec   `json:"spec"`
+	Status ElasticsearchClusterStatus `json:"status,omitempty"`
+}
+
+// ElasticsearchClusterList is a list of ElasticsearchClusters.
+// +kubebuilder:object:root=true
+type ElasticsearchClusterList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+	Items           []ElasticsearchCluster `json:"items"`
+}

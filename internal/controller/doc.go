@@ -1,0 +1,15 @@
+// Package controller holds what every navigator-controller reconciler shares, starting with the
+// RBAC the manager needs. The reconcilers themselves live in one sub-package per root kind
+// (elasticsearch, cassandra, pilot), each with the +kubebuilder:rbac markers for what it touches;
+// `make generate` turns all markers under this directory into config/rbac/role.yaml.
+package controller
+
+// The manager itself: leader election through a Lease, and events.
+// +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;list;watch;create;update;patch
+// +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
+
+// Navigator's own kinds: the controller reads the clusters and writes their status; it owns the
+// Pilots' spec (never their status, which is the pilots').
+// +kubebuilder:rbac:groups=navigator.dev,resources=elasticsearchclusters;cassandraclusters,verbs=get;list;watch;update;patch
+// +kubebuilder:rbac:groups=navigator.dev,resources=elasticsearchclusters/status;cassandraclusters/status,verbs=get;update;patch
+// +kubebuilder:rbac:groups=navigator.dev,resources=pilots,verbs=get;list;watch;create;update;patch;delete
