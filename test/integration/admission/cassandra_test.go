@@ -1,0 +1,118 @@
+//go:build integration
+
+package admission
+
+import (
+	"testing"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/utils/ptr"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/test/gen"
+)
+
+type cassCluster = navv1alpha1.CassandraCluster
+
+func cassChange(f func(*cassCluster)) gen.CassOption { return f }
+
+func TestCassandraCreate(t *testing.T) {
+	cases := map[string]struct {
+		opts []gen.CassOption
+		want rejection
+	}{
+		"valid 4.1 cluster": {want: accepted()},
+		"valid 4.0 cluster": {opts: []gen.CassOption{gen.WithCassVersion("4.0.15")}, want: accepted()},
+		"valid 5.0 cluster": {opts: []gen.CassOption{gen.WithCassVersion("5.0.4")}, want: accepted()},
+		"two pools in one rack": {
+			opts: []gen.CassOption{gen.WithCassPools(gen.CassPool("a", 2, "dc1", "r1"), gen.CassPool("b", 1, "dc1", "r1"))},
+			want: accepted()},
+		"version 3.11 unsupported": {
+			opts: []gen.CassOption{gen.WithCassVersion("3.11.17")},
+			want: rejected("spec.version", "unsupported Cassandra version")},
+		"version 4.2 unsupported": {
+			opts: []gen.CassOption{gen.WithCassVersion("4.2.0")},
+			want: rejected("spec.version", "unsupported Cassandra version")},
+		"version 5.1 unsupported": {
+			opts: []gen.CassOption{gen.WithCassVersion("5.1.0")},
+			want: rejected("spec.version", "unsupported Cassandra version")},
+		"version not semver": {
+			opts: []gen.CassOption{gen.WithCassVersion("latest")},
+			want: rejected("spec.version", "semantic version")},
+		"numTokens too many": {
+			opts: []gen.CassOption{cassChange(func(c *cassCluster) { c.Spec.NumTokens = 300 })},
+			want: rejected("spec.numTokens", "less than or equal to 256")},
+		"datacenter with a space": {
+			opts: []gen.CassOption{gen.WithCassPools(gen.CassPool("r1", 3, "dc 1", ""))},
+			want: rejected("spec.nodePools[0].datacenter", "should match")},
+		"one rack in two datacenters": {
+			opts: []gen.CassOption{gen.WithCassPools(gen.CassPool("a", 2, "dc1", "r1"), gen.CassPool("b", 2, "dc2", "r1"))},
+			want: rejected("spec.nodePools", "a rack belongs to one datacenter")},
+		"every pool empty": {
+			opts: []gen.CassOption{gen.WithCassPools(gen.CassPool("r1", 0, "dc1", ""))},
+			want: rejected("spec.nodePools", "at least one node pool must have replicas > 0")},
+		"config sets the seed provider": {
+			opts: []gen.CassOption{cassChange(func(c *cassCluster) {
+				c.Spec.NodePools[0].Config = map[string]string{
+					"seed_provider":         `[]`,
+					"concurrent_compactors": `2`,
+				}
+			})},
+			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},
+	}
+	for title, tc := range cases {
+		t.Run(title, func(t *testing.T) {
+			tc.want.check(t, k8s.Create(t.Context(), gen.CassandraCluster(namespace, name("cass"), tc.opts...)))
+		})
+	}
+}
+
+func TestCassandraUpdate(t *testing.T) {
+	cases := map[string]struct {
+		from   []gen.CassOption
+		mutate func(*cassCluster)
+		want   rejection
+	}{
+		"downgrade": {
+			mutate: func(c *cassCluster) { c.Spec.Version = "4.0.15" },
+			want:   rejected("spec.version", "downgrades are not supported")},
+		"4.0 to 4.1": {
+			from:   []gen.CassOption{gen.WithCassVersion("4.0.15")},
+			mutate: func(c *cassCluster) { c.Spec.Version = "4.1.7" }, want: accepted()},
+		"4.1 to 5.0": {
+			mutate: func(c *cassCluster) { c.Spec.Version = "5.0.4" }, want: accepted()},
+		"4.0 to 5.0": {
+			from:   []gen.CassOption{gen.WithCassVersion("4.0.15")},
+			mutate: func(c *cassCluster) { c.Spec.Version = "5.0.4" }, want: accepted()},
+		"datacenter changes": {
+			mutate: func(c *cassCluster) { c.Spec.NodePools[0].Datacenter = "dc2" },
+			want:   rejected("spec.nodePools[0].datacenter", "cannot change")},
+		"rack changes": {
+			mutate: func(c *cassCluster) { c.Spec.NodePools[1].Rack = "r9" },
+			want:   rejected("spec.nodePools[1].rack", "cannot change")},
+		"rack spelled out as the pool name": {
+			mutate: func(c *cassCluster) { c.Spec.NodePools[1].Rack = "r2" }, want: accepted()},
+		"numTokens changes": {
+			mutate: func(c *cassCluster) { c.Spec.NumTokens = 32 },
+			want:   rejected("spec.numTokens", "cannot change")},
+		"pool renamed into another rack": {
+			mutate: func(c *cassCluster) { c.Spec.NodePools[1] = gen.CassPool("r3", 1, "dc1", "") },
+			want:   rejected("spec.nodePools", "cannot be renamed into another rack")},
+		"pool renamed within its rack": {
+			mutate: func(c *cassCluster) { c.Spec.NodePools[1] = gen.CassPool("r2b", 1, "dc1", "r2") },
+			want:   accepted()},
+		"new rack added": {
+			mutate: func(c *cassCluster) { c.Spec.NodePools = append(c.Spec.NodePools, gen.CassPool("r3", 1, "dc1", "")) },
+			want:   accepted()},
+		"scale in": {
+			mutate: func(c *cassCluster) { c.Spec.NodePools[0].Replicas = ptr.To[int32](1) }, want: accepted()},
+		"volume shrinks": {
+			mutate: func(c *cassCluster) { c.Spec.NodePools[0].Persistence.Size = resource.MustParse("100Mi") },
+			want:   rejected("spec.nodePools[0].persistence.size", "cannot shrink")},
+	}
+	for title, tc := range cases {
+		t.Run(title, func(t *testing.T) {
+			updateCase(t, gen.CassandraCluster(namespace, name("cassu"), tc.from...), tc.mutate, tc.want)
+		})
+	}
+}
