@@ -4,8 +4,8 @@
 // `make generate` turns all markers under this directory into config/rbac/role.yaml.
 package controller
 
-// The manager itself: leader election through a Lease, and events.
-// +kubebuilder:rbac:groups=coordination.k8s.io,resources=leases,verbs=get;list;watch;create;update;patch
+// Events on the clusters Navigator manages, in their namespaces. (Leader election needs a Lease
+// in the controller's own namespace only; the chart grants that with a Role there.)
 // +kubebuilder:rbac:groups=events.k8s.io,resources=events,verbs=create;patch
 
 // Navigator's own kinds: the controller reads the clusters and writes their status; it owns the

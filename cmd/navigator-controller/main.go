@@ -1,0 +1,58 @@
+// Command navigator-controller is Navigator's operator: it watches ElasticsearchClusters,
+// CassandraClusters and Pilots and drives each cluster toward its spec. This file only turns
+// flags into manager.Options; internal/controller/manager builds the rest.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	ctrl "sigs.k8s.io/controller-runtime"
+
+	"github.com/navigator-dbaas/navigator/internal/controller/manager"
+	"github.com/navigator-dbaas/navigator/internal/logging"
+)
+
+func main() {
+	var o manager.Options
+	var namespaces, level, format string
+	flag.StringVar(&o.MetricsAddr, "metrics-bind-address", ":8080", "Address of the Prometheus metrics endpoint; 0 turns it off.")
+	flag.StringVar(&o.ProbeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz endpoints.")
+	flag.BoolVar(&o.LeaderElect, "leader-elect", true, "Elect one active replica through a Lease.")
+	flag.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", "", "Namespace of the Lease; empty means the pod's namespace.")
+	flag.StringVar(&namespaces, "watch-namespaces", "", "Comma-separated namespaces to manage; empty means all namespaces.")
+	flag.DurationVar(&o.GracefulShutdownTimeout, "graceful-shutdown-timeout", 30*time.Second, "How long to wait for work in progress on SIGTERM.")
+	flag.StringVar(&level, "log-level", "info", "Log level: debug, info, error, or a number (higher is more verbose).")
+	flag.StringVar(&format, "log-format", "json", "Log format: json or text.")
+	flag.Parse()
+
+	logger, err := logging.New(os.Stderr, level, format)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "navigator-controller:", err)
+		os.Exit(2)
+	}
+	ctrl.SetLogger(logger)
+	log := ctrl.Log.WithName("setup")
+	for _, ns := range strings.Split(namespaces, ",") {
+		if ns = strings.TrimSpace(ns); ns != "" {
+			o.WatchNamespaces = append(o.WatchNamespaces, ns)
+		}
+	}
+
+	mgr, err := manager.New(ctrl.GetConfigOrDie(), o)
+	if err != nil {
+		log.Error(err, "Unable to set up the manager")
+		os.Exit(1)
+	}
+	log.Info("Starting navigator-controller", "watchNamespaces", o.WatchNamespaces, "leaderElect", o.LeaderElect)
+	// SetupSignalHandler cancels on SIGTERM: the manager stops its runnables, releases the Lease
+	// and returns, within GracefulShutdownTimeout.
+	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
+		log.Error(err, "Manager stopped with an error")
+		os.Exit(1)
+	}
+	log.Info("Stopped navigator-controller")
+}
