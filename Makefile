@@ -16,10 +16,18 @@ export K8S_VERSION
 
 CONTROLLER_GEN_VERSION ?= v0.21.0
 GOLANGCI_LINT_VERSION ?= v2.15.0
+HELM_VERSION ?= v3.21.4
 
 BIN := $(CURDIR)/bin
 CONTROLLER_GEN := $(BIN)/controller-gen
 GOLANGCI_LINT := $(BIN)/golangci-lint
+HELM := $(BIN)/helm
+
+# Images for the local cluster: built from this tree, loaded into its containerd, never pushed.
+IMAGE_TAG ?= dev
+IMAGE_REPO ?= navigator.local
+IMAGES_DIR := $(CURDIR)/_output/images
+CLUSTER := test/cluster/cluster.sh
 
 CRD_DIR := config/crd/bases
 CHART_DIR := deploy/charts/navigator
@@ -39,6 +47,7 @@ generate: $(CONTROLLER_GEN) ## Generate deepcopy code, CRDs (config and chart) a
 	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=$(CRD_DIR)
 	$(CONTROLLER_GEN) rbac:roleName=navigator-controller paths=./internal/controller/... output:rbac:artifacts:config=config/rbac
 	mkdir -p $(CHART_DIR)/crds && rm -f $(CHART_DIR)/crds/*.yaml && cp $(CRD_DIR)/*.yaml $(CHART_DIR)/crds/
+	cp config/rbac/role.yaml $(CHART_DIR)/files/controller-role.yaml
 
 .PHONY: fmt
 fmt: $(GOLANGCI_LINT) ## Format the Go code.
@@ -49,19 +58,53 @@ lint: $(GOLANGCI_LINT) ## Run golangci-lint.
 	$(GOLANGCI_LINT) run ./...
 
 .PHONY: verify
-verify: $(CONTROLLER_GEN) ## Fail if generated files or go.mod are stale, or lint finds anything.
+verify: $(CONTROLLER_GEN) $(HELM) ## Fail if generated files or go.mod are stale, or lint finds anything.
 	hack/verify.sh
 	$(MAKE) lint
+	$(HELM) lint --strict $(CHART_DIR)
 
 .PHONY: build
-build: ## Build navigator-controller and navigator-pilot into ./bin.
-	CGO_ENABLED=0 go build -trimpath -o $(BIN)/ ./cmd/...
+build: ## Build Navigator's binaries (static) into ./_output/bin.
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o $(CURDIR)/_output/bin/ ./cmd/...
+
+.PHONY: images
+images: build ## Build image tarballs: navigator-controller, and the netcheck probe for e2e (no Docker needed).
+	mkdir -p $(IMAGES_DIR)
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o $(CURDIR)/_output/bin/netcheck ./test/cluster/netcheck
+	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/navigator-controller:$(IMAGE_TAG) \
+	  -o $(IMAGES_DIR)/navigator-controller.tar -user 65532:65532 \
+	  -file _output/bin/navigator-controller:/navigator-controller -entrypoint /navigator-controller
+	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/netcheck:$(IMAGE_TAG) \
+	  -o $(IMAGES_DIR)/netcheck.tar -user 65532:65532 \
+	  -file _output/bin/netcheck:/netcheck -entrypoint /netcheck
+
+##@ Local cluster
+
+.PHONY: cluster-up
+cluster-up: ## Start the local single-node Kubernetes (builds and caches what it needs; root).
+	$(CLUSTER) up
+
+.PHONY: cluster-down
+cluster-down: ## Stop the local cluster and clean its mounts and network state.
+	$(CLUSTER) down
+
+.PHONY: load-images
+load-images: images ## Build Navigator's images and load them into the local cluster.
+	$(CLUSTER) load-image $(IMAGES_DIR)/*.tar
+
+.PHONY: demo
+demo: $(HELM) ## Bring up (or reuse) the local cluster and install Navigator with Helm.
+	hack/demo.sh
+
+.PHONY: demo-down
+demo-down: ## Stop the demo's local cluster.
+	$(CLUSTER) down
 
 ##@ Test
 
 .PHONY: test
-test: test-unit test-integration ## Run every test tier.
-	@echo "make test: tiers run: unit, integration"
+test: test-unit test-integration test-e2e ## Run every test tier.
+	@echo "make test: tiers run: unit, integration, e2e"
 
 .PHONY: test-unit
 test-unit: ## Unit tests: pure code, no API server.
@@ -72,6 +115,10 @@ test-integration: ## Integration tests on a real kube-apiserver and etcd (built 
 	KUBEBUILDER_ASSETS="$$(hack/k8s-binaries.sh kube-apiserver etcd)" \
 	  go test -tags integration -count=1 ./test/integration/...
 
+.PHONY: test-e2e
+test-e2e: $(HELM) ## End-to-end tests on $$KUBECONFIG, or on a local cluster brought up and torn down for the run.
+	hack/e2e.sh
+
 ##@ Tools
 
 $(CONTROLLER_GEN): Makefile
@@ -79,3 +126,6 @@ $(CONTROLLER_GEN): Makefile
 
 $(GOLANGCI_LINT): Makefile
 	hack/install-tool.sh $@ github.com/golangci/golangci-lint/v2/cmd/golangci-lint $(GOLANGCI_LINT_VERSION)
+
+$(HELM): Makefile
+	hack/install-tool.sh $@ helm.sh/helm/v3/cmd/helm $(HELM_VERSION)

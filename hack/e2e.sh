@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tier (test/e2e) against a real Kubernetes.
+#
+# The cluster: $E2E_KUBECONFIG when set (Navigator's images must then be available to it under
+# $IMAGE_REPO/…:$IMAGE_TAG); otherwise the local cluster of test/cluster: reused if it already
+# runs (and left running), else brought up for the run and torn down after it. Bringing it up
+# needs root; without root and without E2E_KUBECONFIG the tier cannot run, and this script fails
+# and says so rather than skip it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+CLUSTER=test/cluster/cluster.sh
+IMAGE_REPO=${IMAGE_REPO:-navigator.local}
+IMAGE_TAG=${IMAGE_TAG:-dev}
+export E2E_ARTIFACTS=${E2E_ARTIFACTS:-$PWD/_artifacts/e2e}
+
+started=false
+if [ -n "${E2E_KUBECONFIG:-}" ]; then
+  export KUBECONFIG=$E2E_KUBECONFIG
+  echo "e2e: using the cluster of E2E_KUBECONFIG=$E2E_KUBECONFIG"
+else
+  if [ "$(id -u)" != 0 ]; then
+    echo "e2e: FAIL: the end-to-end tier needs a cluster: set E2E_KUBECONFIG, or run as root so that" >&2
+    echo "e2e: it can start the local cluster (test/cluster/cluster.sh up)." >&2
+    exit 1
+  fi
+  if $CLUSTER running; then
+    echo "e2e: reusing the running local cluster"
+  else
+    started=true
+    trap '$CLUSTER down' EXIT
+    $CLUSTER up
+  fi
+  KUBECONFIG=$($CLUSTER kubeconfig)
+  export KUBECONFIG
+  make --no-print-directory load-images IMAGE_REPO="$IMAGE_REPO" IMAGE_TAG="$IMAGE_TAG"
+fi
+
+export E2E_IMAGE_REPO=$IMAGE_REPO E2E_IMAGE_TAG=$IMAGE_TAG
+export E2E_HELM=$PWD/bin/helm E2E_CHART=$PWD/deploy/charts/navigator
+echo "e2e: running (artifacts of failures go to $E2E_ARTIFACTS)"
+go test -tags e2e -count=1 -timeout 30m ./test/e2e/...
+$started && echo "e2e: tearing the local cluster down"
