@@ -1,0 +1,219 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+)
+
+// TestClusterServices checks what Navigator's database pods rely on, on the cluster under test:
+// pod networking, headless-Service DNS names per pod, ClusterIP Services, volumes a non-root
+// user can write that outlive their pod, and (on the local cluster) DNS that answers for the
+// cluster only.
+func TestClusterServices(t *testing.T) {
+	ns := restrictedNamespace(t, "e2e-cluster")
+	image := os.Getenv("E2E_IMAGE_REPO") + "/netcheck:" + os.Getenv("E2E_IMAGE_TAG")
+	labels := map[string]string{"app": "netcheck"}
+	objects := []client.Object{
+		&corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "netcheck"},
+			Spec: corev1.ServiceSpec{ClusterIP: corev1.ClusterIPNone, PublishNotReadyAddresses: true, Selector: labels,
+				Ports: []corev1.ServicePort{{Port: 8080}}},
+		},
+		&corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "netcheck-client"},
+			Spec:       corev1.ServiceSpec{Selector: labels, Ports: []corev1.ServicePort{{Port: 80, TargetPort: intstr.FromInt32(8080)}}},
+		},
+		netcheckStatefulSet(ns, image, labels),
+	}
+	for _, o := range objects {
+		if err := k8s.Create(t.Context(), o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitReady(t, ns, "netcheck", 2)
+
+	peer := "netcheck-1.netcheck." + ns + ".svc.cluster.local"
+	if got := proxy(t, ns, "netcheck-0", "/resolve?name="+peer); got == "" {
+		t.Errorf("%s resolves to nothing", peer)
+	}
+	if got := proxy(t, ns, "netcheck-0", "/fetch?url=http://netcheck-1.netcheck:8080/hostname"); got != "netcheck-1" {
+		t.Errorf("pod to pod by short headless name: got %q, want netcheck-1", got)
+	}
+	// kube-proxy programs a Service's endpoints within its sync period of them becoming ready.
+	var got string
+	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 30*time.Second, true, func(context.Context) (bool, error) {
+		got, _ = proxyErr(t, ns, "netcheck-0", "/fetch?url=http://netcheck-client/hostname")
+		return strings.HasPrefix(got, "netcheck-"), nil
+	})
+	if err != nil {
+		t.Errorf("pod to ClusterIP Service: got %q", got)
+	}
+	if got := proxy(t, ns, "netcheck-1", "/resolve?name=kubernetes.default"); got == "" {
+		t.Error("kubernetes.default resolves to nothing")
+	}
+
+	// A volume survives its pod: write, delete the pod, read back from its successor.
+	want := fmt.Sprintf("written at %s", time.Now().UTC().Format(time.RFC3339Nano))
+	proxyPost(t, ns, "netcheck-0", "/file?path=/data/probe", want)
+	if err := k8s.Delete(t.Context(), &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "netcheck-0"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitRecreated(t, ns, "netcheck-0")
+	waitReady(t, ns, "netcheck", 2)
+	if got := proxy(t, ns, "netcheck-0", "/file?path=/data/probe"); got != want {
+		t.Errorf("data after the pod was recreated: got %q, want %q", got, want)
+	}
+
+	if os.Getenv("E2E_KUBECONFIG") == "" {
+		// The local cluster is hermetic: its DNS has no upstream, so outside names fail there,
+		// without a query leaving the machine.
+		if _, err := proxyErr(t, ns, "netcheck-0", "/resolve?name=example.com"); err == nil {
+			t.Error("example.com resolved on the local cluster: DNS is not hermetic")
+		}
+	}
+}
+
+func netcheckStatefulSet(ns, image string, labels map[string]string) *appsv1.StatefulSet {
+	return &appsv1.StatefulSet{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "netcheck"},
+		Spec: appsv1.StatefulSetSpec{
+			ServiceName: "netcheck",
+			Replicas:    ptr.To[int32](2),
+			Selector:    &metav1.LabelSelector{MatchLabels: labels},
+			Template: corev1.PodTemplateSpec{
+				ObjectMeta: metav1.ObjectMeta{Labels: labels},
+				Spec: corev1.PodSpec{
+					SecurityContext: restrictedPodSecurity(),
+					Containers: []corev1.Container{{
+						Name: "netcheck", Image: image, ImagePullPolicy: corev1.PullIfNotPresent,
+						ReadinessProbe: &corev1.Probe{PeriodSeconds: 1, ProbeHandler: corev1.ProbeHandler{
+							HTTPGet: &corev1.HTTPGetAction{Path: "/hostname", Port: intstr.FromInt32(8080)}}},
+						VolumeMounts:    []corev1.VolumeMount{{Name: "data", MountPath: "/data"}},
+						SecurityContext: restrictedContainerSecurity(),
+					}},
+				},
+			},
+			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{
+				ObjectMeta: metav1.ObjectMeta{Name: "data"},
+				Spec: corev1.PersistentVolumeClaimSpec{
+					AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+					Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("10Mi")}},
+				},
+			}},
+		},
+	}
+}
+
+func restrictedPodSecurity() *corev1.PodSecurityContext {
+	return &corev1.PodSecurityContext{
+		RunAsNonRoot: ptr.To(true), RunAsUser: ptr.To[int64](65532),
+		SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+	}
+}
+
+func restrictedContainerSecurity() *corev1.SecurityContext {
+	return &corev1.SecurityContext{
+		AllowPrivilegeEscalation: ptr.To(false),
+		Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+	}
+}
+
+// restrictedNamespace creates a namespace enforcing Pod Security "restricted", deleted with
+// the test (after artifacts are saved if it failed).
+func restrictedNamespace(t *testing.T, prefix string) string {
+	t.Helper()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
+		GenerateName: prefix + "-",
+		Labels:       map[string]string{"pod-security.kubernetes.io/enforce": "restricted"},
+	}}
+	if err := k8s.Create(t.Context(), ns); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			saveNamespaceArtifacts(t.Name(), ns.Name)
+		}
+		_ = k8s.Delete(context.Background(), ns)
+	})
+	return ns.Name
+}
+
+func waitReady(t *testing.T, ns, sts string, replicas int32) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 3*time.Minute, true, func(ctx context.Context) (bool, error) {
+		var s appsv1.StatefulSet
+		err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: sts}, &s)
+		return err == nil && s.Status.ReadyReplicas == replicas && s.Status.ObservedGeneration == s.Generation, nil
+	})
+	if err != nil {
+		t.Fatalf("StatefulSet %s/%s did not reach %d ready replicas", ns, sts, replicas)
+	}
+}
+
+// waitRecreated waits until the pod has been replaced by a new one (a different UID) or is gone
+// and back.
+func waitRecreated(t *testing.T, ns, pod string) {
+	t.Helper()
+	var old corev1.Pod
+	_ = k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: pod}, &old)
+	err := wait.PollUntilContextTimeout(t.Context(), 500*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
+		var p corev1.Pod
+		err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: pod}, &p)
+		return err == nil && p.UID != old.UID && p.DeletionTimestamp == nil, nil
+	})
+	if err != nil {
+		t.Fatalf("pod %s/%s was not recreated", ns, pod)
+	}
+}
+
+// proxy GETs a path of a netcheck pod through the API server's pod proxy.
+func proxy(t *testing.T, ns, pod, path string) string {
+	t.Helper()
+	body, err := proxyErr(t, ns, pod, path)
+	if err != nil {
+		t.Fatalf("GET %s on %s: %v", path, pod, err)
+	}
+	return body
+}
+
+func proxyErr(t *testing.T, ns, pod, path string) (string, error) {
+	t.Helper()
+	p, query, _ := strings.Cut(path, "?")
+	req := kube.CoreV1().RESTClient().Get().Namespace(ns).Resource("pods").Name(pod + ":8080").SubResource("proxy").Suffix(p)
+	for _, kv := range strings.Split(query, "&") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			req = req.Param(k, v)
+		}
+	}
+	raw, err := req.DoRaw(t.Context())
+	return string(raw), err
+}
+
+func proxyPost(t *testing.T, ns, pod, path, body string) {
+	t.Helper()
+	p, query, _ := strings.Cut(path, "?")
+	req := kube.CoreV1().RESTClient().Post().Namespace(ns).Resource("pods").Name(pod + ":8080").SubResource("proxy").Suffix(p).Body([]byte(body))
+	for _, kv := range strings.Split(query, "&") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			req = req.Param(k, v)
+		}
+	}
+	if _, err := req.DoRaw(t.Context()); err != nil {
+		t.Fatalf("POST %s on %s: %v", path, pod, err)
+	}
+}

@@ -1,0 +1,113 @@
+//go:build e2e
+
+// Package e2e runs Navigator end to end on a real Kubernetes: the Helm chart installs it, and
+// tests check what a user would see. hack/e2e.sh provides the cluster and the images; on
+// failure the suite saves pod logs, events and Navigator's resources under $E2E_ARTIFACTS.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/navigator-dbaas/navigator/internal/controller/manager"
+)
+
+// controllerNamespace is where the suite installs Navigator, with Pod Security "restricted"
+// enforced, so that every test also proves the controller runs under it.
+const controllerNamespace = "navigator-e2e"
+
+var (
+	kube      kubernetes.Interface
+	k8s       client.Client
+	helm      string
+	chart     string
+	kubeconf  string
+	artifacts string
+)
+
+func TestMain(m *testing.M) {
+	code, err := run(m)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "e2e:", err)
+		code = 1
+	}
+	os.Exit(code)
+}
+
+func run(m *testing.M) (int, error) {
+	kubeconf, helm, chart, artifacts = os.Getenv("KUBECONFIG"), os.Getenv("E2E_HELM"), os.Getenv("E2E_CHART"), os.Getenv("E2E_ARTIFACTS")
+	if kubeconf == "" || helm == "" || chart == "" {
+		return 1, fmt.Errorf("KUBECONFIG, E2E_HELM and E2E_CHART must be set: run this tier with `make test-e2e` (hack/e2e.sh)")
+	}
+	cfg, err := clientcmd.BuildConfigFromFlags("", kubeconf)
+	if err != nil {
+		return 1, fmt.Errorf("loading %s: %w", kubeconf, err)
+	}
+	if kube, err = kubernetes.NewForConfig(cfg); err != nil {
+		return 1, err
+	}
+	scheme, err := manager.Scheme()
+	if err != nil {
+		return 1, err
+	}
+	if k8s, err = client.New(cfg, client.Options{Scheme: scheme}); err != nil {
+		return 1, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := install(ctx); err != nil {
+		saveArtifacts("install")
+		return 1, err
+	}
+	code := m.Run()
+	if code != 0 {
+		saveArtifacts("suite")
+	}
+	if err := uninstall(); err != nil {
+		return 1, err
+	}
+	return code, nil
+}
+
+// install creates the restricted namespace and installs the chart with two controller replicas,
+// then waits until the Deployment is Available.
+func install(ctx context.Context) error {
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
+		Name: controllerNamespace,
+		Labels: map[string]string{
+			"pod-security.kubernetes.io/enforce": "restricted",
+			"pod-security.kubernetes.io/warn":    "restricted",
+		},
+	}}
+	if err := k8s.Create(ctx, ns); client.IgnoreAlreadyExists(err) != nil {
+		return fmt.Errorf("creating namespace %s: %w", controllerNamespace, err)
+	}
+	args := []string{"upgrade", "--install", "navigator", chart, "--namespace", controllerNamespace,
+		"--set", "image.repository=" + os.Getenv("E2E_IMAGE_REPO") + "/navigator-controller",
+		"--set", "image.tag=" + os.Getenv("E2E_IMAGE_TAG"),
+		"--set", "replicaCount=2", "--set", "logLevel=debug",
+		"--wait", "--timeout", "3m"}
+	if out, err := exec.CommandContext(ctx, helm, args...).CombinedOutput(); err != nil {
+		return fmt.Errorf("helm %v: %w\n%s", args, err, out)
+	}
+	return nil
+}
+
+func uninstall() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, helm, "uninstall", "navigator", "--namespace", controllerNamespace, "--wait").CombinedOutput(); err != nil {
+		return fmt.Errorf("helm uninstall: %w\n%s", err, out)
+	}
+	return client.IgnoreNotFound(k8s.Delete(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: controllerNamespace}}))
+}
