@@ -12,10 +12,12 @@ import (
 	"k8s.io/client-go/rest"
 	ctrl "sigs.k8s.io/controller-runtime"
 	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/config"
 	"sigs.k8s.io/controller-runtime/pkg/healthz"
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
 // LeaderElectionID names the Lease that navigator-controller replicas compete for.
@@ -35,6 +37,9 @@ type Options struct {
 	WatchNamespaces []string
 	// GracefulShutdownTimeout bounds how long runnables get to stop on SIGTERM.
 	GracefulShutdownTimeout time.Duration
+	// SkipNameValidation lets one process build several managers, as tests do; controller names
+	// are otherwise unique per process so that their metrics do not collide.
+	SkipNameValidation bool
 }
 
 // Scheme returns a scheme with the Kubernetes kinds and Navigator's.
@@ -73,9 +78,13 @@ func New(cfg *rest.Config, o Options) (ctrl.Manager, error) {
 		LeaderElectionReleaseOnCancel: true,
 		GracefulShutdownTimeout:       &o.GracefulShutdownTimeout,
 		Cache:                         cache.Options{DefaultNamespaces: namespaces},
+		Controller:                    config.Controller{SkipNameValidation: &o.SkipNameValidation},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("creating the manager: %w", err)
+	}
+	if err := (&pilot.Reconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
+		return nil, fmt.Errorf("setting up the Pilot lifecycle: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return nil, fmt.Errorf("adding the health check: %w", err)

@@ -46,6 +46,7 @@ func TestManagerElectsServesAndReleases(t *testing.T) {
 		LeaderElect:             true,
 		LeaderElectionNamespace: "default",
 		GracefulShutdownTimeout: 5 * time.Second,
+		SkipNameValidation:      true,
 	})
 	if err != nil {
 		t.Fatal(err)

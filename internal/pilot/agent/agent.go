@@ -1,0 +1,297 @@
+// Package agent is the pilot's one loop: it reads the node's own Pilot, opens the start gate
+// when spec.start says so, carries out spec.action through the engine, observes the engine's
+// facts, and writes the Pilot's status when something changed, plus a heartbeat. It never
+// decides orchestration (docs/design/0001-pilot.md) and holds no state that is not in the API or
+// on the node's disk: restarted, it rebuilds everything from its Pilot and its data directory.
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/go-logr/logr"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/clock"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+	"github.com/navigator-dbaas/navigator/internal/pilot/supervisor"
+)
+
+// FieldOwner is the field manager of every status write of a pilot.
+const FieldOwner = "navigator-pilot"
+
+// Defaults of the agent's intervals.
+const (
+	DefaultHeartbeat = time.Minute
+	DefaultObserve   = 5 * time.Second
+	// maxWriteBackoff bounds the wait between status writes while the API server fails.
+	maxWriteBackoff = 30 * time.Second
+	// apiTimeout bounds each read or write, so that an API outage never stalls the loop.
+	apiTimeout = 10 * time.Second
+)
+
+// Agent runs one node. Fill the exported fields, then call Run.
+type Agent struct {
+	Engine  engine.Engine
+	Node    engine.Node
+	Command []string
+	// Reader reads the node's Pilot and cluster, from a cache scoped to those objects.
+	Reader client.Reader
+	// Writer writes the Pilot's status.
+	Writer      client.Client
+	Clock       clock.WithTicker
+	Heartbeat   time.Duration
+	Observe     time.Duration
+	StopTimeout time.Duration
+	Log         logr.Logger
+	Metrics     *Metrics
+
+	kick chan struct{}
+
+	mu       sync.Mutex
+	started  bool
+	running  bool
+	exit     *supervisor.Exit
+	exitDone chan struct{}
+
+	lastWritten  *navv1alpha1.PilotStatus
+	lastWriteAt  time.Time
+	writeRetryAt time.Time
+	writeFails   int
+}
+
+// Kick asks the loop to step now, for example because the Pilot changed.
+func (a *Agent) Kick() {
+	select {
+	case a.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run steps until the database exits, and returns how it ended. A SIGTERM before the start gate
+// opened ends it at once with code 0; after, the supervisor stops the database.
+func (a *Agent) Run(ctx context.Context) (supervisor.Exit, error) {
+	a.defaults()
+	terms := make(chan os.Signal, 1)
+	signal.Notify(terms, syscall.SIGTERM, syscall.SIGINT)
+	defer signal.Stop(terms)
+	ticker := a.Clock.NewTicker(a.Observe)
+	defer ticker.Stop()
+	for {
+		a.step(ctx)
+		select {
+		case <-a.exitDone:
+			a.step(ctx) // the final report: Stopping or Failed
+			a.mu.Lock()
+			defer a.mu.Unlock()
+			return *a.exit, nil
+		case <-terms:
+			if !a.isStarted() {
+				a.Log.Info("Stopped before the database was started")
+				return supervisor.Exit{StopRequested: true}, nil
+			}
+			// The supervisor got the same signal and stops the database; keep reporting.
+		case <-ctx.Done():
+			if !a.isStarted() {
+				return supervisor.Exit{StopRequested: true}, ctx.Err()
+			}
+		case <-ticker.C():
+		case <-a.kick:
+		}
+	}
+}
+
+func (a *Agent) defaults() {
+	if a.Clock == nil {
+		a.Clock = clock.RealClock{}
+	}
+	if a.Heartbeat <= 0 {
+		a.Heartbeat = DefaultHeartbeat
+	}
+	if a.Observe <= 0 {
+		a.Observe = DefaultObserve
+	}
+	if a.Metrics == nil {
+		a.Metrics = NewMetrics(nil)
+	}
+	a.kick = make(chan struct{}, 1)
+	a.exitDone = make(chan struct{})
+}
+
+func (a *Agent) isStarted() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.started
+}
+
+// step is one pass: read, gate, act, observe, report.
+func (a *Agent) step(ctx context.Context) {
+	rctx, cancel := context.WithTimeout(ctx, apiTimeout)
+	defer cancel()
+	var p navv1alpha1.Pilot
+	if err := a.Reader.Get(rctx, client.ObjectKey{Namespace: a.Node.Namespace, Name: a.Node.Name}, &p); err != nil {
+		a.Log.V(1).Info("Cannot read the Pilot; the database keeps running", "err", err.Error())
+		return
+	}
+	in := engine.Input{Node: a.Node, Pilot: &p}
+	if c := a.Engine.NewCluster(); c != nil {
+		if err := a.Reader.Get(rctx, client.ObjectKey{Namespace: a.Node.Namespace, Name: p.Spec.Cluster}, c); err != nil {
+			a.Log.V(1).Info("Cannot read the cluster resource", "cluster", p.Spec.Cluster, "err", err.Error())
+		} else {
+			in.Cluster = c
+		}
+	}
+	if p.Spec.Start && !a.isStarted() {
+		if err := a.start(ctx, in); err != nil {
+			a.Log.Error(err, "Cannot start the database")
+		}
+	}
+	o := a.observe(ctx, in)
+	base := a.lastWritten
+	if base == nil {
+		base = &p.Status
+	}
+	desired := base.DeepCopy()
+	if o.running {
+		if err := a.Engine.Observe(ctx, desired); err != nil {
+			a.Log.V(1).Info("Cannot observe the engine", "err", err.Error())
+		}
+	}
+	desired.Node.Address = a.Node.IP
+	desired.Node.HoldsData = a.Engine.HoldsData()
+	applyObservation(desired, o)
+	a.report(ctx, &p, desired)
+}
+
+// start configures the engine and starts the supervisor in the background.
+func (a *Agent) start(ctx context.Context, in engine.Input) error {
+	if err := a.Engine.Configure(ctx, in); err != nil {
+		return fmt.Errorf("configuring the engine: %w", err)
+	}
+	proc := a.Engine.Command(a.Command)
+	a.mu.Lock()
+	a.started, a.running = true, true
+	a.mu.Unlock()
+	a.Metrics.Started.Set(1)
+	a.Log.Info("Start gate open; starting the database")
+	go func() {
+		exit, err := supervisor.Run(context.WithoutCancel(ctx), proc, supervisor.Options{
+			StopTimeout:  a.StopTimeout,
+			GracefulStop: a.Engine.GracefulStop,
+			Log:          a.Log.WithName("supervisor"),
+		})
+		if err != nil {
+			a.Log.Error(err, "Supervising the database")
+			exit = supervisor.Exit{Code: 1}
+		}
+		a.mu.Lock()
+		a.running, a.exit = false, &exit
+		a.mu.Unlock()
+		a.Metrics.DatabaseUp.Set(0)
+		close(a.exitDone)
+	}()
+	return nil
+}
+
+// observe gathers readiness and the action's progress.
+func (a *Agent) observe(ctx context.Context, in engine.Input) observation {
+	a.mu.Lock()
+	o := observation{generation: in.Pilot.Generation, started: a.started, running: a.running}
+	if a.exit != nil {
+		o.exited, o.exitCode = true, a.exit.Code
+	}
+	a.mu.Unlock()
+	if o.running {
+		a.Metrics.DatabaseUp.Set(1)
+		if err := a.Engine.Ready(ctx); err != nil {
+			o.readyErr = err.Error()
+		} else {
+			o.ready = true
+		}
+	}
+	a.Metrics.Ready.Set(boolGauge(o.ready))
+	action := in.Pilot.Spec.Action
+	if o.running && action != "" && action != navv1alpha1.ActionNone {
+		st, err := a.Engine.Act(ctx, action, in)
+		if err != nil {
+			st = navv1alpha1.PilotActionStatus{Action: action, Phase: navv1alpha1.ActionFailed, Message: err.Error()}
+		}
+		if prev := in.Pilot.Status.Action; prev != nil && prev.Action == action && prev.StartedAt != nil {
+			st.StartedAt = prev.StartedAt
+		} else if st.StartedAt == nil {
+			st.StartedAt = &metav1.Time{Time: a.Clock.Now()}
+		}
+		o.action = &st
+	}
+	return o
+}
+
+// report writes the desired status when writeDecision says so, backing off while writes fail.
+func (a *Agent) report(ctx context.Context, p *navv1alpha1.Pilot, desired *navv1alpha1.PilotStatus) {
+	now := a.Clock.Now()
+	if now.Before(a.writeRetryAt) {
+		return
+	}
+	write, why := writeDecision(a.lastWritten, a.lastWriteAt, desired, now, a.Heartbeat)
+	if !write {
+		return
+	}
+	desired.LastHeartbeatTime = &metav1.Time{Time: now}
+	patched := p.DeepCopy()
+	patched.Status = *desired
+	wctx, cancel := context.WithTimeout(ctx, apiTimeout)
+	defer cancel()
+	err := a.Writer.Status().Patch(wctx, patched, client.MergeFrom(p), client.FieldOwner(FieldOwner))
+	if err != nil {
+		a.writeFails++
+		backoff := min(time.Duration(1<<min(a.writeFails, 5))*time.Second, maxWriteBackoff)
+		a.writeRetryAt = now.Add(backoff)
+		a.Metrics.Writes.WithLabelValues("error").Inc()
+		a.Log.Info("Cannot write the Pilot status; retrying", "retryIn", backoff, "err", err.Error())
+		return
+	}
+	a.writeFails, a.writeRetryAt = 0, time.Time{}
+	a.lastWritten, a.lastWriteAt = desired, now
+	a.Metrics.Writes.WithLabelValues("ok").Inc()
+	a.Log.V(1).Info("Wrote the Pilot status", "why", why, "phase", desired.Phase, "observedGeneration", desired.ObservedGeneration)
+}
+
+func boolGauge(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ErrNotStarted is what the probes report before the start gate opens.
+var ErrNotStarted = errors.New("the database has not been started: waiting for spec.start")
+
+// Ready answers /readyz: the database runs and the engine says it serves.
+func (a *Agent) Ready(ctx context.Context) error {
+	if !a.databaseRunning() {
+		return ErrNotStarted
+	}
+	return a.Engine.Ready(ctx)
+}
+
+// Live answers /livez: the pilot is alive; once the database runs, the engine must say it is.
+func (a *Agent) Live(ctx context.Context) error {
+	if !a.databaseRunning() {
+		return nil
+	}
+	return a.Engine.Live(ctx)
+}
+
+func (a *Agent) databaseRunning() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.running
+}

@@ -1,0 +1,238 @@
+// Package cli is navigator-pilot's command line, shared by the release binary (which registers
+// the Elasticsearch and Cassandra engines) and by test binaries (which register test engines).
+//
+//	navigator-pilot install DEST               copy this binary to DEST (the init container)
+//	navigator-pilot ENGINE [flags] -- CMD...   run CMD as the pilot's supervised database
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/runtime"
+	toolscache "k8s.io/client-go/tools/cache"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/cache"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/manager"
+	"sigs.k8s.io/controller-runtime/pkg/metrics"
+	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/logging"
+	"github.com/navigator-dbaas/navigator/internal/pilot/agent"
+	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+)
+
+// Factory registers an engine's own flags and returns the function that builds it once the
+// flags are parsed.
+type Factory func(fs *flag.FlagSet) func() (engine.Engine, error)
+
+// Main runs the pilot with the given engines and exits with the database's status.
+func Main(engines map[string]Factory) {
+	os.Exit(run(os.Args[1:], engines))
+}
+
+func run(args []string, engines map[string]Factory) int {
+	names := make([]string, 0, len(engines))
+	for n := range engines {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	if len(args) == 0 {
+		fmt.Fprintf(os.Stderr, "usage: navigator-pilot install DEST | navigator-pilot ENGINE [flags] -- COMMAND...\nengines: %s\n", strings.Join(names, ", "))
+		return 2
+	}
+	if args[0] == "install" {
+		if len(args) != 2 {
+			fmt.Fprintln(os.Stderr, "usage: navigator-pilot install DEST")
+			return 2
+		}
+		if err := install(args[1]); err != nil {
+			fmt.Fprintln(os.Stderr, "navigator-pilot install:", err)
+			return 1
+		}
+		return 0
+	}
+	factory, ok := engines[args[0]]
+	if !ok {
+		fmt.Fprintf(os.Stderr, "navigator-pilot: unknown engine %q; this binary has: %s\n", args[0], strings.Join(names, ", "))
+		return 2
+	}
+	code, err := runEngine(args[0], args[1:], factory)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "navigator-pilot:", err)
+	}
+	return code
+}
+
+// install copies this executable to dest, so that the database container, which runs the
+// unchanged upstream image, can run it from a shared emptyDir.
+func install(dest string) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	src, err := os.Open(self)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = src.Close() }()
+	tmp := dest + ".tmp"
+	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
+		return err
+	}
+	dst, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		_ = dst.Close()
+		return err
+	}
+	if err := dst.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, dest)
+}
+
+type options struct {
+	listen, level, format, cluster string
+	node                           engine.Node
+	heartbeat, observe, stop       time.Duration
+}
+
+func runEngine(name string, args []string, factory Factory) (int, error) {
+	fs := flag.NewFlagSet("navigator-pilot "+name, flag.ContinueOnError)
+	var o options
+	fs.StringVar(&o.listen, "listen", ":9110", "Address of /livez, /readyz and /metrics.")
+	fs.StringVar(&o.level, "log-level", "info", "Log level: debug, info, error, or a verbosity number.")
+	fs.StringVar(&o.format, "log-format", "json", "Log format: json or text.")
+	fs.StringVar(&o.node.Name, "pod-name", os.Getenv("POD_NAME"), "Name of this pod and of its Pilot.")
+	fs.StringVar(&o.node.Namespace, "pod-namespace", os.Getenv("POD_NAMESPACE"), "Namespace of this pod.")
+	fs.StringVar(&o.node.IP, "pod-ip", os.Getenv("POD_IP"), "IP of this pod.")
+	fs.StringVar(&o.cluster, "cluster", os.Getenv("NAVIGATOR_CLUSTER"), "Name of the cluster resource this node belongs to.")
+	fs.DurationVar(&o.heartbeat, "heartbeat-interval", agent.DefaultHeartbeat, "Longest time between two status writes of a settled node.")
+	fs.DurationVar(&o.observe, "observe-interval", agent.DefaultObserve, "How often the engine is observed.")
+	fs.DurationVar(&o.stop, "stop-timeout", 60*time.Second, "Bound of the graceful stop; shorter than the pod's grace period.")
+	build := factory(fs)
+	if err := fs.Parse(args); err != nil {
+		return 2, nil
+	}
+	command := fs.Args()
+	if len(command) == 0 {
+		return 2, errors.New("no database command: give it after --")
+	}
+	if o.node.Name == "" || o.node.Namespace == "" {
+		return 2, errors.New("--pod-name and --pod-namespace (or POD_NAME and POD_NAMESPACE) are required")
+	}
+	log, err := logging.New(os.Stderr, o.level, o.format)
+	if err != nil {
+		return 2, err
+	}
+	ctrl.SetLogger(log)
+	eng, err := build()
+	if err != nil {
+		return 2, fmt.Errorf("building the %s engine: %w", name, err)
+	}
+
+	a := &agent.Agent{
+		Engine: eng, Node: o.node, Command: command,
+		Heartbeat: o.heartbeat, Observe: o.observe, StopTimeout: o.stop,
+		Log: log.WithName("agent"), Metrics: agent.NewMetrics(metrics.Registry),
+	}
+	mgr, err := newManager(o, eng, a)
+	if err != nil {
+		return 1, err
+	}
+	a.Reader, a.Writer = mgr.GetClient(), mgr.GetClient()
+	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { return kickOnChange(ctx, mgr.GetCache(), a) })); err != nil {
+		return 1, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		// The manager (cache, metrics and probes) serves the agent; its failure is logged, and the
+		// database keeps running: an API outage must not stop it.
+		if err := mgr.Start(ctx); err != nil {
+			log.Error(err, "The pilot's manager stopped")
+		}
+	}()
+	exit, err := a.Run(ctx)
+	return exit.Code, err
+}
+
+// newManager builds a manager whose cache holds only this node's Pilot and its cluster, in its
+// namespace, and whose metrics server also answers the kubelet's probes.
+func newManager(o options, eng engine.Engine, a *agent.Agent) (manager.Manager, error) {
+	scheme := runtime.NewScheme()
+	if err := navv1alpha1.AddToScheme(scheme); err != nil {
+		return nil, err
+	}
+	byObject := map[client.Object]cache.ByObject{
+		&navv1alpha1.Pilot{}: {Field: fields.OneTermEqualSelector("metadata.name", o.node.Name)},
+	}
+	if c := eng.NewCluster(); c != nil {
+		if o.cluster == "" {
+			return nil, errors.New("--cluster (or NAVIGATOR_CLUSTER) is required by this engine")
+		}
+		byObject[c] = cache.ByObject{Field: fields.OneTermEqualSelector("metadata.name", o.cluster)}
+	}
+	cfg, err := ctrl.GetConfig()
+	if err != nil {
+		return nil, err
+	}
+	return ctrl.NewManager(cfg, ctrl.Options{
+		Scheme:                 scheme,
+		HealthProbeBindAddress: "0",
+		Metrics: metricsserver.Options{
+			BindAddress: o.listen,
+			ExtraHandlers: map[string]http.Handler{
+				"/livez":  probeHandler(a.Live),
+				"/readyz": probeHandler(a.Ready),
+			},
+		},
+		Cache: cache.Options{
+			DefaultNamespaces: map[string]cache.Config{o.node.Namespace: {}},
+			ByObject:          byObject,
+		},
+	})
+}
+
+func probeHandler(check func(context.Context) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := check(ctx); err != nil {
+			http.Error(w, err.Error(), http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, "ok")
+	})
+}
+
+// kickOnChange steps the agent whenever its Pilot changes, instead of at the next tick.
+func kickOnChange(ctx context.Context, c cache.Cache, a *agent.Agent) error {
+	inf, err := c.GetInformer(ctx, &navv1alpha1.Pilot{})
+	if err != nil {
+		return err
+	}
+	kick := func(any) { a.Kick() }
+	if _, err := inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
+		AddFunc: kick, UpdateFunc: func(_, n any) { kick(n) },
+	}); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	return nil
+}
