@@ -17,16 +17,13 @@ import (
 
 	"github.com/go-logr/logr"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/clock"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
 	"github.com/navigator-dbaas/navigator/internal/pilot/supervisor"
 )
-
-// FieldOwner is the field manager of every status write of a pilot.
-const FieldOwner = "navigator-pilot"
 
 // Defaults of the agent's intervals.
 const (
@@ -38,15 +35,23 @@ const (
 	apiTimeout = 10 * time.Second
 )
 
+// API is what the agent needs of the Kubernetes API (package kube implements it).
+type API interface {
+	// Pilot returns the node's Pilot as last seen; the caller must not modify it.
+	Pilot(ctx context.Context) (*navv1alpha1.Pilot, error)
+	// Cluster returns the engine's cluster resource as last seen, or nil when it reads none.
+	Cluster(ctx context.Context) (runtime.Object, error)
+	// PatchStatus turns current's status into desired and returns the new resourceVersion.
+	PatchStatus(ctx context.Context, current *navv1alpha1.Pilot, desired *navv1alpha1.PilotStatus) (string, error)
+}
+
 // Agent runs one node. Fill the exported fields, then call Run.
 type Agent struct {
 	Engine  engine.Engine
 	Node    engine.Node
 	Command []string
-	// Reader reads the node's Pilot and cluster, from a cache scoped to those objects.
-	Reader client.Reader
-	// Writer writes the Pilot's status.
-	Writer      client.Client
+	// API reads the node's Pilot and cluster and writes the Pilot's status.
+	API         API
 	Clock       clock.WithTicker
 	Heartbeat   time.Duration
 	Observe     time.Duration
@@ -62,10 +67,12 @@ type Agent struct {
 	exit     *supervisor.Exit
 	exitDone chan struct{}
 
-	lastWritten  *navv1alpha1.PilotStatus
-	lastWriteAt  time.Time
-	writeRetryAt time.Time
-	writeFails   int
+	// lastWrittenVersion is the Pilot's resourceVersion after this pilot's last write: until the
+	// cache shows it, the cache is behind and a difference is not a reason to write again.
+	lastWrittenVersion string
+	lastWriteAt        time.Time
+	writeRetryAt       time.Time
+	writeFails         int
 }
 
 // Kick asks the loop to step now, for example because the Pilot changed.
@@ -136,18 +143,14 @@ func (a *Agent) isStarted() bool {
 func (a *Agent) step(ctx context.Context) {
 	rctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
-	var p navv1alpha1.Pilot
-	if err := a.Reader.Get(rctx, client.ObjectKey{Namespace: a.Node.Namespace, Name: a.Node.Name}, &p); err != nil {
+	p, err := a.API.Pilot(rctx)
+	if err != nil {
 		a.Log.V(1).Info("Cannot read the Pilot; the database keeps running", "err", err.Error())
 		return
 	}
-	in := engine.Input{Node: a.Node, Pilot: &p}
-	if c := a.Engine.NewCluster(); c != nil {
-		if err := a.Reader.Get(rctx, client.ObjectKey{Namespace: a.Node.Namespace, Name: p.Spec.Cluster}, c); err != nil {
-			a.Log.V(1).Info("Cannot read the cluster resource", "cluster", p.Spec.Cluster, "err", err.Error())
-		} else {
-			in.Cluster = c
-		}
+	in := engine.Input{Node: a.Node, Pilot: p}
+	if in.Cluster, err = a.API.Cluster(rctx); err != nil {
+		a.Log.V(1).Info("Cannot read the cluster resource", "cluster", p.Spec.Cluster, "err", err.Error())
 	}
 	if p.Spec.Start && !a.isStarted() {
 		if err := a.start(ctx, in); err != nil {
@@ -155,11 +158,7 @@ func (a *Agent) step(ctx context.Context) {
 		}
 	}
 	o := a.observe(ctx, in)
-	base := a.lastWritten
-	if base == nil {
-		base = &p.Status
-	}
-	desired := base.DeepCopy()
+	desired := p.Status.DeepCopy()
 	if o.running {
 		if err := a.Engine.Observe(ctx, desired); err != nil {
 			a.Log.V(1).Info("Cannot observe the engine", "err", err.Error())
@@ -168,7 +167,7 @@ func (a *Agent) step(ctx context.Context) {
 	desired.Node.Address = a.Node.IP
 	desired.Node.HoldsData = a.Engine.HoldsData()
 	applyObservation(desired, o)
-	a.report(ctx, &p, desired)
+	a.report(ctx, p, desired)
 }
 
 // start configures the engine and starts the supervisor in the background.
@@ -234,22 +233,27 @@ func (a *Agent) observe(ctx context.Context, in engine.Input) observation {
 	return o
 }
 
+// cacheLag bounds how long the agent trusts that its cache has not caught up with its own
+// write yet; past it, a Pilot that differs from the desired status is written again.
+const cacheLag = 3 * time.Second
+
 // report writes the desired status when writeDecision says so, backing off while writes fail.
 func (a *Agent) report(ctx context.Context, p *navv1alpha1.Pilot, desired *navv1alpha1.PilotStatus) {
 	now := a.Clock.Now()
 	if now.Before(a.writeRetryAt) {
 		return
 	}
-	write, why := writeDecision(a.lastWritten, a.lastWriteAt, desired, now, a.Heartbeat)
+	if a.lastWrittenVersion != "" && p.ResourceVersion != a.lastWrittenVersion && now.Sub(a.lastWriteAt) < cacheLag {
+		return // the informer will deliver our own write, and kick the next step
+	}
+	write, why := writeDecision(&p.Status, a.lastWriteAt, desired, now, a.Heartbeat)
 	if !write {
 		return
 	}
 	desired.LastHeartbeatTime = &metav1.Time{Time: now}
-	patched := p.DeepCopy()
-	patched.Status = *desired
 	wctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
-	err := a.Writer.Status().Patch(wctx, patched, client.MergeFrom(p), client.FieldOwner(FieldOwner))
+	version, err := a.API.PatchStatus(wctx, p, desired)
 	if err != nil {
 		a.writeFails++
 		backoff := min(time.Duration(1<<min(a.writeFails, 5))*time.Second, maxWriteBackoff)
@@ -259,7 +263,7 @@ func (a *Agent) report(ctx context.Context, p *navv1alpha1.Pilot, desired *navv1
 		return
 	}
 	a.writeFails, a.writeRetryAt = 0, time.Time{}
-	a.lastWritten, a.lastWriteAt = desired, now
+	a.lastWrittenVersion, a.lastWriteAt = version, now
 	a.Metrics.Writes.WithLabelValues("ok").Inc()
 	a.Log.V(1).Info("Wrote the Pilot status", "why", why, "phase", desired.Phase, "observedGeneration", desired.ObservedGeneration)
 }

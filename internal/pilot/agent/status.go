@@ -63,13 +63,14 @@ func applyObservation(s *navv1alpha1.PilotStatus, o observation) {
 }
 
 // writeDecision says whether the desired status must be written now: when anything but the
-// heartbeat differs from what was last written, or when the last write is a heartbeat interval
+// heartbeat differs from the status the API holds (whoever changed it: level-triggered, a
+// status changed by someone else is put right), or when the last write is a heartbeat interval
 // old. A settled node therefore costs one write per interval.
-func writeDecision(last *navv1alpha1.PilotStatus, lastAt time.Time, desired *navv1alpha1.PilotStatus, now time.Time, heartbeat time.Duration) (bool, string) {
-	if last == nil {
+func writeDecision(current *navv1alpha1.PilotStatus, lastAt time.Time, desired *navv1alpha1.PilotStatus, now time.Time, heartbeat time.Duration) (bool, string) {
+	if lastAt.IsZero() {
 		return true, "first report"
 	}
-	a, b := last.DeepCopy(), desired.DeepCopy()
+	a, b := current.DeepCopy(), desired.DeepCopy()
 	a.LastHeartbeatTime, b.LastHeartbeatTime = nil, nil
 	if !apiequality.Semantic.DeepEqual(a, b) {
 		return true, "changed"

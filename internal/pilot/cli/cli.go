@@ -18,20 +18,15 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/fields"
-	"k8s.io/apimachinery/pkg/runtime"
-	toolscache "k8s.io/client-go/tools/cache"
-	ctrl "sigs.k8s.io/controller-runtime"
-	"sigs.k8s.io/controller-runtime/pkg/cache"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-	"sigs.k8s.io/controller-runtime/pkg/manager"
-	"sigs.k8s.io/controller-runtime/pkg/metrics"
-	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"k8s.io/klog/v2"
 
-	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/logging"
 	"github.com/navigator-dbaas/navigator/internal/pilot/agent"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+	"github.com/navigator-dbaas/navigator/internal/pilot/kube"
 )
 
 // Factory registers an engine's own flags and returns the function that builds it once the
@@ -140,73 +135,61 @@ func runEngine(name string, args []string, factory Factory) (int, error) {
 	if err != nil {
 		return 2, err
 	}
-	ctrl.SetLogger(log)
+	// client-go's informers log through klog: send them to the same structured log.
+	klog.SetLogger(log.WithName("client-go"))
 	eng, err := build()
 	if err != nil {
 		return 2, fmt.Errorf("building the %s engine: %w", name, err)
 	}
 
-	a := &agent.Agent{
-		Engine: eng, Node: o.node, Command: command,
-		Heartbeat: o.heartbeat, Observe: o.observe, StopTimeout: o.stop,
-		Log: log.WithName("agent"), Metrics: agent.NewMetrics(metrics.Registry),
+	log.Info("Starting navigator-pilot", "engine", name, "pod", o.node.Name, "namespace", o.node.Namespace)
+	cfg, err := kube.Config()
+	if err != nil {
+		return 1, fmt.Errorf("loading the API server's configuration: %w", err)
 	}
-	mgr, err := newManager(o, eng, a)
+	kind := eng.ClusterKind()
+	if kind.Resource != "" && o.cluster == "" {
+		return 2, errors.New("--cluster (or NAVIGATOR_CLUSTER) is required by this engine")
+	}
+	api, err := kube.New(cfg, kube.Target{
+		Namespace: o.node.Namespace, Pilot: o.node.Name,
+		ClusterResource: kind.Resource, Cluster: o.cluster, NewCluster: kind.New, NewClusterList: kind.NewList,
+	})
 	if err != nil {
 		return 1, err
 	}
-	a.Reader, a.Writer = mgr.GetClient(), mgr.GetClient()
-	if err := mgr.Add(manager.RunnableFunc(func(ctx context.Context) error { return kickOnChange(ctx, mgr.GetCache(), a) })); err != nil {
-		return 1, err
+	registry := prometheus.NewRegistry()
+	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a := &agent.Agent{
+		Engine: eng, Node: o.node, Command: command, API: api,
+		Heartbeat: o.heartbeat, Observe: o.observe, StopTimeout: o.stop,
+		Log: log.WithName("agent"), Metrics: agent.NewMetrics(registry),
 	}
+
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() { _ = api.Run(ctx, a.Kick) }()
+	srv := &http.Server{Addr: o.listen, Handler: endpoints(a, registry), ReadHeaderTimeout: 5 * time.Second}
 	go func() {
-		// The manager (cache, metrics and probes) serves the agent; its failure is logged, and the
-		// database keeps running: an API outage must not stop it.
-		if err := mgr.Start(ctx); err != nil {
-			log.Error(err, "The pilot's manager stopped")
+		// The database keeps running without the endpoints; the kubelet's probes will say so.
+		if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error(err, "Serving /livez, /readyz and /metrics")
 		}
 	}()
 	exit, err := a.Run(ctx)
+	shutdown, stop := context.WithTimeout(context.Background(), 2*time.Second)
+	defer stop()
+	_ = srv.Shutdown(shutdown)
 	return exit.Code, err
 }
 
-// newManager builds a manager whose cache holds only this node's Pilot and its cluster, in its
-// namespace, and whose metrics server also answers the kubelet's probes.
-func newManager(o options, eng engine.Engine, a *agent.Agent) (manager.Manager, error) {
-	scheme := runtime.NewScheme()
-	if err := navv1alpha1.AddToScheme(scheme); err != nil {
-		return nil, err
-	}
-	byObject := map[client.Object]cache.ByObject{
-		&navv1alpha1.Pilot{}: {Field: fields.OneTermEqualSelector("metadata.name", o.node.Name)},
-	}
-	if c := eng.NewCluster(); c != nil {
-		if o.cluster == "" {
-			return nil, errors.New("--cluster (or NAVIGATOR_CLUSTER) is required by this engine")
-		}
-		byObject[c] = cache.ByObject{Field: fields.OneTermEqualSelector("metadata.name", o.cluster)}
-	}
-	cfg, err := ctrl.GetConfig()
-	if err != nil {
-		return nil, err
-	}
-	return ctrl.NewManager(cfg, ctrl.Options{
-		Scheme:                 scheme,
-		HealthProbeBindAddress: "0",
-		Metrics: metricsserver.Options{
-			BindAddress: o.listen,
-			ExtraHandlers: map[string]http.Handler{
-				"/livez":  probeHandler(a.Live),
-				"/readyz": probeHandler(a.Ready),
-			},
-		},
-		Cache: cache.Options{
-			DefaultNamespaces: map[string]cache.Config{o.node.Namespace: {}},
-			ByObject:          byObject,
-		},
-	})
+// endpoints serves the kubelet's probes and Prometheus on one port.
+func endpoints(a *agent.Agent, registry *prometheus.Registry) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /livez", probeHandler(a.Live))
+	mux.Handle("GET /readyz", probeHandler(a.Ready))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(registry, promhttp.HandlerOpts{}))
+	return mux
 }
 
 func probeHandler(check func(context.Context) error) http.Handler {
@@ -219,20 +202,4 @@ func probeHandler(check func(context.Context) error) http.Handler {
 		}
 		_, _ = io.WriteString(w, "ok")
 	})
-}
-
-// kickOnChange steps the agent whenever its Pilot changes, instead of at the next tick.
-func kickOnChange(ctx context.Context, c cache.Cache, a *agent.Agent) error {
-	inf, err := c.GetInformer(ctx, &navv1alpha1.Pilot{})
-	if err != nil {
-		return err
-	}
-	kick := func(any) { a.Kick() }
-	if _, err := inf.AddEventHandler(toolscache.ResourceEventHandlerFuncs{
-		AddFunc: kick, UpdateFunc: func(_, n any) { kick(n) },
-	}); err != nil {
-		return err
-	}
-	<-ctx.Done()
-	return nil
 }

@@ -6,7 +6,7 @@ package engine
 import (
 	"context"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/supervisor"
@@ -30,7 +30,15 @@ type Input struct {
 	Pilot *navv1alpha1.Pilot
 	// Cluster is the engine's cluster resource (ElasticsearchCluster or CassandraCluster), or nil
 	// for an engine that needs none.
-	Cluster client.Object
+	Cluster runtime.Object
+}
+
+// ClusterKind says which cluster resource an engine reads; the zero value means none.
+type ClusterKind struct {
+	// Resource is the plural resource name, e.g. elasticsearchclusters.
+	Resource string
+	// New and NewList return empty objects of the kind and of its list.
+	New, NewList func() runtime.Object
 }
 
 // Configurer writes the engine's configuration files before the database starts.
@@ -78,8 +86,8 @@ type Engine interface {
 	Stopper
 	// Kind is the Pilot's spec.engine this engine serves.
 	Kind() navv1alpha1.Engine
-	// NewCluster returns an empty cluster object of the kind the engine reads, or nil.
-	NewCluster() client.Object
+	// ClusterKind is the cluster resource the engine reads, if any.
+	ClusterKind() ClusterKind
 	// HoldsData reports whether the node's data directory holds data from an earlier run.
 	HoldsData() bool
 }

@@ -177,6 +177,16 @@ func TestHandshake(t *testing.T) {
 		t.Errorf("/readyz once running = %d, want 200", code)
 	}
 
+	// Level-triggered: a status changed behind the pilot's back is put right.
+	tampered := got.DeepCopy()
+	tampered.Status.Phase = navv1alpha1.PilotFailed
+	if err := k8s.Status().Patch(ctx, tampered, client.MergeFrom(got)); err != nil {
+		t.Fatal(err)
+	}
+	waitStatus(t, pl.Name, "put right after tampering", func(s navv1alpha1.PilotStatus) bool {
+		return s.Phase == navv1alpha1.PilotRunning
+	})
+
 	setSpec(t, pl.Name, func(s *navv1alpha1.PilotSpec) { s.Action = navv1alpha1.ActionLeave })
 	got = waitStatus(t, pl.Name, "left", func(s navv1alpha1.PilotStatus) bool {
 		return s.ObservedGeneration == 3 && s.Action != nil && s.Action.Action == navv1alpha1.ActionLeave &&
@@ -185,6 +195,11 @@ func TestHandshake(t *testing.T) {
 	if got.Status.Phase != navv1alpha1.PilotLeft || got.Status.Action.StartedAt == nil {
 		t.Errorf("after Leave: phase %s, action %+v", got.Status.Phase, got.Status.Action)
 	}
+	// Ending the request clears its report.
+	setSpec(t, pl.Name, func(s *navv1alpha1.PilotSpec) { s.Action = navv1alpha1.ActionNone })
+	waitStatus(t, pl.Name, "without an action report", func(s navv1alpha1.PilotStatus) bool {
+		return s.ObservedGeneration == 4 && s.Action == nil
+	})
 
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)

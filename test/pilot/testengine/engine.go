@@ -15,8 +15,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/cli"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
@@ -49,8 +47,8 @@ var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
 // Kind reports the engine kind the test Pilots use.
 func (e *Engine) Kind() navv1alpha1.Engine { return navv1alpha1.EngineElasticsearch }
 
-// NewCluster returns nil: testdb needs no cluster resource.
-func (e *Engine) NewCluster() client.Object { return nil }
+// ClusterKind is empty: testdb needs no cluster resource.
+func (e *Engine) ClusterKind() engine.ClusterKind { return engine.ClusterKind{} }
 
 func (e *Engine) configPath() string { return filepath.Join(e.ConfigDir, "testdb.json") }
 

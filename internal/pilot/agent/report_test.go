@@ -1,0 +1,74 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/go-logr/logr"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	testingclock "k8s.io/utils/clock/testing"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+)
+
+// TestReportBacksOffAndRecovers: while the API server refuses writes, the agent retries with a
+// growing back-off instead of hammering it, and reports again as soon as it can.
+func TestReportBacksOffAndRecovers(t *testing.T) {
+	p := &navv1alpha1.Pilot{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "db-0"}}
+	down, attempts := true, 0
+	api := &fakeAPI{patch: func(_ *navv1alpha1.Pilot, s *navv1alpha1.PilotStatus) (string, error) {
+		attempts++
+		if down {
+			return "", errors.New("connection refused")
+		}
+		p.Status = *s
+		return "2", nil
+	}}
+	start := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	clk := testingclock.NewFakeClock(start)
+	a := &Agent{API: api, Clock: clk, Heartbeat: time.Minute, Log: logr.Discard(), Metrics: NewMetrics(nil)}
+	desired := &navv1alpha1.PilotStatus{Phase: navv1alpha1.PilotRunning, ObservedGeneration: 1}
+
+	// Attempts at 0s, 2s, 6s, 14s: each failure doubles the wait.
+	for _, at := range []time.Duration{0, time.Second, 2 * time.Second, 5 * time.Second, 6 * time.Second, 13 * time.Second, 14 * time.Second} {
+		clk.SetTime(start.Add(at))
+		a.report(t.Context(), p, desired.DeepCopy())
+	}
+	if attempts != 4 {
+		t.Errorf("%d write attempts in 14s of outage, want 4 (at 0, 2, 6 and 14s)", attempts)
+	}
+	if !a.lastWriteAt.IsZero() {
+		t.Fatal("a failed write was recorded as written")
+	}
+
+	down = false
+	clk.SetTime(start.Add(30 * time.Second))
+	a.report(t.Context(), p, desired.DeepCopy())
+	got := p
+	if got.Status.Phase != navv1alpha1.PilotRunning || got.Status.LastHeartbeatTime == nil {
+		t.Errorf("after the outage the status was not written: %+v", got.Status)
+	}
+	if a.writeFails != 0 || !a.writeRetryAt.IsZero() {
+		t.Errorf("back-off not reset after a successful write: fails %d, retry at %v", a.writeFails, a.writeRetryAt)
+	}
+}
+
+// fakeAPI is an API whose status writes a test decides; reads are unexpected here.
+type fakeAPI struct {
+	patch func(*navv1alpha1.Pilot, *navv1alpha1.PilotStatus) (string, error)
+}
+
+func (f *fakeAPI) Pilot(context.Context) (*navv1alpha1.Pilot, error) {
+	return nil, errors.New("unexpected Pilot read")
+}
+
+func (f *fakeAPI) Cluster(context.Context) (runtime.Object, error) {
+	return nil, errors.New("unexpected Cluster read")
+}
+
+func (f *fakeAPI) PatchStatus(_ context.Context, p *navv1alpha1.Pilot, s *navv1alpha1.PilotStatus) (string, error) {
+	return f.patch(p, s)
+}
