@@ -67,16 +67,23 @@ verify: $(CONTROLLER_GEN) $(HELM) ## Fail if generated files or go.mod are stale
 build: ## Build Navigator's binaries (static) into ./_output/bin.
 	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o $(CURDIR)/_output/bin/ ./cmd/...
 
+# image NAME BINARY PATH-IN-IMAGE: a one-layer image of one static binary, run as a non-root user.
+define image
+	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/$(1):$(IMAGE_TAG) -o $(IMAGES_DIR)/$(1).tar \
+	  -user 65532:65532 -file _output/bin/$(2):$(3) -entrypoint $(3)
+endef
+
 .PHONY: images
-images: build ## Build image tarballs: navigator-controller, and the netcheck probe for e2e (no Docker needed).
+images: build ## Build image tarballs (no Docker): navigator-controller, navigator-pilot, and test images.
 	mkdir -p $(IMAGES_DIR)
-	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o $(CURDIR)/_output/bin/netcheck ./test/cluster/netcheck
-	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/navigator-controller:$(IMAGE_TAG) \
-	  -o $(IMAGES_DIR)/navigator-controller.tar -user 65532:65532 \
-	  -file _output/bin/navigator-controller:/navigator-controller -entrypoint /navigator-controller
-	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/netcheck:$(IMAGE_TAG) \
-	  -o $(IMAGES_DIR)/netcheck.tar -user 65532:65532 \
-	  -file _output/bin/netcheck:/netcheck -entrypoint /netcheck
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o $(CURDIR)/_output/bin/ \
+	  ./test/cluster/netcheck ./test/pilot/testpilot ./test/pilot/testdb
+	$(call image,navigator-controller,navigator-controller,/navigator-controller)
+	$(call image,navigator-pilot,navigator-pilot,/navigator-pilot)
+	$(call image,netcheck,netcheck,/netcheck)
+	# The pilot with the test engine, installed like the real one, and the database it wraps.
+	$(call image,testpilot,testpilot,/navigator-pilot)
+	$(call image,testdb,testdb,/testdb)
 
 ##@ Local cluster
 

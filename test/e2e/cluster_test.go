@@ -148,7 +148,9 @@ func restrictedNamespace(t *testing.T, prefix string) string {
 		if t.Failed() {
 			saveNamespaceArtifacts(t.Name(), ns.Name)
 		}
-		_ = k8s.Delete(context.Background(), ns)
+		if !keep() {
+			_ = k8s.Delete(context.Background(), ns)
+		}
 	})
 	return ns.Name
 }

@@ -16,6 +16,7 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -33,6 +34,8 @@ var (
 	chart     string
 	kubeconf  string
 	artifacts string
+	// restConfig reaches the cluster as the suite's administrator.
+	restConfig *rest.Config
 )
 
 func TestMain(m *testing.M) {
@@ -53,6 +56,7 @@ func run(m *testing.M) (int, error) {
 	if err != nil {
 		return 1, fmt.Errorf("loading %s: %w", kubeconf, err)
 	}
+	restConfig = cfg
 	if kube, err = kubernetes.NewForConfig(cfg); err != nil {
 		return 1, err
 	}
@@ -73,11 +77,18 @@ func run(m *testing.M) (int, error) {
 	if code != 0 {
 		saveArtifacts("suite")
 	}
+	if keep() {
+		fmt.Fprintln(os.Stderr, "e2e: E2E_KEEP is set: leaving Navigator and the test namespaces in place")
+		return code, nil
+	}
 	if err := uninstall(); err != nil {
 		return 1, err
 	}
 	return code, nil
 }
+
+// keep reports whether E2E_KEEP asks to leave what the suite made, for debugging or measuring.
+func keep() bool { return os.Getenv("E2E_KEEP") != "" }
 
 // install creates the restricted namespace and installs the chart with two controller replicas,
 // then waits until the Deployment is Available.
