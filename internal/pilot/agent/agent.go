@@ -92,6 +92,7 @@ func (a *Agent) Run(ctx context.Context) (supervisor.Exit, error) {
 	defer signal.Stop(terms)
 	ticker := a.Clock.NewTicker(a.Observe)
 	defer ticker.Stop()
+	done := ctx.Done()
 	for {
 		a.step(ctx)
 		select {
@@ -106,10 +107,12 @@ func (a *Agent) Run(ctx context.Context) (supervisor.Exit, error) {
 				return supervisor.Exit{StopRequested: true}, nil
 			}
 			// The supervisor got the same signal and stops the database; keep reporting.
-		case <-ctx.Done():
+		case <-done:
 			if !a.isStarted() {
 				return supervisor.Exit{StopRequested: true}, ctx.Err()
 			}
+			// The database runs on until it exits; a closed channel must not spin the loop.
+			done = nil
 		case <-ticker.C():
 		case <-a.kick:
 		}
@@ -218,7 +221,11 @@ func (a *Agent) observe(ctx context.Context, in engine.Input) observation {
 	}
 	a.Metrics.Ready.Set(boolGauge(o.ready))
 	action := in.Pilot.Spec.Action
-	if o.running && action != "" && action != navv1alpha1.ActionNone {
+	if prev := in.Pilot.Status.Action; completed(in.Pilot, prev) {
+		// Acknowledged as complete for this very request: not carried out again (a drain
+		// every tick would be no drain at all).
+		o.action = prev.DeepCopy()
+	} else if o.running && action != "" && action != navv1alpha1.ActionNone {
 		st, err := a.Engine.Act(ctx, action, in)
 		if err != nil {
 			st = navv1alpha1.PilotActionStatus{Action: action, Phase: navv1alpha1.ActionFailed, Message: err.Error()}
@@ -266,6 +273,13 @@ func (a *Agent) report(ctx context.Context, p *navv1alpha1.Pilot, desired *navv1
 	a.lastWrittenVersion, a.lastWriteAt = version, now
 	a.Metrics.Writes.WithLabelValues("ok").Inc()
 	a.Log.V(1).Info("Wrote the Pilot status", "why", why, "phase", desired.Phase, "observedGeneration", desired.ObservedGeneration)
+}
+
+// completed reports whether status already acknowledges the requested action as complete for
+// the current spec generation.
+func completed(p *navv1alpha1.Pilot, prev *navv1alpha1.PilotActionStatus) bool {
+	return prev != nil && prev.Action == p.Spec.Action && prev.Phase == navv1alpha1.ActionComplete &&
+		p.Status.ObservedGeneration == p.Generation
 }
 
 func boolGauge(b bool) float64 {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-logr/logr"
 	"github.com/go-logr/logr/funcr"
+	"k8s.io/apimachinery/pkg/util/wait"
 )
 
 // The tests run the supervisor in a child process (this test binary, re-executed), because it
@@ -139,12 +140,10 @@ func (r *run) log(t *testing.T) string {
 // waitFor polls the helper's stdout for s, so that signals are sent only once the script runs.
 func (r *run) waitFor(t *testing.T, s string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(r.stdout.String(), s) {
-		if time.Now().After(deadline) {
-			t.Fatalf("never saw %q on stdout; log:\n%s", s, r.log(t))
-		}
-		time.Sleep(20 * time.Millisecond)
+	err := wait.PollUntilContextTimeout(t.Context(), 20*time.Millisecond, 10*time.Second, true,
+		func(context.Context) (bool, error) { return strings.Contains(r.stdout.String(), s), nil })
+	if err != nil {
+		t.Fatalf("never saw %q on stdout; log:\n%s", s, r.log(t))
 	}
 }
 

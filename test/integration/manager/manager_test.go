@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -22,6 +21,7 @@ import (
 
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
 	"github.com/navigator-dbaas/navigator/test/apiserver"
+	"github.com/navigator-dbaas/navigator/test/loopback"
 )
 
 var server *apiserver.Server
@@ -39,7 +39,7 @@ func TestMain(m *testing.M) {
 }
 
 func TestManagerElectsServesAndReleases(t *testing.T) {
-	metricsAddr, probeAddr := freeAddr(t), freeAddr(t)
+	metricsAddr, probeAddr := loopback.FreeAddr(t), loopback.FreeAddr(t)
 	mgr, err := manager.New(server.Config, manager.Options{
 		MetricsAddr:             metricsAddr,
 		ProbeAddr:               probeAddr,
@@ -93,19 +93,6 @@ func TestManagerElectsServesAndReleases(t *testing.T) {
 	if h := lease.Spec.HolderIdentity; h != nil && *h != "" {
 		t.Errorf("a cleanly stopped leader still holds the Lease (%q): a successor would wait for it to expire", *h)
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
 }
 
 func get(t *testing.T, url string) (int, string) {

@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -30,6 +29,7 @@ import (
 	pilotctl "github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/test/apiserver"
 	"github.com/navigator-dbaas/navigator/test/gen"
+	"github.com/navigator-dbaas/navigator/test/loopback"
 )
 
 var (
@@ -88,13 +88,13 @@ type pilotProcess struct {
 func startPilot(t *testing.T, name string, extra ...string) *pilotProcess {
 	t.Helper()
 	data := t.TempDir()
-	p := &pilotProcess{listen: freeAddr(t), out: &syncBuffer{}, done: make(chan struct{})}
+	p := &pilotProcess{listen: loopback.FreeAddr(t), out: &syncBuffer{}, done: make(chan struct{})}
 	args := append([]string{"test",
 		"--pod-name", name, "--pod-namespace", "default", "--pod-ip", "127.0.0.1",
 		"--listen", p.listen, "--log-level", "debug",
 		"--observe-interval", "200ms", "--stop-timeout", "10s",
 		"--data-dir", filepath.Join(data, "data"), "--config-dir", filepath.Join(data, "conf"),
-		"--db-port", strings.Split(freeAddr(t), ":")[1], "--join-delay", "300ms", "--move-rate", "200",
+		"--db-port", strings.Split(loopback.FreeAddr(t), ":")[1], "--join-delay", "300ms", "--move-rate", "200",
 	}, extra...)
 	args = append(args, "--", testdb)
 	p.cmd = exec.Command(testpilot, args...)
@@ -320,19 +320,6 @@ func setSpec(t *testing.T, name string, change func(*navv1alpha1.PilotSpec)) {
 	if err := k8s.Patch(t.Context(), &p, client.MergeFrom(before), client.FieldOwner("navigator-controller")); err != nil {
 		t.Fatal(err)
 	}
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := l.Addr().String()
-	if err := l.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return addr
 }
 
 // syncBuffer collects a process's output while tests read it.
