@@ -3,6 +3,16 @@
 cluster_up() {
   require_root
   local start=$SECONDS
+  if daemon_running kube-apiserver; then
+    log "already running; export KUBECONFIG=$KUBECONFIG_ADMIN"
+    return 0
+  fi
+  # A run killed half-way (a CI job stopped, a session ended) leaves daemons, mounts and
+  # network state behind: start from clean state rather than on top of it.
+  if [ -d "$PIDS" ] || [ -d "$CLUSTER_DIR/kubelet" ] || ip link show "$BRIDGE" >/dev/null 2>&1; then
+    log "cleaning what an earlier run left behind"
+    cluster_down
+  fi
   install_packages
   build_binaries
   mkdir -p "$CLUSTER_DIR"
