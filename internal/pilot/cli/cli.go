@@ -105,9 +105,11 @@ type options struct {
 	listen, level, format, cluster string
 	node                           engine.Node
 	heartbeat, observe, stop       time.Duration
+	command                        []string
 }
 
-func runEngine(name string, args []string, factory Factory) (int, error) {
+// parseFlags reads the pilot's flags, the engine's flags and the database command after `--`.
+func parseFlags(name string, args []string, factory Factory) (options, func() (engine.Engine, error), error) {
 	fs := flag.NewFlagSet("navigator-pilot "+name, flag.ContinueOnError)
 	var o options
 	fs.StringVar(&o.listen, "listen", ":9110", "Address of /livez, /readyz and /metrics.")
@@ -122,14 +124,22 @@ func runEngine(name string, args []string, factory Factory) (int, error) {
 	fs.DurationVar(&o.stop, "stop-timeout", 60*time.Second, "Bound of the graceful stop; shorter than the pod's grace period.")
 	build := factory(fs)
 	if err := fs.Parse(args); err != nil {
-		return 2, nil
+		return o, nil, err
 	}
-	command := fs.Args()
-	if len(command) == 0 {
-		return 2, errors.New("no database command: give it after --")
+	if o.command = fs.Args(); len(o.command) == 0 {
+		return o, nil, errors.New("no database command: give it after --")
 	}
 	if o.node.Name == "" || o.node.Namespace == "" {
-		return 2, errors.New("--pod-name and --pod-namespace (or POD_NAME and POD_NAMESPACE) are required")
+		return o, nil, errors.New("--pod-name and --pod-namespace (or POD_NAME and POD_NAMESPACE) are required")
+	}
+	return o, build, nil
+}
+
+// runEngine runs the pilot for one engine until the database exits, and returns its status.
+func runEngine(name string, args []string, factory Factory) (int, error) {
+	o, build, err := parseFlags(name, args, factory)
+	if err != nil {
+		return 2, err
 	}
 	log, err := logging.New(os.Stderr, o.level, o.format)
 	if err != nil {
@@ -161,7 +171,7 @@ func runEngine(name string, args []string, factory Factory) (int, error) {
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a := &agent.Agent{
-		Engine: eng, Node: o.node, Command: command, API: api,
+		Engine: eng, Node: o.node, Command: o.command, API: api,
 		Heartbeat: o.heartbeat, Observe: o.observe, StopTimeout: o.stop,
 		Log: log.WithName("agent"), Metrics: agent.NewMetrics(registry),
 	}
