@@ -47,22 +47,35 @@ func helper() int {
 			return err
 		}
 	}
+	stopExec, execDone := make(chan struct{}), make(chan struct{})
 	if os.Getenv("EXEC_LOOP") != "" {
-		go execLoop(log)
+		go execLoop(log, stopExec, execDone)
+	} else {
+		close(execDone)
 	}
 	exit, err := Run(context.Background(), Process{Path: "/bin/sh", Args: []string{"sh", "-c", os.Getenv("SCRIPT")}}, opts)
 	if err != nil {
 		fmt.Fprintln(logFile, "run error:", err)
 		return 101
 	}
+	// An Exec command that has just exited is a zombie until its own Wait collects it: stop the
+	// loop before counting, so that only zombies nobody would ever reap are counted.
+	close(stopExec)
+	<-execDone
 	fmt.Fprintf(logFile, "exit code=%d stop=%v zombies=%d\n", exit.Code, exit.StopRequested, len(zombieChildren()))
 	return exit.Code
 }
 
 // execLoop runs short commands through Exec while orphans are reaped, and logs any whose exit
-// status was stolen.
-func execLoop(log logr.Logger) {
+// status was stolen, until stop is closed.
+func execLoop(log logr.Logger, stop <-chan struct{}, done chan<- struct{}) {
+	defer close(done)
 	for i := 0; ; i++ {
+		select {
+		case <-stop:
+			return
+		default:
+		}
 		_, err := Exec(context.Background(), "/bin/sh", "-c", "exit 3")
 		var ee *exec.ExitError
 		if !errors.As(err, &ee) || ee.ExitCode() != 3 {
