@@ -1,0 +1,158 @@
+package cluster
+
+import (
+	"time"
+
+	"github.com/Masterminds/semver/v3"
+)
+
+// Node is a member of the cluster as the master sees it.
+type Node struct {
+	ID      string
+	Name    string
+	Version *semver.Version
+	// Data is true for nodes with the data role or a data tier role.
+	Data bool
+}
+
+// CopyState is the state of one copy of a shard, as _cat/shards reports it.
+type CopyState string
+
+// Copy states.
+const (
+	Unassigned   CopyState = "UNASSIGNED"
+	Initializing CopyState = "INITIALIZING"
+	Started      CopyState = "STARTED"
+	Relocating   CopyState = "RELOCATING"
+)
+
+// Copy is one copy (primary or replica) of one shard.
+type Copy struct {
+	Index   string
+	Shard   int
+	Primary bool
+	State   CopyState
+	// Node holds the copy (or is recovering it); empty when unassigned.
+	Node string
+	// RelocatingTo is the target node while the copy relocates.
+	RelocatingTo string
+	// Recovered counts the bytes copied so far to the recovering or relocation target.
+	Recovered int64
+	// UnassignedSince is when the copy lost its node, for delayed allocation.
+	UnassignedSince time.Time
+	// LastNode is the node that held the copy before it became unassigned.
+	LastNode string
+	// fresh marks a copy that has never held data (a new index's primary): it may start empty
+	// on any node, while a primary that held data can only come back where its data is.
+	fresh bool
+}
+
+// Index is an index and its documents, per shard.
+type Index struct {
+	Name     string
+	Shards   int
+	Replicas int
+	// Docs holds the document count of each shard.
+	Docs []int64
+	// Lost marks shards whose every copy is gone with its data: their documents no longer exist.
+	Lost []bool
+}
+
+// ShutdownType is the type of a node shutdown.
+type ShutdownType string
+
+// Shutdown types.
+const (
+	ShutdownRemove  ShutdownType = "remove"
+	ShutdownRestart ShutdownType = "restart"
+)
+
+// Shutdown is a registered node shutdown.
+type Shutdown struct {
+	NodeID          string
+	Type            ShutdownType
+	Reason          string
+	Started         time.Time
+	AllocationDelay time.Duration
+}
+
+// Enable is cluster.routing.allocation.enable.
+type Enable string
+
+// Allocation enable values.
+const (
+	EnableAll          Enable = "all"
+	EnablePrimaries    Enable = "primaries"
+	EnableNewPrimaries Enable = "new_primaries"
+	EnableNone         Enable = "none"
+)
+
+// Settings are the allocation settings the model honours.
+type Settings struct {
+	ExcludeNames map[string]bool
+	ExcludeIDs   map[string]bool
+	Enable       Enable
+	// RecoveryBytesPerSecond is how fast a copy recovers or relocates.
+	RecoveryBytesPerSecond int64
+	// DocBytes is the size the model gives each document.
+	DocBytes int64
+	// DelayedTimeout is index.unassigned.node_left.delayed_timeout (default 1m).
+	DelayedTimeout time.Duration
+}
+
+// State is the cluster state the elected master keeps.
+type State struct {
+	Nodes map[string]*Node
+	// Departed holds nodes that left with their data directory: if they come back with the
+	// same ID, their copies can be recovered from it.
+	Departed  map[string]*Node
+	Indices   map[string]*Index
+	Copies    []*Copy
+	Shutdowns map[string]*Shutdown
+	Settings  Settings
+	// last is when Reroute last ran, to advance recoveries.
+	last time.Time
+}
+
+// New returns an empty cluster with Elasticsearch's defaults.
+func New() *State {
+	return &State{
+		Nodes:     map[string]*Node{},
+		Departed:  map[string]*Node{},
+		Indices:   map[string]*Index{},
+		Shutdowns: map[string]*Shutdown{},
+		Settings: Settings{
+			ExcludeNames: map[string]bool{}, ExcludeIDs: map[string]bool{},
+			Enable: EnableAll, RecoveryBytesPerSecond: 40 << 20, DocBytes: 1 << 10, DelayedTimeout: time.Minute,
+		},
+	}
+}
+
+// shardBytes is the size of a shard, which is what a recovery must copy.
+func (s *State) shardBytes(c *Copy) int64 {
+	return s.Indices[c.Index].Docs[c.Shard] * s.Settings.DocBytes
+}
+
+// copiesOf returns the copies of one shard.
+func (s *State) copiesOf(index string, shard int) []*Copy {
+	var out []*Copy
+	for _, c := range s.Copies {
+		if c.Index == index && c.Shard == shard {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// primaryOf returns the primary copy of a shard.
+func (s *State) primaryOf(index string, shard int) *Copy {
+	for _, c := range s.copiesOf(index, shard) {
+		if c.Primary {
+			return c
+		}
+	}
+	return nil
+}
+
+// active reports whether a copy serves: started, or relocating (its source still serves).
+func active(c *Copy) bool { return c.State == Started || c.State == Relocating }
