@@ -1,0 +1,215 @@
+// Package config reads elasticsearch.yml for the Elasticsearch simulator the way Elasticsearch
+// does: nested and dotted keys are the same setting, unknown settings and roles stop the node at
+// start with Elasticsearch's own messages, and omitted settings take Elasticsearch's defaults.
+package config
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+)
+
+// Defaults of the settings the simulator uses, as Elasticsearch documents them.
+const (
+	DefaultClusterName   = "elasticsearch"
+	DefaultPathData      = "/usr/share/elasticsearch/data"
+	DefaultHTTPPort      = 9200
+	DefaultTransportPort = 9300
+)
+
+// Roles every node has when node.roles is not set.
+var defaultRoles = []string{
+	"data", "data_cold", "data_content", "data_frozen", "data_hot", "data_warm",
+	"ingest", "master", "ml", "remote_cluster_client", "transform",
+}
+
+// knownRoles are the role names Elasticsearch accepts.
+var knownRoles = append(slices.Clone(defaultRoles), "voting_only")
+
+// Config is what the simulator reads from elasticsearch.yml.
+type Config struct {
+	ClusterName        string
+	NodeName           string
+	Roles              []string
+	SeedHosts          []string
+	InitialMasterNodes []string
+	PathData           string
+	NetworkHost        string
+	PublishHost        string
+	HTTPPort           int
+	TransportPort      int
+	// Settings holds every setting, flattened to dotted keys, as strings.
+	Settings map[string]string
+}
+
+// known lists the settings the simulator accepts: exact keys, and prefixes ending in a dot.
+var known = []string{
+	"cluster.name", "node.name", "node.roles", "path.data", "path.logs",
+	"network.host", "network.bind_host", "network.publish_host", "http.port", "transport.port",
+	"discovery.seed_hosts", "discovery.seed_providers", "discovery.type", "cluster.initial_master_nodes",
+	"bootstrap.memory_lock", "node.store.allow_mmap", "action.destructive_requires_name",
+	"xpack.security.enabled", "xpack.security.http.ssl.enabled", "xpack.security.transport.ssl.enabled",
+	"xpack.ml.enabled", "xpack.monitoring.collection.enabled", "ingest.geoip.downloader.enabled",
+	"cluster.routing.allocation.", "indices.", "thread_pool.", "node.attr.", "logger.",
+	"cluster.max_shards_per_node", "search.", "http.max_content_length",
+}
+
+// Load reads and validates a configuration file. The error is Elasticsearch's start-up error.
+func Load(path string) (*Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("java.nio.file.NoSuchFileException: %s", path)
+	}
+	return Parse(raw)
+}
+
+// Parse reads configuration text.
+func Parse(raw []byte) (*Config, error) {
+	var doc map[string]any
+	if err := yaml.Unmarshal(raw, &doc); err != nil {
+		return nil, fmt.Errorf("org.elasticsearch.ElasticsearchParseException: malformed elasticsearch.yml: %w", err)
+	}
+	flat := map[string]any{}
+	flatten("", doc, flat)
+	for _, key := range sortedKeys(flat) {
+		if !isKnown(key) {
+			return nil, fmt.Errorf("java.lang.IllegalArgumentException: unknown setting [%s] please check that any required plugins are installed, or check the breaking changes documentation for removed settings", key)
+		}
+	}
+	c := &Config{
+		ClusterName: str(flat, "cluster.name", DefaultClusterName),
+		NodeName:    str(flat, "node.name", hostname()),
+		PathData:    str(flat, "path.data", DefaultPathData),
+		NetworkHost: str(flat, "network.host", "_local_"),
+		Settings:    map[string]string{},
+	}
+	c.PublishHost = str(flat, "network.publish_host", c.NetworkHost)
+	var err error
+	if c.HTTPPort, err = port(flat, "http.port", DefaultHTTPPort); err != nil {
+		return nil, err
+	}
+	if c.TransportPort, err = port(flat, "transport.port", DefaultTransportPort); err != nil {
+		return nil, err
+	}
+	c.SeedHosts, c.InitialMasterNodes = list(flat, "discovery.seed_hosts"), list(flat, "cluster.initial_master_nodes")
+	if c.Roles, err = roles(flat); err != nil {
+		return nil, err
+	}
+	for k, v := range flat {
+		c.Settings[k] = fmt.Sprint(v)
+	}
+	return c, nil
+}
+
+// roles reads node.roles: omitted means every default role; [] means coordinating only.
+func roles(flat map[string]any) ([]string, error) {
+	v, ok := flat["node.roles"]
+	if !ok {
+		return slices.Clone(defaultRoles), nil
+	}
+	rs := list(map[string]any{"r": v}, "r")
+	for _, r := range rs {
+		if !slices.Contains(knownRoles, r) {
+			return nil, fmt.Errorf("java.lang.IllegalArgumentException: unknown role [%s]", r)
+		}
+	}
+	if slices.Contains(rs, "voting_only") && !slices.Contains(rs, "master") {
+		return nil, fmt.Errorf("java.lang.IllegalArgumentException: voting-only node must be master-eligible")
+	}
+	return rs, nil
+}
+
+// HasRole reports whether the node has a role.
+func (c *Config) HasRole(role string) bool { return slices.Contains(c.Roles, role) }
+
+// IsData reports whether the node holds shards: the data role or a data tier.
+func (c *Config) IsData() bool {
+	return slices.ContainsFunc(c.Roles, func(r string) bool { return r == "data" || strings.HasPrefix(r, "data_") })
+}
+
+// MasterEligible reports whether the node can vote in master elections.
+func (c *Config) MasterEligible() bool { return c.HasRole("master") }
+
+func isKnown(key string) bool {
+	for _, k := range known {
+		if key == k || strings.HasSuffix(k, ".") && strings.HasPrefix(key, k) {
+			return true
+		}
+	}
+	return false
+}
+
+// flatten turns nested maps into dotted keys, as Elasticsearch reads YAML.
+func flatten(prefix string, v any, out map[string]any) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		out[prefix] = v
+		return
+	}
+	for k, sub := range m {
+		key := k
+		if prefix != "" {
+			key = prefix + "." + k
+		}
+		flatten(key, sub, out)
+	}
+}
+
+func str(flat map[string]any, key, def string) string {
+	if v, ok := flat[key]; ok && v != nil {
+		return fmt.Sprint(v)
+	}
+	return def
+}
+
+// list reads a setting given as a YAML list or as a comma-separated string.
+func list(flat map[string]any, key string) []string {
+	switch v := flat[key].(type) {
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, e := range v {
+			out = append(out, strings.TrimSpace(fmt.Sprint(e)))
+		}
+		return out
+	case string:
+		if v == "" {
+			return []string{}
+		}
+		parts := strings.Split(v, ",")
+		for i := range parts {
+			parts[i] = strings.TrimSpace(parts[i])
+		}
+		return parts
+	case nil:
+		return nil
+	default:
+		return []string{fmt.Sprint(v)}
+	}
+}
+
+func port(flat map[string]any, key string, def int) (int, error) {
+	v, ok := flat[key]
+	if !ok {
+		return def, nil
+	}
+	p, err := strconv.Atoi(fmt.Sprint(v))
+	if err != nil || p < 1 || p > 65535 {
+		return 0, fmt.Errorf("java.lang.IllegalArgumentException: Failed to parse value [%v] for setting [%s]", v, key)
+	}
+	return p, nil
+}
+
+// sortedKeys orders the keys, so that the first unknown setting reported is always the same.
+func sortedKeys(m map[string]any) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+func hostname() string {
+	h, _ := os.Hostname()
+	return h
+}
