@@ -1,0 +1,231 @@
+// Package coordination is the Elasticsearch simulator's model of cluster coordination: bootstrap
+// from cluster.initial_master_nodes, master election by a majority of the voting configuration,
+// the automatic reconfiguration of that configuration as master-eligible nodes come and go, and
+// voting configuration exclusions. Like package cluster, it is pure.
+//
+// What Navigator's safety rests on, and the tests show: a cluster whose voting configuration has
+// lost its majority has no master; removing half or more of the master-eligible nodes at once
+// without exclusions leaves it so; with exclusions first, it keeps a master.
+package coordination
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+)
+
+// PlaceholderPrefix marks a node named in cluster.initial_master_nodes that had not been
+// discovered at bootstrap; Elasticsearch uses the same marker in its voting configuration.
+const PlaceholderPrefix = "{bootstrap-placeholder}-"
+
+// MaxExclusions is cluster.max_voting_config_exclusions' default.
+const MaxExclusions = 10
+
+// Member is a node as coordination sees it.
+type Member struct {
+	ID             string
+	Name           string
+	MasterEligible bool
+	// VotingOnly nodes vote but are never elected.
+	VotingOnly bool
+}
+
+// Exclusion is an entry of the voting configuration exclusions list.
+type Exclusion struct {
+	ID, Name string
+}
+
+// State is the coordination part of the cluster state.
+type State struct {
+	// VotingConfig holds node IDs (or bootstrap placeholders). Empty: never bootstrapped.
+	VotingConfig []string
+	Exclusions   []Exclusion
+	Master       string
+	Term         int64
+}
+
+// ErrNotBootstrapped is the reason there is no master in a cluster that never formed.
+var ErrNotBootstrapped = errors.New("this node has not previously joined a bootstrapped cluster")
+
+// Bootstrap forms a brand-new cluster from cluster.initial_master_nodes once a majority of the
+// named nodes has been discovered. Nodes named but not discovered get placeholders, so that the
+// first configuration counts them in its majority as Elasticsearch's does.
+func (s *State) Bootstrap(initial []string, live []Member) error {
+	if len(s.VotingConfig) > 0 {
+		return nil
+	}
+	if len(initial) == 0 {
+		return fmt.Errorf("%w, and [cluster.initial_master_nodes] is empty on this node", ErrNotBootstrapped)
+	}
+	var config []string
+	found := 0
+	for _, name := range initial {
+		if m, ok := byName(live, name); ok && m.MasterEligible {
+			config = append(config, m.ID)
+			found++
+		} else {
+			config = append(config, PlaceholderPrefix+name)
+		}
+	}
+	if found <= len(initial)/2 {
+		return fmt.Errorf("%w: discovered %d of the %d nodes in [cluster.initial_master_nodes] %v, a majority is needed",
+			ErrNotBootstrapped, found, len(initial), initial)
+	}
+	s.VotingConfig = config
+	return nil
+}
+
+// HasQuorum reports whether more than half of the voting configuration is among live.
+func (s *State) HasQuorum(live []Member) bool {
+	n := 0
+	for _, id := range s.VotingConfig {
+		if _, ok := byID(live, id); ok {
+			n++
+		}
+	}
+	return len(s.VotingConfig) > 0 && n > len(s.VotingConfig)/2
+}
+
+// Elect decides the master among live members: none without a quorum of the voting
+// configuration; otherwise the current master if it is still there, else the first eligible,
+// non-voting-only member by ID. A new master starts a new term.
+func (s *State) Elect(live []Member) (string, error) {
+	if len(s.VotingConfig) == 0 {
+		s.Master = ""
+		return "", ErrNotBootstrapped
+	}
+	if !s.HasQuorum(live) {
+		s.Master = ""
+		return "", fmt.Errorf("have discovered %d nodes but a quorum of the voting configuration %v is needed", len(live), s.VotingConfig)
+	}
+	if m, ok := byID(live, s.Master); ok && canLead(m) {
+		return s.Master, nil
+	}
+	candidates := slices.DeleteFunc(slices.Clone(live), func(m Member) bool { return !canLead(m) })
+	if len(candidates) == 0 {
+		s.Master = ""
+		return "", errors.New("no master-eligible node that is not voting-only is available")
+	}
+	slices.SortFunc(candidates, func(a, b Member) int { return compare(a.ID, b.ID) })
+	s.Master, s.Term = candidates[0].ID, s.Term+1
+	return s.Master, nil
+}
+
+// Reconfigure is what the master does after membership or exclusions change, following
+// Elasticsearch's Reconfigurator: excluded nodes leave the configuration; with
+// cluster.auto_shrink_voting_configuration (autoShrink) it holds an odd number of nodes, but
+// never fewer than three once it had three, so that half or more of the master-eligible nodes
+// cannot be removed at once without exclusions.
+func (s *State) Reconfigure(live []Member, autoShrink bool) {
+	if s.Master == "" {
+		return
+	}
+	excluded := func(id string) bool {
+		return slices.ContainsFunc(s.Exclusions, func(e Exclusion) bool { return e.ID == id })
+	}
+	var liveEligible []string
+	for _, m := range live {
+		if m.MasterEligible && !excluded(m.ID) {
+			liveEligible = append(liveEligible, m.ID)
+		}
+	}
+	minimum := 1
+	if len(s.VotingConfig) >= 3 {
+		minimum = 3
+	}
+	target := len(liveEligible)
+	if autoShrink {
+		target = max(roundDownToOdd(len(liveEligible)), minimum)
+	}
+	// Priority: the master, live members already voting, other live members, then absent
+	// members already voting (kept only to hold the minimum size).
+	var order []string
+	add := func(id string) {
+		if !slices.Contains(order, id) && !excluded(id) {
+			order = append(order, id)
+		}
+	}
+	add(s.Master)
+	for _, id := range s.VotingConfig {
+		if slices.Contains(liveEligible, id) {
+			add(id)
+		}
+	}
+	for _, id := range liveEligible {
+		add(id)
+	}
+	for _, id := range s.VotingConfig {
+		add(id)
+	}
+	s.VotingConfig = order[:min(target, len(order))]
+}
+
+// AddExclusions adds voting configuration exclusions by node name (POST
+// _cluster/voting_config_exclusions?node_names=…), for master-eligible members.
+func (s *State) AddExclusions(names []string, members []Member) error {
+	var add []Exclusion
+	for _, name := range names {
+		m, ok := byName(members, name)
+		if !ok || !m.MasterEligible {
+			return fmt.Errorf("add voting config exclusions request for nodes named %v matched no master-eligible node [%s]", names, name)
+		}
+		if !slices.ContainsFunc(s.Exclusions, func(e Exclusion) bool { return e.ID == m.ID }) {
+			add = append(add, Exclusion{ID: m.ID, Name: m.Name})
+		}
+	}
+	if len(s.Exclusions)+len(add) > MaxExclusions {
+		return fmt.Errorf("add voting config exclusions request for %v would add [%d] exclusions to the existing [%d] which would exceed the maximum of [%d] set by [cluster.max_voting_config_exclusions]",
+			names, len(add), len(s.Exclusions), MaxExclusions)
+	}
+	s.Exclusions = append(s.Exclusions, add...)
+	return nil
+}
+
+// ExclusionsApplied reports whether no excluded node is left in the voting configuration: the
+// moment POST _cluster/voting_config_exclusions returns.
+func (s *State) ExclusionsApplied() bool {
+	for _, e := range s.Exclusions {
+		if slices.Contains(s.VotingConfig, e.ID) {
+			return false
+		}
+	}
+	return true
+}
+
+// ClearExclusions empties the list (DELETE _cluster/voting_config_exclusions).
+func (s *State) ClearExclusions() { s.Exclusions = nil }
+
+func canLead(m Member) bool { return m.MasterEligible && !m.VotingOnly }
+
+func roundDownToOdd(n int) int {
+	if n%2 == 0 {
+		return n - 1
+	}
+	return n
+}
+
+func byName(ms []Member, name string) (Member, bool) {
+	i := slices.IndexFunc(ms, func(m Member) bool { return m.Name == name })
+	if i < 0 {
+		return Member{}, false
+	}
+	return ms[i], true
+}
+
+func byID(ms []Member, id string) (Member, bool) {
+	i := slices.IndexFunc(ms, func(m Member) bool { return m.ID == id })
+	if i < 0 {
+		return Member{}, false
+	}
+	return ms[i], true
+}
+
+func compare(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,150 @@
+package coordination
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func masters(n int) []Member {
+	ms := make([]Member, n)
+	for i := range ms {
+		ms[i] = Member{ID: fmt.Sprintf("id-%d", i), Name: fmt.Sprintf("es-master-%d", i), MasterEligible: true}
+	}
+	return ms
+}
+
+func names(ms []Member) []string {
+	out := make([]string, len(ms))
+	for i, m := range ms {
+		out[i] = m.Name
+	}
+	return out
+}
+
+// formed returns a cluster bootstrapped from, and with a master among, all of ms.
+func formed(t *testing.T, ms []Member) *State {
+	t.Helper()
+	s := &State{}
+	if err := s.Bootstrap(names(ms), ms); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Elect(ms); err != nil {
+		t.Fatal(err)
+	}
+	s.Reconfigure(ms, true)
+	return s
+}
+
+func TestBootstrapNeedsAMajorityOfTheInitialMasters(t *testing.T) {
+	ms := masters(3)
+	s := &State{}
+	if err := s.Bootstrap(names(ms), ms[:1]); err == nil {
+		t.Fatal("bootstrapped with 1 of 3 initial masters discovered")
+	}
+	if err := s.Bootstrap(nil, ms); !errors.Is(err, ErrNotBootstrapped) || !strings.Contains(err.Error(), "[cluster.initial_master_nodes] is empty") {
+		t.Fatalf("no initial masters: %v", err)
+	}
+	if err := s.Bootstrap(names(ms), ms[:2]); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(s.VotingConfig, PlaceholderPrefix+"es-master-2") || len(s.VotingConfig) != 3 {
+		t.Errorf("first configuration %v: want the two discovered IDs and a placeholder for the third", s.VotingConfig)
+	}
+	if m, err := s.Elect(ms[:2]); err != nil || m == "" {
+		t.Errorf("2 of 3 must elect a master: %q, %v", m, err)
+	}
+	s.Reconfigure(ms, true)
+	if slices.ContainsFunc(s.VotingConfig, func(id string) bool { return strings.HasPrefix(id, PlaceholderPrefix) }) || len(s.VotingConfig) != 3 {
+		t.Errorf("once the third joined, the placeholder must give way to it: %v", s.VotingConfig)
+	}
+}
+
+func TestNoMasterWithoutAQuorum(t *testing.T) {
+	ms := masters(3)
+	s := formed(t, ms)
+	if _, err := s.Elect(ms[:2]); err != nil {
+		t.Errorf("2 of 3 voting nodes: %v", err)
+	}
+	s.Reconfigure(ms[:2], true)
+	if len(s.VotingConfig) != 3 {
+		t.Errorf("the configuration shrank below three without exclusions: %v", s.VotingConfig)
+	}
+	if m, err := s.Elect(ms[:1]); err == nil || m != "" {
+		t.Errorf("1 of 3 voting nodes elected %q", m)
+	}
+}
+
+func TestAutoShrinkKeepsAnOddConfigurationOfAtLeastThree(t *testing.T) {
+	ms := masters(5)
+	s := formed(t, ms)
+	if len(s.VotingConfig) != 5 {
+		t.Fatalf("five masters: configuration %v", s.VotingConfig)
+	}
+	s.Reconfigure(ms[:4], true) // one leaves: 4 live, rounded down to 3
+	if len(s.VotingConfig) != 3 || slices.Contains(s.VotingConfig, "id-4") {
+		t.Errorf("after one of five left: %v, want three live nodes", s.VotingConfig)
+	}
+	if !slices.Contains(s.VotingConfig, s.Master) {
+		t.Errorf("the master %s is not in its own configuration %v", s.Master, s.VotingConfig)
+	}
+}
+
+// TestScaleMastersDownNeedsExclusions: going from three masters to one. Without exclusions the
+// cluster loses its master; with exclusions first it keeps one.
+func TestScaleMastersDownNeedsExclusions(t *testing.T) {
+	ms := masters(3)
+	careless := formed(t, ms)
+	careless.Reconfigure(ms[:1], true)
+	if _, err := careless.Elect(ms[:1]); err == nil {
+		t.Error("removing two of three masters at once, without exclusions, kept a master")
+	}
+
+	careful := formed(t, ms)
+	if err := careful.AddExclusions([]string{"es-master-1", "es-master-2"}, ms); err != nil {
+		t.Fatal(err)
+	}
+	careful.Reconfigure(ms, true)
+	if !careful.ExclusionsApplied() || !slices.Equal(careful.VotingConfig, []string{"id-0"}) {
+		t.Fatalf("exclusions not applied: configuration %v", careful.VotingConfig)
+	}
+	if m, err := careful.Elect(ms[:1]); err != nil || m != "id-0" {
+		t.Errorf("after exclusions the last master must stay elected: %q, %v", m, err)
+	}
+	careful.ClearExclusions()
+	if len(careful.Exclusions) != 0 {
+		t.Error("exclusions not cleared")
+	}
+}
+
+func TestVotingOnlyNodesVoteButAreNotElected(t *testing.T) {
+	ms := masters(3)
+	ms[0].VotingOnly, ms[1].VotingOnly = true, true
+	s := &State{}
+	if err := s.Bootstrap(names(ms), ms); err != nil {
+		t.Fatal(err)
+	}
+	if m, err := s.Elect(ms); err != nil || m != "id-2" {
+		t.Errorf("elected %q (%v), want the only full master id-2", m, err)
+	}
+	if _, err := s.Elect(ms[:2]); err == nil {
+		t.Error("two voting-only nodes elected a master")
+	}
+}
+
+func TestExclusionErrors(t *testing.T) {
+	ms := append(masters(3), Member{ID: "id-data", Name: "es-data-0"})
+	s := formed(t, ms[:3])
+	if err := s.AddExclusions([]string{"es-data-0"}, ms); err == nil || !strings.Contains(err.Error(), "matched no master-eligible node") {
+		t.Errorf("excluding a data node: %v", err)
+	}
+	many := make([]Member, 12)
+	for i := range many {
+		many[i] = Member{ID: fmt.Sprintf("m%d", i), Name: fmt.Sprintf("m%d", i), MasterEligible: true}
+	}
+	if err := s.AddExclusions(names(many[:11]), many); err == nil || !strings.Contains(err.Error(), "cluster.max_voting_config_exclusions") {
+		t.Errorf("eleven exclusions: %v", err)
+	}
+}
