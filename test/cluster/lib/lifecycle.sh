@@ -9,7 +9,7 @@ cluster_up() {
   fi
   # A run killed half-way (a CI job stopped, a session ended) leaves daemons, mounts and
   # network state behind: start from clean state rather than on top of it.
-  if [ -d "$PIDS" ] || [ -d "$CLUSTER_DIR/kubelet" ] || ip link show "$BRIDGE" >/dev/null 2>&1; then
+  if compgen -G "$PIDS/*.pid" >/dev/null || [ -d "$CLUSTER_DIR/kubelet" ] || ip link show "$BRIDGE" >/dev/null 2>&1; then
     log "cleaning what an earlier run left behind"
     cluster_down
   fi
