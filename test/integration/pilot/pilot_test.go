@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -115,6 +116,9 @@ func startPilot(t *testing.T, name string, extra ...string) *pilotProcess {
 			_ = p.cmd.Process.Kill()
 			<-p.done
 		}
+		// In a container a killed PID 1 takes its children along; here a database whose pilot
+		// was killed lives on, so end whatever still runs from this test's directory.
+		killStrays(t, data)
 		if t.Failed() {
 			t.Logf("pilot output:\n%s", p.out.String())
 		}
@@ -319,6 +323,22 @@ func setSpec(t *testing.T, name string, change func(*navv1alpha1.PilotSpec)) {
 	change(&p.Spec)
 	if err := k8s.Patch(t.Context(), &p, client.MergeFrom(before), client.FieldOwner("navigator-controller")); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// killStrays kills the processes whose command line mentions dir.
+func killStrays(t *testing.T, dir string) {
+	t.Helper()
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		cmdline, err := os.ReadFile("/proc/" + e.Name() + "/cmdline")
+		if err == nil && strings.Contains(string(cmdline), dir) {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
 	}
 }
 
