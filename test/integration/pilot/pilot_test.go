@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -31,6 +30,7 @@ import (
 	"github.com/navigator-dbaas/navigator/test/apiserver"
 	"github.com/navigator-dbaas/navigator/test/gen"
 	"github.com/navigator-dbaas/navigator/test/loopback"
+	"github.com/navigator-dbaas/navigator/test/procio"
 )
 
 var (
@@ -81,7 +81,7 @@ func setup(m *testing.M) (int, error) {
 type pilotProcess struct {
 	cmd    *exec.Cmd
 	listen string
-	out    *syncBuffer
+	out    *procio.Buffer
 	done   chan struct{}
 	err    error
 }
@@ -89,7 +89,7 @@ type pilotProcess struct {
 func startPilot(t *testing.T, name string, extra ...string) *pilotProcess {
 	t.Helper()
 	data := t.TempDir()
-	p := &pilotProcess{listen: loopback.FreeAddr(t), out: &syncBuffer{}, done: make(chan struct{})}
+	p := &pilotProcess{listen: loopback.FreeAddr(t), out: &procio.Buffer{}, done: make(chan struct{})}
 	args := append([]string{"test",
 		"--pod-name", name, "--pod-namespace", "default", "--pod-ip", "127.0.0.1",
 		"--listen", p.listen, "--log-level", "debug",
@@ -340,22 +340,4 @@ func killStrays(t *testing.T, dir string) {
 			_ = syscall.Kill(pid, syscall.SIGKILL)
 		}
 	}
-}
-
-// syncBuffer collects a process's output while tests read it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
