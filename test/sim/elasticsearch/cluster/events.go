@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -12,9 +13,9 @@ func (s *State) CreateIndex(name string, shards, replicas int) error {
 	}
 	s.Indices[name] = &Index{Name: name, Shards: shards, Replicas: replicas, Docs: make([]int64, shards), Lost: make([]bool, shards)}
 	for sh := range shards {
-		s.Copies = append(s.Copies, &Copy{Index: name, Shard: sh, Primary: true, State: Unassigned, fresh: true})
+		s.Copies = append(s.Copies, &Copy{Index: name, Shard: sh, Primary: true, State: Unassigned, Fresh: true})
 		for range replicas {
-			s.Copies = append(s.Copies, &Copy{Index: name, Shard: sh, State: Unassigned, fresh: true})
+			s.Copies = append(s.Copies, &Copy{Index: name, Shard: sh, State: Unassigned, Fresh: true})
 		}
 	}
 	return nil
@@ -112,7 +113,7 @@ func (s *State) markLost() {
 // everFresh reports whether a shard's primary has never held data.
 func (s *State) everFresh(index string, shard int) bool {
 	p := s.primaryOf(index, shard)
-	return p != nil && p.fresh
+	return p != nil && p.Fresh
 }
 
 // PutShutdown registers a node shutdown (PUT _nodes/<id>/shutdown).
@@ -120,3 +121,69 @@ func (s *State) PutShutdown(sd Shutdown) { s.Shutdowns[sd.NodeID] = &sd }
 
 // DeleteShutdown removes it (DELETE _nodes/<id>/shutdown).
 func (s *State) DeleteShutdown(id string) { delete(s.Shutdowns, id) }
+
+// MarkSynced records that node holds the documents of the copy of a shard it is recovering in
+// the given recovery.
+func (s *State) MarkSynced(index string, shard int, node string, recovery int64) {
+	for _, c := range s.copiesOf(index, shard) {
+		if c.Recovery != recovery {
+			continue
+		}
+		if c.State == Initializing && c.Node == node || c.State == Relocating && c.RelocatingTo == node {
+			c.Synced = true
+		}
+	}
+}
+
+// FailCopy is what the master does when a copy on node missed a write: the copy is unassigned
+// (a relocation to node is cancelled) and must recover again, so that a copy that missed a
+// write is never promoted.
+func (s *State) FailCopy(index string, shard int, node string, now time.Time) {
+	for _, c := range s.copiesOf(index, shard) {
+		switch {
+		case c.RelocatingTo == node:
+			c.RelocatingTo, c.State, c.Recovered, c.Synced = "", Started, 0, false
+		case c.Node == node:
+			c.State, c.LastNode, c.Node, c.RelocatingTo, c.Recovered, c.Synced = Unassigned, "", "", "", 0, false
+			c.UnassignedSince = now
+		}
+	}
+}
+
+// DeleteIndex removes an index and all its copies.
+func (s *State) DeleteIndex(name string) {
+	delete(s.Indices, name)
+	s.Copies = slices.DeleteFunc(s.Copies, func(c *Copy) bool { return c.Index == name })
+}
+
+// SetReplicas changes an index's number_of_replicas: new replicas start unassigned; removed
+// ones are taken from the unassigned, then the initializing, then the started replicas.
+func (s *State) SetReplicas(name string, replicas int) error {
+	idx, ok := s.Indices[name]
+	if !ok {
+		return fmt.Errorf("no such index [%s]", name)
+	}
+	for sh := range idx.Shards {
+		copies := s.copiesOf(name, sh)
+		for n := len(copies) - 1; n < replicas; n++ {
+			s.Copies = append(s.Copies, &Copy{Index: name, Shard: sh, State: Unassigned, Fresh: idx.Docs[sh] == 0 && s.everFresh(name, sh)})
+		}
+		for n := len(copies) - 1; n > replicas; n-- {
+			s.dropReplica(name, sh)
+		}
+	}
+	idx.Replicas = replicas
+	return nil
+}
+
+// dropReplica removes the replica of a shard that is least useful.
+func (s *State) dropReplica(index string, shard int) {
+	for _, want := range []CopyState{Unassigned, Initializing, Relocating, Started} {
+		for i, c := range s.Copies {
+			if c.Index == index && c.Shard == shard && !c.Primary && c.State == want {
+				s.Copies = slices.Delete(s.Copies, i, i+1)
+				return
+			}
+		}
+	}
+}

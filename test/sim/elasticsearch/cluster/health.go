@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -21,11 +22,14 @@ type ShardCounts struct {
 }
 
 // Health returns the cluster's health and shard counts: red when a primary is not active, yellow
-// when a replica is not, green otherwise.
-func (s *State) Health(now time.Time) (Health, ShardCounts) {
+// when a replica is not, green otherwise. Given index names, it covers only those indices.
+func (s *State) Health(now time.Time, indices ...string) (Health, ShardCounts) {
 	worst := Green
 	var n ShardCounts
 	for _, c := range s.Copies {
+		if len(indices) > 0 && !slices.Contains(indices, c.Index) {
+			continue
+		}
 		switch c.State {
 		case Started:
 			n.Active++

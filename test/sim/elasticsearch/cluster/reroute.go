@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -13,10 +14,10 @@ const maxIncomingRecoveries = 2
 // lost primaries are promoted, unassigned copies are allocated, and copies are moved off nodes
 // that may not keep them. The master runs it on every change and on a timer.
 func (s *State) Reroute(now time.Time) {
-	if !s.last.IsZero() && now.After(s.last) {
-		s.progress(now.Sub(s.last))
+	if !s.LastReroute.IsZero() && now.After(s.LastReroute) {
+		s.progress(now.Sub(s.LastReroute))
 	}
-	s.last = now
+	s.LastReroute = now
 	s.promote()
 	s.assign(now)
 	s.moveAway()
@@ -33,16 +34,22 @@ func (s *State) progress(elapsed time.Duration) {
 		case c.State == Initializing:
 			// A replica copies from its active primary; without one it cannot progress.
 			if p := s.primaryOf(c.Index, c.Shard); p != nil && active(p) {
-				if c.Recovered += budget; c.Recovered >= s.shardBytes(c) {
-					c.State, c.Recovered = Started, 0
+				if c.Recovered += budget; s.recovered(c) {
+					c.State, c.Recovered, c.Synced = Started, 0, false
 				}
 			}
 		case c.State == Relocating:
-			if c.Recovered += budget; c.Recovered >= s.shardBytes(c) {
-				c.Node, c.RelocatingTo, c.State, c.Recovered = c.RelocatingTo, "", Started, 0
+			if c.Recovered += budget; s.recovered(c) {
+				c.Node, c.RelocatingTo, c.State, c.Recovered, c.Synced = c.RelocatingTo, "", Started, 0, false
 			}
 		}
 	}
+}
+
+// recovered reports whether a recovery has copied the shard's bytes and, when the model awaits
+// it, the target has said it holds the documents.
+func (s *State) recovered(c *Copy) bool {
+	return c.Recovered >= s.shardBytes(c) && (!s.Settings.AwaitSync || c.Synced)
 }
 
 // promote makes an active replica the primary of a shard whose primary is not active.
@@ -73,22 +80,24 @@ func (s *State) assign(now time.Time) {
 		return 0
 	})
 	for _, c := range unassigned {
-		if !s.enableAllows(c, c.fresh) || s.Indices[c.Index].Lost[c.Shard] {
+		if !s.enableAllows(c, c.Fresh) || s.Indices[c.Index].Lost[c.Shard] {
 			continue
 		}
 		if target := s.targetFor(c, now); target != nil {
-			c.Node, c.State, c.Recovered = target.ID, Initializing, 0
-			if c.Primary && c.fresh {
+			c.Node, c.State, c.Recovered, c.Synced = target.ID, Initializing, 0, false
+			s.Recoveries++
+			c.Recovery = s.Recoveries
+			if c.Primary && c.Fresh {
 				c.State = Started // an empty new primary has nothing to recover
 			}
-			c.fresh = false
+			c.Fresh = false
 		}
 	}
 }
 
 // targetFor picks the node for an unassigned copy, or nil when it must wait.
 func (s *State) targetFor(c *Copy, now time.Time) *Node {
-	if c.Primary && !c.fresh {
+	if c.Primary && !c.Fresh {
 		// A primary that held data can only start where that data is.
 		if n := s.Nodes[c.LastNode]; n != nil {
 			if ok, _ := s.canAllocate(c, n); ok {
@@ -159,7 +168,9 @@ func (s *State) moveAway() {
 			continue
 		}
 		if target := s.leastLoaded(c, n.ID); target != nil {
-			c.State, c.RelocatingTo, c.Recovered = Relocating, target.ID, 0
+			c.State, c.RelocatingTo, c.Recovered, c.Synced = Relocating, target.ID, 0, false
+			s.Recoveries++
+			c.Recovery = s.Recoveries
 		}
 	}
 }
@@ -169,15 +180,7 @@ func (s *State) sortedNodes() []*Node {
 	for _, n := range s.Nodes {
 		nodes = append(nodes, n)
 	}
-	slices.SortFunc(nodes, func(a, b *Node) int {
-		switch {
-		case a.Name < b.Name:
-			return -1
-		case a.Name > b.Name:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(nodes, func(a, b *Node) int { return strings.Compare(a.Name, b.Name) })
 	return nodes
 }
 

@@ -42,9 +42,14 @@ type Copy struct {
 	UnassignedSince time.Time
 	// LastNode is the node that held the copy before it became unassigned.
 	LastNode string
-	// fresh marks a copy that has never held data (a new index's primary): it may start empty
+	// Fresh marks a copy that has never held data (a new index's primary): it may start empty
 	// on any node, while a primary that held data can only come back where its data is.
-	fresh bool
+	Fresh bool
+	// Synced is set when the recovering node holds the copy's documents (AwaitSync).
+	Synced bool
+	// Recovery identifies the copy's current recovery or relocation, so that a late report
+	// about an earlier one cannot complete it.
+	Recovery int64
 }
 
 // Index is an index and its documents, per shard.
@@ -98,6 +103,9 @@ type Settings struct {
 	DocBytes int64
 	// DelayedTimeout is index.unassigned.node_left.delayed_timeout (default 1m).
 	DelayedTimeout time.Duration
+	// AwaitSync makes a recovery finish only once the target reports, through MarkSynced, that
+	// it holds the documents: the node processes copy real data, the pure tests do not.
+	AwaitSync bool
 }
 
 // State is the cluster state the elected master keeps.
@@ -110,8 +118,10 @@ type State struct {
 	Copies    []*Copy
 	Shutdowns map[string]*Shutdown
 	Settings  Settings
-	// last is when Reroute last ran, to advance recoveries.
-	last time.Time
+	// LastReroute is when Reroute last ran, to advance recoveries.
+	LastReroute time.Time
+	// Recoveries counts the recoveries started, to number them.
+	Recoveries int64
 }
 
 // New returns an empty cluster with Elasticsearch's defaults.

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 )
 
 // PlaceholderPrefix marks a node named in cluster.initial_master_nodes that had not been
@@ -106,7 +107,7 @@ func (s *State) Elect(live []Member) (string, error) {
 		s.Master = ""
 		return "", errors.New("no master-eligible node that is not voting-only is available")
 	}
-	slices.SortFunc(candidates, func(a, b Member) int { return compare(a.ID, b.ID) })
+	slices.SortFunc(candidates, func(a, b Member) int { return strings.Compare(a.ID, b.ID) })
 	s.Master, s.Term = candidates[0].ID, s.Term+1
 	return s.Master, nil
 }
@@ -218,14 +219,4 @@ func byID(ms []Member, id string) (Member, bool) {
 		return Member{}, false
 	}
 	return ms[i], true
-}
-
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
