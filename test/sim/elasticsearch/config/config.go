@@ -4,9 +4,11 @@
 package config
 
 import (
+	"bytes"
 	"fmt"
 	"maps"
 	"os"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -68,14 +70,65 @@ func Load(path string) (*Config, error) {
 	return Parse(raw)
 }
 
+// placeholder is ${NAME} or ${NAME:default}, which Elasticsearch replaces with the
+// environment variable's value when it reads elasticsearch.yml.
+var placeholder = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_.]*)(?::([^}]*))?\}`)
+
+// substitute replaces placeholders from the environment.
+func substitute(raw []byte) ([]byte, error) {
+	var missing string
+	out := placeholder.ReplaceAllFunc(raw, func(m []byte) []byte {
+		sub := placeholder.FindSubmatch(m)
+		if v, ok := os.LookupEnv(string(sub[1])); ok {
+			return []byte(v)
+		}
+		if bytes.Contains(m, []byte(":")) {
+			return sub[2]
+		}
+		if missing == "" {
+			missing = string(sub[1])
+		}
+		return m
+	})
+	if missing != "" {
+		return nil, fmt.Errorf("java.lang.IllegalArgumentException: Could not resolve placeholder '%s'", missing)
+	}
+	return out, nil
+}
+
 // Parse reads configuration text.
 func Parse(raw []byte) (*Config, error) {
+	raw, err := substitute(raw)
+	if err != nil {
+		return nil, err
+	}
+	return parse(raw, nil)
+}
+
+// ParseWith reads configuration text and then applies overrides (from -E options or the
+// environment), which win over the file as they do in Elasticsearch.
+func ParseWith(raw []byte, overrides map[string]string) (*Config, error) {
+	raw, err := substitute(raw)
+	if err != nil {
+		return nil, err
+	}
+	return parse(raw, overrides)
+}
+
+func parse(raw []byte, overrides map[string]string) (*Config, error) {
 	var doc map[string]any
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
 		return nil, fmt.Errorf("org.elasticsearch.ElasticsearchParseException: malformed elasticsearch.yml: %w", err)
 	}
 	flat := map[string]any{}
 	flatten("", doc, flat)
+	for k, v := range overrides {
+		var parsed any = v
+		if strings.HasPrefix(v, "[") {
+			_ = yaml.Unmarshal([]byte(v), &parsed) // a list given as [a, b]
+		}
+		flat[k] = parsed
+	}
 	for _, key := range sortedKeys(flat) {
 		if !isKnown(key) {
 			return nil, fmt.Errorf("java.lang.IllegalArgumentException: unknown setting [%s] please check that any required plugins are installed, or check the breaking changes documentation for removed settings", key)

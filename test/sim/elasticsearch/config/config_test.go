@@ -79,3 +79,23 @@ func TestStartupErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestPlaceholdersAndOverrides: ${VAR} and ${VAR:default} come from the environment, a missing
+// one stops the node with Elasticsearch's message, and -E style overrides win over the file.
+func TestPlaceholdersAndOverrides(t *testing.T) {
+	t.Setenv("POD_IP", "10.244.0.9")
+	c, err := ParseWith([]byte("network.publish_host: ${POD_IP}\nnode.name: ${NODE:es-x}\ncluster.name: file\n"),
+		map[string]string{"cluster.name": "override", "discovery.seed_hosts": "[a, b]"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PublishHost != "10.244.0.9" || c.NodeName != "es-x" || c.ClusterName != "override" || !slices.Equal(c.SeedHosts, []string{"a", "b"}) {
+		t.Fatalf("got %+v", c)
+	}
+	if _, err := Parse([]byte("node.name: ${NOT_SET_ANYWHERE}\n")); err == nil || !strings.Contains(err.Error(), "Could not resolve placeholder 'NOT_SET_ANYWHERE'") {
+		t.Fatalf("missing placeholder: %v", err)
+	}
+	if _, err := ParseWith(nil, map[string]string{"no.such.setting": "x"}); err == nil || !strings.Contains(err.Error(), "unknown setting [no.such.setting]") {
+		t.Fatalf("unknown override: %v", err)
+	}
+}
