@@ -30,7 +30,9 @@ type testCluster struct {
 	// live is how many replicas the coordinators believe alive; responsive how many of those
 	// answer in time. Both start at the node count.
 	live, responsive int
-	nodes            []*testNode
+	// seen counts the Backend calls by operation and consistency level ("insert QUORUM").
+	seen  map[string]int
+	nodes []*testNode
 }
 
 // storedRow keeps each cell with its write timestamp: the newest write of a cell wins.
@@ -58,7 +60,7 @@ const (
 // the default).
 func startCluster(t *testing.T, n, preparedStatements int) *testCluster {
 	t.Helper()
-	c := &testCluster{rows: map[string]map[string]storedRow{}, live: n, responsive: n}
+	c := &testCluster{rows: map[string]map[string]storedRow{}, live: n, responsive: n, seen: map[string]int{}}
 	c.bumpSchema()
 	step := math.MaxUint64 / uint64(n)
 	for i := range n {
@@ -101,6 +103,20 @@ func startCluster(t *testing.T, n, preparedStatements int) *testCluster {
 		})
 	}
 	return c
+}
+
+// setReplicas sets how many replicas are alive and how many of those answer in time.
+func (c *testCluster) setReplicas(live, responsive int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.live, c.responsive = live, responsive
+}
+
+// calls says how many times the Backend was asked op at consistency cl.
+func (c *testCluster) calls(op string, cl cql.Consistency) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.seen[op+" "+cl.String()]
 }
 
 // bumpSchema gives the schema a new version, the same on every node, as after agreement.
@@ -225,6 +241,7 @@ func (n *testNode) Insert(_ context.Context, w cql.Write) error {
 	c := n.cluster
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.seen["insert "+w.Consistency.String()]++
 	blockFor, alive, answering := c.replicas(w.Keyspace, w.Consistency)
 	if alive < blockFor {
 		return &cql.UnavailableError{Consistency: w.Consistency, Required: blockFor, Alive: alive}
@@ -254,6 +271,7 @@ func (n *testNode) Select(_ context.Context, r cql.Read) (cql.Row, error) {
 	c := n.cluster
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.seen["select "+r.Consistency.String()]++
 	if err := c.readable(r.Keyspace, r.Consistency); err != nil {
 		return nil, err
 	}
@@ -274,6 +292,7 @@ func (n *testNode) Count(_ context.Context, s cql.Scan) (int64, error) {
 	c := n.cluster
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	c.seen["count "+s.Consistency.String()]++
 	if err := c.readable(s.Keyspace, s.Consistency); err != nil {
 		return 0, err
 	}
