@@ -64,45 +64,61 @@ func startCluster(t *testing.T, n, preparedStatements int) *testCluster {
 	c.bumpSchema()
 	step := math.MaxUint64 / uint64(n)
 	for i := range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		port := ln.Addr().(*net.TCPAddr).Port
 		// Tokens from math.MinInt64 up, evenly spaced: the conversion wraps on purpose.
-		token := int64(uint64(math.MaxInt64) + 1 + uint64(i)*step)
-		node := &testNode{cluster: c, addr: ln.Addr().String(), local: cql.LocalNode{
-			Node: cql.Node{
-				HostID:         uuid.New(),
-				DataCenter:     testDC,
-				Rack:           fmt.Sprintf("rack%d", i+1),
-				ReleaseVersion: testRelease,
-				// Gossip addresses are distinct, as in a real cluster; nothing listens there.
-				Address:       netip.AddrFrom4([4]byte{127, 0, 1, byte(i + 1)}),
-				StoragePort:   7000,
-				NativeAddress: netip.MustParseAddr("127.0.0.1"),
-				NativePort:    port,
-				Tokens:        []string{fmt.Sprint(token)},
-			},
-			ClusterName: "simulated",
-			Partitioner: "org.apache.cassandra.dht.Murmur3Partitioner",
-		}}
-		node.server = cql.NewServer(cql.Config{Backend: node, PreparedStatements: preparedStatements})
-		c.nodes = append(c.nodes, node)
-		done := make(chan error, 1)
-		go func() { done <- node.server.Serve(t.Context(), ln) }()
-		t.Cleanup(func() {
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("node %d: Serve: %v", i, err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Errorf("node %d: Serve did not return after the test", i)
-			}
-		})
+		c.addNode(t, int64(uint64(math.MaxInt64)+1+uint64(i)*step), preparedStatements)
 	}
 	return c
+}
+
+// addNode starts one more node, which the others report as a peer from then on.
+func (c *testCluster) addNode(t *testing.T, token int64, preparedStatements int) *testNode {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.mu.Lock()
+	i := len(c.nodes)
+	node := &testNode{cluster: c, addr: ln.Addr().String(), local: cql.LocalNode{
+		Node: cql.Node{
+			HostID:         uuid.New(),
+			DataCenter:     testDC,
+			Rack:           fmt.Sprintf("rack%d", i+1),
+			ReleaseVersion: testRelease,
+			// Gossip addresses are distinct, as in a real cluster; nothing listens there.
+			Address:       netip.AddrFrom4([4]byte{127, 0, 1, byte(i + 1)}),
+			StoragePort:   7000,
+			NativeAddress: netip.MustParseAddr("127.0.0.1"),
+			NativePort:    ln.Addr().(*net.TCPAddr).Port,
+			Tokens:        []string{fmt.Sprint(token)},
+		},
+		ClusterName: "simulated",
+		Partitioner: "org.apache.cassandra.dht.Murmur3Partitioner",
+	}}
+	node.server = cql.NewServer(cql.Config{Backend: node, PreparedStatements: preparedStatements})
+	c.nodes = append(c.nodes, node)
+	c.mu.Unlock()
+	done := make(chan error, 1)
+	go func() { done <- node.server.Serve(t.Context(), ln) }()
+	t.Cleanup(func() {
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("node %d: Serve: %v", i, err)
+			}
+		case <-time.After(10 * time.Second):
+			t.Errorf("node %d: Serve did not return after the test", i)
+		}
+	})
+	return node
+}
+
+// removeNode makes the other nodes forget a node, as after it is decommissioned; its server
+// keeps running until the test ends.
+func (c *testCluster) removeNode(n *testNode) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.nodes = slices.DeleteFunc(c.nodes, func(x *testNode) bool { return x == n })
 }
 
 // setReplicas sets how many replicas are alive and how many of those answer in time.
@@ -131,7 +147,10 @@ func (c *testCluster) bumpSchema() {
 // publish tells every node's server of a schema change, as every Cassandra node pushes it to
 // its clients once applied.
 func (c *testCluster) publish(ev cql.Event) {
-	for _, n := range c.nodes {
+	c.mu.Lock()
+	nodes := slices.Clone(c.nodes)
+	c.mu.Unlock()
+	for _, n := range nodes {
 		n.server.Publish(ev)
 	}
 }
