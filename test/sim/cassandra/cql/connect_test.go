@@ -2,6 +2,7 @@ package cql_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -80,6 +81,47 @@ func TestDriverHeldToAnotherVersionIsRefused(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("v%d: error %q does not say %q", version, err, want)
 		}
+	}
+}
+
+// usedCompressor is a Compressor that records being used.
+type usedCompressor struct {
+	mu   sync.Mutex
+	used bool
+}
+
+func (c *usedCompressor) use(dst []byte) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.used = true
+	return dst, errors.New("compression was not negotiated")
+}
+
+func (c *usedCompressor) Name() string { return "lz4" }
+func (c *usedCompressor) AppendCompressedWithLength(dst, _ []byte) ([]byte, error) {
+	return c.use(dst)
+}
+func (c *usedCompressor) AppendDecompressedWithLength(dst, _ []byte) ([]byte, error) {
+	return c.use(dst)
+}
+func (c *usedCompressor) AppendCompressed(dst, _ []byte) ([]byte, error) { return c.use(dst) }
+func (c *usedCompressor) AppendDecompressed(dst, _ []byte, _ uint32) ([]byte, error) {
+	return c.use(dst)
+}
+
+// SUPPORTED offers no compression, so a driver configured with lz4 goes without it.
+func TestCompressionIsNotOffered(t *testing.T) {
+	c := startCluster(t, 1, 0)
+	comp := &usedCompressor{}
+	s := c.session(t, func(cfg *gocql.ClusterConfig) { cfg.Compressor = comp })
+	var name string
+	if err := s.Query("SELECT cluster_name FROM system.local").ScanContext(t.Context(), &name); err != nil {
+		t.Fatal(err)
+	}
+	comp.mu.Lock()
+	defer comp.mu.Unlock()
+	if comp.used {
+		t.Errorf("driver compressed or decompressed a frame")
 	}
 }
 

@@ -120,6 +120,12 @@ func TestRefusedStatements(t *testing.T) {
 			t.Errorf("%s:\n got %T %v\nwant %q", tc.stmt, err, err, tc.want)
 		}
 	}
+
+	// BATCH is a message of its own, not a statement; it is refused as a whole.
+	b := s.Batch(gocql.LoggedBatch).Query(`INSERT INTO sim.kv (k, v) VALUES (?, ?)`, "a", 1)
+	if err := b.ExecContext(t.Context()); !invalid(err) || !strings.Contains(err.Error(), "BATCH messages are not modelled") {
+		t.Errorf("BATCH: %T %v, want Invalid", err, err)
+	}
 }
 
 func at(cl gocql.Consistency) *gocql.Consistency { return &cl }
