@@ -45,8 +45,9 @@ func (e SchemaChange) writeEvent(w *writer) {
 	}
 }
 
-// TopologyChange is a node joining (NEW_NODE) or leaving (REMOVED_NODE) the cluster; Address
-// is the node's native transport address.
+// TopologyChange is a node joining (NEW_NODE) or leaving (REMOVED_NODE) the cluster. Address
+// is the node's native transport address, as Cassandra sends it; the Go driver looks the node
+// up by the IP alone, among the nodes' broadcast addresses, which in a real cluster are the same.
 type TopologyChange struct {
 	Change  string
 	Address netip.AddrPort
@@ -65,8 +66,7 @@ func (e TopologyChange) writeEvent(w *writer) {
 	w.writeInet(e.Address)
 }
 
-// StatusChange is a node seen going UP or DOWN; Address is the node's native transport
-// address.
+// StatusChange is a node seen going UP or DOWN; Address is as in TopologyChange.
 type StatusChange struct {
 	Change  string
 	Address netip.AddrPort

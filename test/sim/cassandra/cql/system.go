@@ -199,7 +199,8 @@ func allKeyspaces(b Backend) []schemaKeyspace {
 		}
 		out = append(out, sk)
 	}
-	user := b.Keyspaces()
+	// Sorted on a copy: the slice may be the Backend's own.
+	user := slices.Clone(b.Keyspaces())
 	slices.SortFunc(user, func(x, y Keyspace) int { return strings.Compare(x.Name, y.Name) })
 	for _, ks := range user {
 		sk := schemaKeyspace{name: ks.Name, replication: ks.Replication.options(), durable: ks.DurableWrites}
