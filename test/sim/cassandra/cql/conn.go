@@ -8,6 +8,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"time"
 )
 
 // conn is one client connection. Its reader reads frames in order and answers the handshake
@@ -228,12 +229,19 @@ func (c *conn) send(stream int16, op opcode, body []byte) {
 	c.write(protocolVersion, stream, op, body)
 }
 
+// writeTimeout bounds a frame's write: a client that reads nothing for that long is dropped,
+// rather than left to block the requests and events queued behind it.
+const writeTimeout = 10 * time.Second
+
 func (c *conn) write(version byte, stream int16, op opcode, body []byte) {
 	frame := appendFrame(make([]byte, 0, headerLen+len(body)), version, stream, op, body)
 	c.wmu.Lock()
 	defer c.wmu.Unlock()
-	// A failed write means the connection is gone; its reader ends on the same failure.
-	_, _ = c.nc.Write(frame)
+	_ = c.nc.SetWriteDeadline(time.Now().Add(writeTimeout))
+	if _, err := c.nc.Write(frame); err != nil {
+		// The connection is gone or stuck: close it, and its reader ends.
+		_ = c.nc.Close()
+	}
 }
 
 func errorBody(we wireError) []byte {
