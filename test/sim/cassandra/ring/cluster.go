@@ -80,9 +80,9 @@ func (c *Cluster) NodeAt(address string) *Node {
 	return nil
 }
 
-// Members returns the nodes in the ring and those joining it, in the order nodetool status lists
-// them: by datacenter, then by each node's lowest token, as iterating the token map in token
-// order first meets them.
+// Members returns the nodes in the ring and those joining it, by datacenter, then by each node's
+// lowest token: a stable order for callers. (nodetool status has its own order, which the
+// simulator's formatter reproduces.)
 func (c *Cluster) Members() []*Node {
 	out := make([]*Node, 0, len(c.nodes))
 	for _, n := range c.nodes {

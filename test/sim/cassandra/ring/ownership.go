@@ -27,6 +27,12 @@ type IllegalStateError struct{ Message string }
 
 func (e *IllegalStateError) Error() string { return e.Message }
 
+// IllegalArgumentError is a java.lang.IllegalArgumentException: nodetool status prints "Error: "
+// and its message, and exits with status 1.
+type IllegalArgumentError struct{ Message string }
+
+func (e *IllegalArgumentError) Error() string { return e.Message }
+
 // ErrOwnershipMeaningless is StorageService's IllegalStateException when user keyspaces disagree.
 var ErrOwnershipMeaningless = &IllegalStateError{Message: "Non-system keyspaces don't have the same replication settings, effective ownership information is meaningless"}
 
@@ -34,7 +40,7 @@ func (c *Cluster) ownershipKeyspace(name string) (*Keyspace, error) {
 	if name != "" {
 		ks, ok := c.keyspaces[name]
 		if !ok {
-			return nil, &IllegalStateError{Message: "The keyspace " + name + ", does not exist"}
+			return nil, &IllegalArgumentError{Message: "The keyspace " + name + ", does not exist"}
 		}
 		if ks.Replication.Strategy == LocalStrategy {
 			return nil, &IllegalStateError{Message: "Ownership values for keyspaces with LocalStrategy are meaningless"}

@@ -75,7 +75,12 @@ func TestEffectiveOwnership(t *testing.T) {
 	if own, err := w.EffectiveOwnership("other"); err != nil || len(own) != 4 {
 		t.Errorf("ownership of one keyspace: %v %v", own, err)
 	}
-	if _, err := w.EffectiveOwnership("system"); err == nil {
-		t.Error("ownership of a LocalStrategy keyspace should be refused")
+	var ise *IllegalStateError
+	if _, err := w.EffectiveOwnership("system"); !errors.As(err, &ise) {
+		t.Errorf("ownership of a LocalStrategy keyspace: %v, want an IllegalStateException (a note)", err)
+	}
+	var iae *IllegalArgumentError
+	if _, err := w.EffectiveOwnership("nope"); !errors.As(err, &iae) || iae.Message != "The keyspace nope, does not exist" {
+		t.Errorf("ownership of a missing keyspace: %v, want IllegalArgumentException (an error)", err)
 	}
 }
