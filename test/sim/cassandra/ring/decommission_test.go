@@ -124,8 +124,9 @@ func TestDecommissionPreconditions(t *testing.T) {
 	}
 }
 
-// TestDecommissionFailsWhenAReceiverGoesDown: the stream breaks, the decommission fails, and the
-// node stays in the ring as a normal node with all its data; it can be decommissioned again.
+// TestDecommissionFailsWhenAReceiverGoesDown: the stream breaks and the decommission fails. On
+// 4.x the node stays in the ring, leaving (UL) with all its data, refuses another decommission,
+// and blocks bootstraps, until it restarts and is normal again; then it can leave.
 func TestDecommissionFailsWhenAReceiverGoesDown(t *testing.T) {
 	w := newWorld(t, 101)
 	nodes := w.start(5, 3)
@@ -142,14 +143,33 @@ func TestDecommissionFailsWhenAReceiverGoesDown(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.step(time.Second)
-	if leaving.StatusCode() != "UN" || leaving.Mode != ModeNormal || leaving.LastError != "Error while decommissioning node: Stream failed" {
-		t.Fatalf("after a failed decommission: %s %s %q", leaving.StatusCode(), leaving.Mode, leaving.LastError)
+	if leaving.StatusCode() != "UL" || leaving.Mode != ModeLeaving || !leaving.DecommissionFailed() ||
+		leaving.LastError != "Error while decommissioning node: Stream failed" || leaving.Exceptions != 1 {
+		t.Fatalf("after a failed decommission: %s %s failed=%v %q", leaving.StatusCode(), leaving.Mode, leaving.DecommissionFailed(), leaving.LastError)
 	}
-	if leaving.Load() != before || w.NodeAt(leaving.Address) == nil {
-		t.Fatal("a failed decommission lost the node or its data")
+	if leaving.Load() != before || w.NodeAt(leaving.Address) == nil || len(w.Streams(leaving.HostID)) != 0 {
+		t.Fatal("a failed decommission lost the node or its data, or still streams")
 	}
 	if err := w.Start(w.now, receiver.HostID); err != nil {
 		t.Fatal(err)
+	}
+	var op *OperationError
+	if err := w.Decommission(w.now, leaving.HostID, false); !errors.As(err, &op) ||
+		op.Message != "Node in LEAVING state; wait for status to become normal or restart" {
+		t.Fatalf("decommission again without a restart: %v", err)
+	}
+	var se *StartupError
+	if _, err := w.Join(w.now, w.spec(99, "dc1", "rack1"), JoinOptions{Bootstrap: true}); !errors.As(err, &se) {
+		t.Fatalf("a node stuck leaving still counts as a range movement: %v", err)
+	}
+	if err := w.Stop(w.now, leaving.HostID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Start(w.now, leaving.HostID); err != nil {
+		t.Fatal(err)
+	}
+	if leaving.StatusCode() != "UN" || leaving.Mode != ModeNormal || leaving.DecommissionFailed() {
+		t.Fatalf("after a restart: %s %s failed=%v", leaving.StatusCode(), leaving.Mode, leaving.DecommissionFailed())
 	}
 	if err := w.Decommission(w.now, leaving.HostID, false); err != nil {
 		t.Fatal(err)
@@ -158,4 +178,41 @@ func TestDecommissionFailsWhenAReceiverGoesDown(t *testing.T) {
 	if w.NodeAt(leaving.Address) != nil {
 		t.Fatal("the second decommission did not complete")
 	}
+	w.readAll(nodes[0].HostID, "app", 2000, Quorum)
+}
+
+// TestDecommissionFailureOn50CanBeRetried: 5.0 reports DECOMMISSION_FAILED and takes another
+// decommission without a restart.
+func TestDecommissionFailureOn50CanBeRetried(t *testing.T) {
+	w := newWorld(t, 103)
+	w.release = "5.0.2"
+	nodes := w.start(4, 2)
+	w.keyspace("app", NTS("dc1", 2), nodes[0].HostID)
+	w.fill(nodes[0].HostID, "app", 1000, 4<<10, All)
+	leaving := nodes[3]
+	if err := w.Decommission(w.now, leaving.HostID, false); err != nil {
+		t.Fatal(err)
+	}
+	receiver := w.Streams(leaving.HostID)[0].Peer
+	if err := w.Stop(w.now, receiver.HostID); err != nil {
+		t.Fatal(err)
+	}
+	w.step(time.Second)
+	if leaving.Mode != ModeDecommissionFailed || !leaving.DecommissionFailed() {
+		t.Fatalf("mode %s, failed %v", leaving.Mode, leaving.DecommissionFailed())
+	}
+	if err := w.Start(w.now, receiver.HostID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Decommission(w.now, leaving.HostID, false); err != nil {
+		t.Fatalf("5.0 retries a failed decommission: %v", err)
+	}
+	if leaving.Mode != ModeLeaving || leaving.DecommissionFailed() {
+		t.Fatalf("retrying: mode %s, failed %v", leaving.Mode, leaving.DecommissionFailed())
+	}
+	w.settle(time.Hour)
+	if w.NodeAt(leaving.Address) != nil {
+		t.Fatal("the retried decommission did not complete")
+	}
+	w.readAll(nodes[0].HostID, "app", 1000, Quorum)
 }

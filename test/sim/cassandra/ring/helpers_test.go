@@ -14,6 +14,8 @@ type world struct {
 	*Cluster
 	now time.Time
 	t   *testing.T
+	// release is the release new nodes run.
+	release string
 }
 
 // newWorld returns an empty cluster streaming at 1 MiB/s, so that seconds count mebibytes.
@@ -21,13 +23,13 @@ func newWorld(t *testing.T, seed uint64) *world {
 	t.Helper()
 	s := DefaultSettings()
 	s.StreamBytesPerSecond = 1 << 20
-	return &world{Cluster: New("Test Cluster", seed, s), now: t0, t: t}
+	return &world{Cluster: New("Test Cluster", seed, s), now: t0, t: t, release: "4.1.5"}
 }
 
 func addr(i int) string { return fmt.Sprintf("10.0.0.%d", i) }
 
 func (w *world) spec(i int, dc, rack string) NodeSpec {
-	return NodeSpec{Address: addr(i), DC: dc, Rack: rack, NumTokens: 16, Release: "4.1.5", HeapUsedMB: 512, HeapMaxMB: 2048}
+	return NodeSpec{Address: addr(i), DC: dc, Rack: rack, NumTokens: 16, Release: w.release, HeapUsedMB: 512, HeapMaxMB: 2048}
 }
 
 // start brings up a ring of n nodes in one datacenter, spread over racks, that join without
@@ -65,6 +67,16 @@ func (w *world) fill(coordinator, ks string, n, size int, cl Consistency) {
 	for i := range n {
 		if err := w.Write(w.now, coordinator, ks, "rows", key(i), value, cl); err != nil {
 			w.t.Fatalf("write %d: %v", i, err)
+		}
+	}
+}
+
+// readAll reads back the rows fill wrote, each of which must be there.
+func (w *world) readAll(coordinator, ks string, n int, cl Consistency) {
+	w.t.Helper()
+	for i := range n {
+		if _, found, err := w.Read(w.now, coordinator, ks, "rows", key(i), cl); err != nil || !found {
+			w.t.Fatalf("read %d at %s: found %v, %v", i, cl, found, err)
 		}
 	}
 }

@@ -16,6 +16,11 @@ func (c *Cluster) Decommission(now time.Time, hostID string, force bool) error {
 	if err != nil {
 		return err
 	}
+	if n.decommissionFailed && n.Mode == ModeDecommissionFailed {
+		// 5.0 tries again from where a failed decommission left the node.
+		c.dropOps(n, opDecommission)
+		n.State = Normal
+	}
 	if n.State != Normal {
 		return &OperationError{Message: fmt.Sprintf("Node in %s state; wait for status to become normal or restart", n.Mode)}
 	}
@@ -32,7 +37,7 @@ func (c *Cluster) Decommission(now time.Time, hostID string, force bool) error {
 			return err
 		}
 	}
-	n.State, n.Mode = Leaving, ModeLeaving
+	n.State, n.Mode, n.decommissionFailed = Leaving, ModeLeaving, false
 	c.ringChanged()
 	op := &operation{kind: opDecommission, planID: c.newUUID(), node: n}
 	c.planHandOff(op, func(_ *Keyspace, _ [2]Token, _, gainer *Node) *Node { return n })

@@ -45,14 +45,17 @@ func (c *Cluster) Start(now time.Time, hostID string) error {
 			endpoint(n.Address, n.StoragePort))}
 	}
 	n.Up, n.running, n.gossipActive, n.Started = true, true, true, now
+	// A leaving node that restarts gives the decommission up: it announces itself normal again.
+	if n.State == Leaving {
+		c.dropOps(n, opDecommission)
+		n.State = Normal
+		c.ringChanged()
+	}
+	n.decommissionFailed = false
 	n.transportActive = n.State != Joining
-	switch n.State {
-	case Joining:
+	n.Mode = ModeNormal
+	if n.State == Joining {
 		n.Mode = ModeJoining
-	case Leaving:
-		n.Mode = ModeLeaving
-	default:
-		n.Mode = ModeNormal
 	}
 	c.pullSchema(n)
 	// A node that restarts in the middle of its bootstrap bootstraps again ("Detected previous

@@ -31,9 +31,11 @@ const (
 	ModeJoining        Mode = "JOINING"
 	ModeLeaving        Mode = "LEAVING"
 	ModeDecommissioned Mode = "DECOMMISSIONED"
-	ModeMoving         Mode = "MOVING"
-	ModeDraining       Mode = "DRAINING"
-	ModeDrained        Mode = "DRAINED"
+	// ModeDecommissionFailed is 5.0's mode after a decommission failed (CASSANDRA-18555).
+	ModeDecommissionFailed Mode = "DECOMMISSION_FAILED"
+	ModeMoving             Mode = "MOVING"
+	ModeDraining           Mode = "DRAINING"
+	ModeDrained            Mode = "DRAINED"
 )
 
 // Node is a member of the cluster: its identity as gossip spreads it, and what it holds on disk.
@@ -77,6 +79,9 @@ type Node struct {
 	// gossipActive and transportActive are what nodetool info reports: drain and decommission
 	// stop them while the process runs on.
 	gossipActive, transportActive bool
+	// decommissionFailed is StorageService.isDecommissionFailed: the last decommission failed and
+	// the process has not restarted since.
+	decommissionFailed bool
 	// running is whether the process runs, which nodetool needs; diskLost whether its data
 	// directory is gone.
 	running, diskLost bool
@@ -114,6 +119,10 @@ func (n *Node) NativeTransportActive() bool { return n.Up && n.transportActive }
 func (n *Node) ReadRepair() (attempted, blocking, background int64) {
 	return n.rrAttempted, n.rrBlocking, n.rrBackground
 }
+
+// DecommissionFailed reports whether the node's last decommission failed since it started (5.0's
+// nodetool info prints it).
+func (n *Node) DecommissionFailed() bool { return n.decommissionFailed }
 
 // Messages is the number of requests the node sent to replicas as a coordinator.
 func (n *Node) Messages() int64 { return n.messages }

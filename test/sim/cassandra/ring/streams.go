@@ -2,6 +2,7 @@ package ring
 
 import (
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -36,6 +37,8 @@ type operation struct {
 	// failed is set when a stream of a bootstrap or replacement broke; nodetool bootstrap resume
 	// starts it again.
 	failed error
+	// reported is set once a failed decommission has told its node.
+	reported bool
 }
 
 // session streams data between two nodes for one operation: StreamSession.
@@ -190,20 +193,32 @@ func (c *Cluster) Advance(now time.Time) {
 	}
 	for _, op := range slices.Clone(c.ops) {
 		switch {
-		case op.kind == opDecommission && op.failed != nil:
-			op.node.State, op.node.Mode = Normal, ModeNormal
-			op.node.Exceptions++
-			op.node.LastError = op.failed.Error()
-			c.removeOp(op)
+		case op.kind == opDecommission && op.failed != nil && !op.reported:
+			c.failDecommission(op)
 		case op.failed == nil && !slices.ContainsFunc(op.sessions, func(s *session) bool { return !s.done() && !s.broken }):
 			c.complete(op, now)
 		}
 	}
 }
 
+// failDecommission is StorageService.decommission giving up: the node logs the error and stays
+// in the ring, still leaving in gossip (UL), so the others keep counting it as a range movement.
+// 4.0 and 4.1 stay in mode LEAVING and refuse another decommission until restarted; 5.0 reports
+// DECOMMISSION_FAILED and accepts another attempt (CASSANDRA-18555). The failed operation stays,
+// so writes still reach the nodes that would take the ranges over, as pending ranges do.
+func (c *Cluster) failDecommission(op *operation) {
+	n := op.node
+	op.reported, n.decommissionFailed = true, true
+	n.Exceptions++
+	n.LastError = op.failed.Error()
+	if strings.HasPrefix(n.Release, "5.") {
+		n.Mode = ModeDecommissionFailed
+	}
+}
+
 // breakSession handles a session whose peer went away. A bootstrap or a replacement fails, and
-// stays failed until resumed; a decommission fails and the node stays in the ring as it was (see
-// Advance); a removenode goes on without the range (what "removenode force" leaves behind).
+// stays failed until resumed; a decommission fails (see failDecommission); a removenode goes on
+// without the range (what "removenode force" leaves behind).
 func (c *Cluster) breakSession(op *operation, s *session) {
 	switch op.kind {
 	case opBootstrap, opReplace:
@@ -213,6 +228,12 @@ func (c *Cluster) breakSession(op *operation, s *session) {
 	case opRemove:
 		s.broken = true
 	}
+}
+
+// dropOps forgets a node's operations of one kind.
+func (c *Cluster) dropOps(n *Node, kind opKind) {
+	c.ops = slices.DeleteFunc(c.ops, func(o *operation) bool { return o.node == n && o.kind == kind })
+	c.ringChanged()
 }
 
 func (c *Cluster) removeOp(op *operation) {
