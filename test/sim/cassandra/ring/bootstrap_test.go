@@ -174,8 +174,8 @@ func TestFailedBootstrapResumes(t *testing.T) {
 		t.Fatal(err)
 	}
 	w.step(time.Second)
-	if w.ops[0].failed == nil || n.StatusCode() != "UJ" || len(w.Streams(n.HostID)) != 0 {
-		t.Fatalf("after its source stopped: failed %v, status %s", w.ops[0].failed, n.StatusCode())
+	if !w.BootstrapFailed(n.HostID) || n.StatusCode() != "UJ" || n.Mode != ModeJoining || len(w.Streams(n.HostID)) != 0 {
+		t.Fatalf("after its source stopped: failed %v, status %s, mode %s", w.BootstrapFailed(n.HostID), n.StatusCode(), n.Mode)
 	}
 	w.step(time.Minute)
 	if n.State != Joining {
@@ -189,6 +189,9 @@ func TestFailedBootstrapResumes(t *testing.T) {
 	}
 	if err := w.ResumeBootstrap(w.now, n.HostID); err != nil {
 		t.Fatal(err)
+	}
+	if w.BootstrapFailed(n.HostID) {
+		t.Fatal("still failed after resume")
 	}
 	w.settle(time.Hour)
 	if n.StatusCode() != "UN" {
@@ -215,5 +218,37 @@ func TestJoinAtTheAddressOfAMemberIsRefused(t *testing.T) {
 	}
 	if _, err := w.Join(w.now, w.spec(2, "dc1", "rack2"), JoinOptions{Bootstrap: true}); err == nil || err.Error() != msg {
 		t.Fatalf("join at a member's address: %v", err)
+	}
+}
+
+// TestFailedBootstrapOn50ReportsJoiningFailed: 5.0 reports a broken bootstrap in its operation
+// mode, and goes back to JOINING when resumed.
+func TestFailedBootstrapOn50ReportsJoiningFailed(t *testing.T) {
+	w := newWorld(t, 13)
+	w.release = "5.0.2"
+	nodes := w.start(3, 3)
+	w.keyspace("app", NTS("dc1", 3), nodes[0].HostID)
+	w.fill(nodes[0].HostID, "app", 500, 4<<10, All)
+	n, err := w.Join(w.now, w.spec(4, "dc1", "rack1"), JoinOptions{Bootstrap: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	source := w.Streams(n.HostID)[0].Peer
+	if err := w.Stop(w.now, source.HostID); err != nil {
+		t.Fatal(err)
+	}
+	w.step(time.Second)
+	if n.Mode != ModeJoiningFailed || !w.BootstrapFailed(n.HostID) {
+		t.Fatalf("mode %s, failed %v", n.Mode, w.BootstrapFailed(n.HostID))
+	}
+	if err := w.Start(w.now, source.HostID); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.ResumeBootstrap(w.now, n.HostID); err != nil || n.Mode != ModeJoining {
+		t.Fatalf("resume: %v, mode %s", err, n.Mode)
+	}
+	w.settle(time.Hour)
+	if n.StatusCode() != "UN" || n.Mode != ModeNormal {
+		t.Fatalf("after resume: %s %s", n.StatusCode(), n.Mode)
 	}
 }

@@ -303,7 +303,7 @@ func (c *Cluster) replace(n *Node, address string) error {
 // plans them again and goes on.
 func (c *Cluster) ResumeBootstrap(now time.Time, hostID string) error {
 	for _, op := range c.ops {
-		if op.node.HostID == hostID && op.failed != nil {
+		if op.node.HostID == hostID && op.failed != nil && (op.kind == opBootstrap || op.kind == opReplace) {
 			if !op.node.Up {
 				return fmt.Errorf("node %s is down", op.node.Address)
 			}
@@ -328,7 +328,19 @@ func (c *Cluster) replan(op *operation) error {
 		return err
 	}
 	*op = *fresh
+	op.node.Mode = ModeJoining
 	return nil
+}
+
+// BootstrapFailed is StorageService.isBootstrapFailed: the node's bootstrap or replacement broke
+// and has not been resumed.
+func (c *Cluster) BootstrapFailed(hostID string) bool {
+	for _, op := range c.ops {
+		if op.node.HostID == hostID && op.failed != nil && (op.kind == opBootstrap || op.kind == opReplace) {
+			return true
+		}
+	}
+	return false
 }
 
 // complete finishes an operation whose streams are done.

@@ -26,9 +26,11 @@ type Mode string
 
 // Operation modes.
 const (
-	ModeStarting       Mode = "STARTING"
-	ModeNormal         Mode = "NORMAL"
-	ModeJoining        Mode = "JOINING"
+	ModeStarting Mode = "STARTING"
+	ModeNormal   Mode = "NORMAL"
+	ModeJoining  Mode = "JOINING"
+	// ModeJoiningFailed is 5.0's mode after a bootstrap's streams failed.
+	ModeJoiningFailed  Mode = "JOINING_FAILED"
 	ModeLeaving        Mode = "LEAVING"
 	ModeDecommissioned Mode = "DECOMMISSIONED"
 	// ModeDecommissionFailed is 5.0's mode after a decommission failed (CASSANDRA-18555).

@@ -223,6 +223,10 @@ func (c *Cluster) breakSession(op *operation, s *session) {
 	switch op.kind {
 	case opBootstrap, opReplace:
 		op.failed = errStreamFailed
+		if strings.HasPrefix(op.node.Release, "5.") {
+			// 5.0 says so in the operation mode (CASSANDRA-18555); 4.x stays JOINING.
+			op.node.Mode = ModeJoiningFailed
+		}
 	case opDecommission:
 		op.failed = &OperationError{Message: "Error while decommissioning node: Stream failed"}
 	case opRemove:
