@@ -25,6 +25,9 @@ type DescribeCluster struct {
 	// DatabaseVersions maps each release version to the nodes that run it.
 	DatabaseVersions map[string][]string
 	Keyspaces        []KeyspaceReplication
+	// Note is what follows "Note: " at the end: why ownership could not be computed (4.0+ computes
+	// it to count nodes by datacenter).
+	Note string
 }
 
 // NodeCounts are the node counts by state.
@@ -68,6 +71,10 @@ func ParseDescribeCluster(out string) (*DescribeCluster, error) {
 		}
 		if section == "" {
 			continue // before "Cluster Information:": the JVM's warnings
+		}
+		if note, ok := strings.CutPrefix(text, "Note: "); ok && section == "Keyspaces:" {
+			d.Note = note
+			continue
 		}
 		if err := d.add(section, text); err != nil {
 			return nil, l.errorf("%v", err)

@@ -75,6 +75,20 @@ func TestParseDescribeClusterDuringARollingUpgrade(t *testing.T) {
 	}
 }
 
+// TestParseDescribeClusterWithANote reads the note DescribeCluster.java prints at the end when
+// effective ownership is meaningless (derived from the source).
+func TestParseDescribeClusterWithANote(t *testing.T) {
+	out := readSample(t, "describecluster-4.0.3-pp.txt") +
+		"\nNote: Non-system keyspaces don't have the same replication settings, effective ownership information is meaningless\n"
+	d, err := ParseDescribeCluster(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Note != "Non-system keyspaces don't have the same replication settings, effective ownership information is meaningless" || len(d.Keyspaces) != 6 {
+		t.Errorf("note %q, %d keyspaces", d.Note, len(d.Keyspaces))
+	}
+}
+
 // TestParseDescribeClusterRejects checks damaged output.
 func TestParseDescribeClusterRejects(t *testing.T) {
 	good := readSample(t, "describecluster-4.0.3-pp.txt")
