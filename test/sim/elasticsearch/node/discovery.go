@@ -23,6 +23,8 @@ type pingResponse struct {
 	AcceptedTerm    int64   `json:"accepted_term"`
 	AcceptedVersion int64   `json:"accepted_version"`
 	Bootstrapped    bool    `json:"bootstrapped"`
+	ClusterUUID     string  `json:"cluster_uuid"`
+	UUIDCommitted   bool    `json:"cluster_uuid_committed"`
 }
 
 // onPing answers a peer: a node that follows a live master names it, so that a new node finds
@@ -32,7 +34,7 @@ func (n *Node) onPing(_ context.Context, _ *pingRequest) (*pingResponse, error) 
 	defer n.mu.Unlock()
 	resp := &pingResponse{
 		Node: n.info, Term: n.term, AcceptedTerm: n.state.Term, AcceptedVersion: n.state.Version,
-		Bootstrapped: n.state.bootstrapped(),
+		Bootstrapped: n.state.bootstrapped(), ClusterUUID: n.state.ClusterUUID, UUIDCommitted: n.state.UUIDCommitted,
 	}
 	if n.role != candidate {
 		if m, ok := n.state.Nodes[n.state.MasterID]; ok {

@@ -17,8 +17,11 @@ type voteRequest struct {
 	AcceptedVersion int64  `json:"accepted_version"`
 }
 
+// voteResponse carries the voter as it is now: a vote is a join, and the voter may have
+// restarted since it was discovered.
 type voteResponse struct {
-	Granted bool `json:"granted"`
+	Granted bool   `json:"granted"`
+	Node    Member `json:"node"`
 }
 
 // discover is the candidate's round: join a master if a peer knows one, otherwise stand for
@@ -50,7 +53,7 @@ func (n *Node) join(ctx context.Context, master Member) error {
 	n.mu.Unlock()
 	err := n.call(ctx, master.Transport, actJoin, req, nil)
 	if err != nil {
-		n.log.warnEvery("join", 10*time.Second, "o.e.c.c.JoinHelper", "failed to join {%s}{%s}{%s} with JoinRequest{sourceNode={%s}{%s}}: %v",
+		n.log.warnEvery("join "+err.Error(), 10*time.Second, "o.e.c.c.JoinHelper", "failed to join {%s}{%s}{%s} with JoinRequest{sourceNode={%s}{%s}}: %v",
 			master.Name, master.ID, master.Transport, n.info.Name, n.info.ID, err)
 	}
 	return err
@@ -87,6 +90,11 @@ func (n *Node) stand(ctx context.Context, st *ClusterState, peers []pingResponse
 	}
 	n.deferred = 0
 	best := n.bestState(ctx, st, peers)
+	if err := checkJoinVersion(best, n.info); err != nil {
+		// A node that could not join this cluster may not lead it either.
+		n.warnNoMaster(st, peers, "this node may not lead: "+err.Error())
+		return
+	}
 	if !best.bootstrapped() {
 		var err error
 		if best, err = n.bootstrap(best, peers); err != nil {
@@ -100,9 +108,13 @@ func (n *Node) stand(ctx context.Context, st *ClusterState, peers []pingResponse
 	}
 	term++
 	votes := n.collectVotes(ctx, term, best, peers)
-	if !quorum(best.Coordination.VotingConfig, votes) {
+	var voters []string
+	for _, v := range votes {
+		voters = append(voters, v.ID)
+	}
+	if !quorum(best.Coordination.VotingConfig, voters) {
 		n.warnNoMaster(st, peers, fmt.Sprintf("an election requires a quorum of the voting configuration %v, have votes from %v",
-			best.Coordination.VotingConfig, votes))
+			best.Coordination.VotingConfig, voters))
 		return
 	}
 	n.becomeLeader(ctx, best, term, peers, votes)
@@ -143,7 +155,7 @@ func (n *Node) bootstrap(s *ClusterState, peers []pingResponse) (*ClusterState, 
 }
 
 // collectVotes asks every master-eligible peer for its vote; this node votes for itself.
-func (n *Node) collectVotes(ctx context.Context, term int64, best *ClusterState, peers []pingResponse) []string {
+func (n *Node) collectVotes(ctx context.Context, term int64, best *ClusterState, peers []pingResponse) []Member {
 	n.mu.Lock()
 	if term <= n.term {
 		n.mu.Unlock()
@@ -151,7 +163,7 @@ func (n *Node) collectVotes(ctx context.Context, term int64, best *ClusterState,
 	}
 	n.term = term
 	n.mu.Unlock()
-	votes := []string{n.info.ID}
+	votes := []Member{n.info}
 	req := voteRequest{Term: term, Candidate: n.info, AcceptedTerm: best.Term, AcceptedVersion: best.Version}
 	for _, p := range peers {
 		if !p.Node.MasterEligible() {
@@ -159,7 +171,7 @@ func (n *Node) collectVotes(ctx context.Context, term int64, best *ClusterState,
 		}
 		var resp voteResponse
 		if err := n.call(ctx, p.Node.Transport, actVote, req, &resp); err == nil && resp.Granted {
-			votes = append(votes, p.Node.ID)
+			votes = append(votes, resp.Node)
 		}
 	}
 	return votes
@@ -176,12 +188,12 @@ func (n *Node) onVote(_ context.Context, req *voteRequest) (*voteResponse, error
 		return &voteResponse{}, nil
 	}
 	n.term = req.Term
-	return &voteResponse{Granted: true}, nil
+	return &voteResponse{Granted: true, Node: n.info}, nil
 }
 
 // becomeLeader takes office: nodes of the old state that did not answer discovery are gone,
 // this node joins, and the state is published in the new term.
-func (n *Node) becomeLeader(ctx context.Context, best *ClusterState, term int64, peers []pingResponse, votes []string) {
+func (n *Node) becomeLeader(ctx context.Context, best *ClusterState, term int64, peers []pingResponse, votes []Member) {
 	n.pubMu.Lock()
 	defer n.pubMu.Unlock()
 	n.mu.Lock()
@@ -200,8 +212,13 @@ func (n *Node) becomeLeader(ctx context.Context, best *ClusterState, term int64,
 	}
 	applySettings(s)
 	live := map[string]Member{n.info.ID: n.info}
+	uuids := map[string]pingResponse{}
 	for _, p := range peers {
 		live[p.Node.ID] = p.Node
+		uuids[p.Node.ID] = p
+	}
+	for _, v := range votes {
+		live[v.ID] = v // newer than what discovery saw
 	}
 	for id, node := range s.Nodes {
 		if live[id].EphemeralID != node.EphemeralID {
@@ -211,9 +228,12 @@ func (n *Node) becomeLeader(ctx context.Context, best *ClusterState, term int64,
 	}
 	// A vote is a join, as in Elasticsearch: the nodes that voted are members from the first
 	// publication on, so that it can be committed by their acknowledgements.
-	for _, id := range votes {
-		if _, member := s.Nodes[id]; !member {
-			addNode(s, live[id])
+	if _, member := s.Nodes[n.info.ID]; !member {
+		addNode(s, n.info)
+	}
+	for _, v := range votes {
+		if _, member := s.Nodes[v.ID]; !member && checkJoinVersion(s, v) == nil && !foreignUUID(s, uuids[v.ID]) {
+			addNode(s, v)
 		}
 	}
 	s.Coordination.Reconfigure(s.members(), true)
@@ -224,6 +244,12 @@ func (n *Node) becomeLeader(ctx context.Context, best *ClusterState, term int64,
 	}
 	n.log.info("o.e.c.s.MasterService", "elected-as-master ([%d] nodes joined)[%v], term: %d, version: %d, reason: became master",
 		len(s.Nodes), names(s.sortedNodes()), term, s.Version)
+}
+
+// foreignUUID reports whether a peer belongs for good to another cluster than s: such a
+// node's vote does not make it a member (its join would be refused).
+func foreignUUID(s *ClusterState, p pingResponse) bool {
+	return p.UUIDCommitted && p.ClusterUUID != s.ClusterUUID
 }
 
 // warnNoMaster logs, every ten seconds, why this node has no master, in Elasticsearch's words.

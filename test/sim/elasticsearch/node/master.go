@@ -46,7 +46,7 @@ func (n *Node) publish(ctx context.Context, s *ClusterState) error {
 		n.mu.Unlock()
 		return errNotMaster
 	}
-	s.Version = n.state.Version + 1
+	s.Version++ // s derives from this node's state, or from the newest one a new master found
 	s.StateUUID = randomID()
 	prev := n.state
 	n.accept(s)
@@ -118,6 +118,10 @@ func (n *Node) onPublish(_ context.Context, s *ClusterState) (*struct{}, error) 
 		// A candidate takes the state of the master it asked to join even if it voted in a
 		// later term that elected nobody; a follower or master refuses an older term.
 		return nil, errType(400, "coordination_state_rejected_exception", "incoming term %d does not match current term %d", s.Term, n.term)
+	}
+	if n.state.UUIDCommitted && s.ClusterUUID != n.state.ClusterUUID {
+		return nil, errType(400, "coordination_state_rejected_exception",
+			"received cluster state from a master with cluster UUID [%s], but this node belongs to cluster UUID [%s]", s.ClusterUUID, n.state.ClusterUUID)
 	}
 	if s.Term == n.state.Term && s.Version <= n.state.Version {
 		return &struct{}{}, nil // a duplicate or a late, older publication

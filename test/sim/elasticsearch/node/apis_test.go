@@ -1,0 +1,142 @@
+package node
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	catHealth "github.com/elastic/go-elasticsearch/v8/typedapi/cat/health"
+	catIndices "github.com/elastic/go-elasticsearch/v8/typedapi/cat/indices"
+	catShards "github.com/elastic/go-elasticsearch/v8/typedapi/cat/shards"
+	"github.com/elastic/go-elasticsearch/v8/typedapi/cluster/getsettings"
+	"github.com/elastic/go-elasticsearch/v8/typedapi/cluster/putsettings"
+	"github.com/elastic/go-elasticsearch/v8/typedapi/core/search"
+	"github.com/elastic/go-elasticsearch/v8/typedapi/indices/refresh"
+	"github.com/elastic/go-elasticsearch/v8/typedapi/types"
+)
+
+// TestReadAndSettingsAPIs decodes the remaining read APIs with the typed API, drains a node
+// with allocation filtering, and checks errors in Elasticsearch's format.
+func TestReadAndSettingsAPIs(t *testing.T) {
+	c := newSimCluster(t, "es-0", "es-1", "es-2")
+	c.startAll()
+	c.waitHealth("es-0", "green", 3)
+	c.do("es-0", http.MethodPut, "/logs", `{"settings":{"number_of_shards":3,"number_of_replicas":1}}`)
+	c.writeDocs("es-0", "logs", 0, 30)
+	c.waitHealth("es-0", "green", 3)
+
+	code, raw := c.do("es-0", http.MethodPut, "/_cluster/settings", `{"persistent":{"cluster.routing.allocation.exclude._name":"es-2"}}`)
+	put := putsettings.NewResponse()
+	decodeTyped(t, raw, put)
+	if code != 200 || !put.Acknowledged {
+		t.Fatalf("put settings: %d %s", code, raw)
+	}
+	_, raw = c.do("es-1", http.MethodGet, "/_cluster/settings?flat_settings=true", nil)
+	got := getsettings.NewResponse()
+	decodeTyped(t, raw, got)
+	if string(got.Persistent["cluster.routing.allocation.exclude._name"]) != `"es-2"` {
+		t.Fatalf("get settings: %s", raw)
+	}
+	eventually(t, 20*time.Second, "es-2 drained by allocation filtering", func() bool {
+		_, raw := c.do("es-0", http.MethodGet, "/_cat/shards?format=json", nil)
+		var shards catShards.Response
+		decodeTyped(t, raw, &shards)
+		for _, s := range shards {
+			if s.Node != nil && strings.Contains(*s.Node, "es-2") {
+				return false
+			}
+		}
+		return len(shards) == 6
+	})
+	c.waitHealth("es-0", "green", 3)
+
+	_, raw = c.do("es-1", http.MethodGet, "/_cat/indices?format=json", nil)
+	var indices catIndices.Response
+	decodeTyped(t, raw, &indices)
+	if len(indices) != 1 || *indices[0].Index != "logs" || *indices[0].DocsCount != "30" || *indices[0].Health != "green" {
+		t.Fatalf("_cat/indices: %s", raw)
+	}
+	_, raw = c.do("es-1", http.MethodGet, "/_cat/health?format=json", nil)
+	var health catHealth.Response
+	decodeTyped(t, raw, &health)
+	if len(health) != 1 || *health[0].Status != "green" {
+		t.Fatalf("_cat/health: %s", raw)
+	}
+	if _, text := c.do("es-1", http.MethodGet, "/_cat/nodes?v&h=name,master", nil); !strings.HasPrefix(string(text), "name master\n") {
+		t.Fatalf("_cat/nodes text: %q", text)
+	}
+
+	_, raw = c.do("es-2", http.MethodPost, "/logs/_refresh", nil)
+	ref := refresh.NewResponse()
+	decodeTyped(t, raw, ref)
+	_, raw = c.do("es-2", http.MethodPost, "/logs/_search", `{"size":100,"query":{"match_all":{}}}`)
+	res := search.NewResponse()
+	decodeTyped(t, raw, res)
+	if res.Hits.Total.Value != 30 || len(res.Hits.Hits) != 30 {
+		t.Fatalf("search: %s", raw)
+	}
+
+	for _, tc := range []struct {
+		method, path, body string
+		status             int
+		typ                string
+	}{
+		{http.MethodGet, "/missing/_count", "", 404, "index_not_found_exception"},
+		{http.MethodPut, "/Bad", "", 400, "invalid_index_name_exception"},
+		{http.MethodPut, "/logs", "", 400, "resource_already_exists_exception"},
+		{http.MethodPut, "/_cluster/settings", `{"persistent":{"no.such.setting":1}}`, 400, "illegal_argument_exception"},
+		{http.MethodPut, "/_cluster/settings", `{"transient":{"cluster.routing.allocation.enable":"sometimes"}}`, 400, "illegal_argument_exception"},
+		{http.MethodGet, "/_cluster/health?wait_for_status=green&wait_for_nodes=4&timeout=100ms", "", 408, ""},
+		{http.MethodGet, "/_nope", "", 400, "illegal_argument_exception"},
+	} {
+		code, raw := c.do("es-0", tc.method, tc.path, tc.body)
+		if code != tc.status {
+			t.Errorf("%s %s: HTTP %d, want %d: %s", tc.method, tc.path, code, tc.status, raw)
+			continue
+		}
+		if tc.typ == "" {
+			continue
+		}
+		e := types.NewElasticsearchError()
+		decodeTyped(t, raw, e)
+		if e.ErrorCause.Type != tc.typ || e.Status != tc.status || len(e.ErrorCause.RootCause) != 1 {
+			t.Errorf("%s %s: %s", tc.method, tc.path, raw)
+		}
+	}
+}
+
+// TestMixedVersionJoinRules: a newer node joins an older cluster (a rolling upgrade), and an
+// older node may not join a cluster whose nodes are all newer.
+func TestMixedVersionJoinRules(t *testing.T) {
+	c := newSimCluster(t, "es-0", "es-1", "es-2")
+	c.version = "8.18.2"
+	c.start("es-0")
+	c.start("es-1")
+	c.waitHealth("es-0", "green", 2)
+	c.version = "9.1.5"
+	c.start("es-2")
+	c.waitHealth("es-0", "green", 3)
+	_, raw := c.do("es-0", http.MethodGet, "/_cat/nodes?format=json&h=name,version", nil)
+	if !strings.Contains(string(raw), `"version":"9.1.5"`) || !strings.Contains(string(raw), `"version":"8.18.2"`) {
+		t.Fatalf("a mixed-version cluster: %s", raw)
+	}
+	// Upgrade the two older nodes; then an 8.x node may no longer join.
+	for _, name := range []string{"es-0", "es-1"} {
+		c.stop(name)
+		c.start(name)
+		eventually(t, 10*time.Second, name+" rejoins upgraded", func() bool {
+			code, raw := c.do("es-2", http.MethodGet, "/_cat/nodes?h=name,version&v", nil)
+			return code == 200 && strings.Contains(string(raw), name+" 9.1.5")
+		})
+	}
+	c.stop("es-1")
+	c.wipe("es-1")
+	c.version = "8.18.2"
+	c.start("es-1")
+	eventually(t, 10*time.Second, "the old node's join is refused", func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		return strings.Contains(c.logs["es-1"].String(), "may not join a cluster comprising only nodes of version [9.1.5] or greater")
+	})
+}
