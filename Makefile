@@ -67,6 +67,11 @@ verify: $(CONTROLLER_GEN) $(HELM) ## Fail if generated files or go.mod are stale
 build: ## Build Navigator's binaries (static) into ./_output/bin.
 	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o $(CURDIR)/_output/bin/ ./cmd/...
 
+# Elasticsearch versions the simulator images stand in for: 7.17.x, 8.x (>= 8.18) and 9.x.
+ES_SIM_VERSIONS := 7.17.29 8.18.8 9.1.5
+ES_HOME := /usr/share/elasticsearch
+
+
 # image NAME BINARY PATH-IN-IMAGE: a one-layer image of one static binary, run as a non-root user.
 define image
 	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/$(1):$(IMAGE_TAG) -o $(IMAGES_DIR)/$(1).tar \
@@ -84,6 +89,20 @@ images: build ## Build image tarballs (no Docker): navigator-controller, navigat
 	# The pilot with the test engine, installed like the real one, and the database it wraps.
 	$(call image,testpilot,testpilot,/navigator-pilot)
 	$(call image,testdb,testdb,/testdb)
+	# The Elasticsearch simulator, one image per simulated version, laid out like the upstream
+	# image (tagged with the version, as docker.elastic.co/elasticsearch/elasticsearch is).
+	for v in $(ES_SIM_VERSIONS); do $(MAKE) --no-print-directory es-sim-image ES_SIM_VERSION=$$v || exit 1; done
+
+# The simulator at the real binary's path, its folders writable by group 0 as in the upstream
+# image, running as uid 1000; the version is linked in.
+.PHONY: es-sim-image
+es-sim-image:
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(ES_SIM_VERSION)" \
+	  -o $(CURDIR)/_output/bin/elasticsearch-$(ES_SIM_VERSION) ./test/sim/elasticsearch/cmd/elasticsearch
+	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/elasticsearch:$(ES_SIM_VERSION) -o $(IMAGES_DIR)/elasticsearch-$(ES_SIM_VERSION).tar \
+	  -user 1000:0 -file _output/bin/elasticsearch-$(ES_SIM_VERSION):$(ES_HOME)/bin/elasticsearch:0755 \
+	  -dir $(ES_HOME)/config:0775 -dir $(ES_HOME)/data:0775 -dir $(ES_HOME)/logs:0775 \
+	  -env ES_PATH_CONF=$(ES_HOME)/config -entrypoint $(ES_HOME)/bin/elasticsearch
 
 ##@ Local cluster
 

@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 )
@@ -108,13 +109,18 @@ func netcheckStatefulSet(ns, image string, labels map[string]string) *appsv1.Sta
 					}},
 				},
 			},
-			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{
-				ObjectMeta: metav1.ObjectMeta{Name: "data"},
-				Spec: corev1.PersistentVolumeClaimSpec{
-					AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
-					Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("10Mi")}},
-				},
-			}},
+			VolumeClaimTemplates: []corev1.PersistentVolumeClaim{dataClaim()},
+		},
+	}
+}
+
+// dataClaim is the volume claim template of a test StatefulSet: a small volume named data.
+func dataClaim() corev1.PersistentVolumeClaim {
+	return corev1.PersistentVolumeClaim{
+		ObjectMeta: metav1.ObjectMeta{Name: "data"},
+		Spec: corev1.PersistentVolumeClaimSpec{
+			AccessModes: []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
+			Resources:   corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: resource.MustParse("10Mi")}},
 		},
 	}
 }
@@ -195,27 +201,26 @@ func proxy(t *testing.T, ns, pod, path string) string {
 
 func proxyErr(t *testing.T, ns, pod, path string) (string, error) {
 	t.Helper()
+	raw, err := podProxy(ns, pod, 8080, "GET", path).DoRaw(t.Context())
+	return string(raw), err
+}
+
+// podProxy builds a request to a pod's port through the API server's pod proxy; path may
+// carry a query string.
+func podProxy(ns, pod string, port int, method, path string) *rest.Request {
 	p, query, _ := strings.Cut(path, "?")
-	req := kube.CoreV1().RESTClient().Get().Namespace(ns).Resource("pods").Name(pod + ":8080").SubResource("proxy").Suffix(p)
+	req := kube.CoreV1().RESTClient().Verb(method).Namespace(ns).Resource("pods").Name(fmt.Sprintf("%s:%d", pod, port)).SubResource("proxy").Suffix(p)
 	for _, kv := range strings.Split(query, "&") {
 		if k, v, ok := strings.Cut(kv, "="); ok {
 			req = req.Param(k, v)
 		}
 	}
-	raw, err := req.DoRaw(t.Context())
-	return string(raw), err
+	return req
 }
 
 func proxyPost(t *testing.T, ns, pod, path, body string) {
 	t.Helper()
-	p, query, _ := strings.Cut(path, "?")
-	req := kube.CoreV1().RESTClient().Post().Namespace(ns).Resource("pods").Name(pod + ":8080").SubResource("proxy").Suffix(p).Body([]byte(body))
-	for _, kv := range strings.Split(query, "&") {
-		if k, v, ok := strings.Cut(kv, "="); ok {
-			req = req.Param(k, v)
-		}
-	}
-	if _, err := req.DoRaw(t.Context()); err != nil {
+	if _, err := podProxy(ns, pod, 8080, "POST", path).Body([]byte(body)).DoRaw(t.Context()); err != nil {
 		t.Fatalf("POST %s on %s: %v", path, pod, err)
 	}
 }
