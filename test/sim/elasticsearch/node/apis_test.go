@@ -12,7 +12,12 @@ import (
 	"github.com/elastic/go-elasticsearch/v8/typedapi/cluster/getsettings"
 	"github.com/elastic/go-elasticsearch/v8/typedapi/cluster/putsettings"
 	"github.com/elastic/go-elasticsearch/v8/typedapi/core/search"
+	indexdelete "github.com/elastic/go-elasticsearch/v8/typedapi/indices/delete"
+	indexget "github.com/elastic/go-elasticsearch/v8/typedapi/indices/get"
+	indexput "github.com/elastic/go-elasticsearch/v8/typedapi/indices/putsettings"
 	"github.com/elastic/go-elasticsearch/v8/typedapi/indices/refresh"
+	"github.com/elastic/go-elasticsearch/v8/typedapi/shutdown/deletenode"
+	"github.com/elastic/go-elasticsearch/v8/typedapi/shutdown/putnode"
 	"github.com/elastic/go-elasticsearch/v8/typedapi/types"
 )
 
@@ -76,6 +81,24 @@ func TestReadAndSettingsAPIs(t *testing.T) {
 	if res.Hits.Total.Value != 30 || len(res.Hits.Hits) != 30 {
 		t.Fatalf("search: %s", raw)
 	}
+
+	_, raw = c.do("es-0", http.MethodPut, "/logs/_settings", `{"index":{"number_of_replicas":2}}`)
+	decodeTyped(t, raw, indexput.NewResponse())
+	c.waitHealth("es-0", "yellow", 3) // es-2 is still excluded: the third copies have nowhere to go
+	_, raw = c.do("es-0", http.MethodGet, "/logs", nil)
+	idx := indexget.NewResponse()
+	decodeTyped(t, raw, &idx)
+	if s := idx["logs"].Settings; s == nil || s.Index == nil || s.Index.NumberOfReplicas == nil {
+		t.Fatalf("GET /logs: %s", raw)
+	}
+	id := c.node("es-1").Info().ID
+	_, raw = c.do("es-0", http.MethodPut, "/_nodes/"+id+"/shutdown", `{"type":"restart","reason":"r","allocation_delay":"5m"}`)
+	decodeTyped(t, raw, putnode.NewResponse())
+	_, raw = c.do("es-0", http.MethodDelete, "/_nodes/"+id+"/shutdown", nil)
+	decodeTyped(t, raw, deletenode.NewResponse())
+	c.do("es-0", http.MethodPut, "/other", nil)
+	_, raw = c.do("es-0", http.MethodDelete, "/other", nil)
+	decodeTyped(t, raw, indexdelete.NewResponse())
 
 	for _, tc := range []struct {
 		method, path, body string
