@@ -22,12 +22,13 @@ type ShardCounts struct {
 }
 
 // Health returns the cluster's health and shard counts: red when a primary is not active, yellow
-// when a replica is not, green otherwise. Given index names, it covers only those indices.
+// when a replica is not, green otherwise. Given index names (even an empty list), it covers
+// only those indices; without, every index.
 func (s *State) Health(now time.Time, indices ...string) (Health, ShardCounts) {
 	worst := Green
 	var n ShardCounts
 	for _, c := range s.Copies {
-		if len(indices) > 0 && !slices.Contains(indices, c.Index) {
+		if indices != nil && !slices.Contains(indices, c.Index) {
 			continue
 		}
 		switch c.State {

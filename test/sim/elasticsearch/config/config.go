@@ -181,8 +181,11 @@ func roles(flat map[string]any) ([]string, error) {
 func (c *Config) HasRole(role string) bool { return slices.Contains(c.Roles, role) }
 
 // IsData reports whether the node holds shards: the data role or a data tier.
-func (c *Config) IsData() bool {
-	return slices.ContainsFunc(c.Roles, func(r string) bool { return r == "data" || strings.HasPrefix(r, "data_") })
+func (c *Config) IsData() bool { return HoldsData(c.Roles) }
+
+// HoldsData reports whether roles include the data role or a data tier (data_hot, …).
+func HoldsData(roles []string) bool {
+	return slices.ContainsFunc(roles, func(r string) bool { return r == "data" || strings.HasPrefix(r, "data_") })
 }
 
 // MasterEligible reports whether the node can vote in master elections.

@@ -184,7 +184,7 @@ func (n *Node) restCatShards(w *response, req *request) {
 		return a.Shard - b.Shard
 	})
 	for _, c := range copies {
-		if len(targets) > 0 && !slices.Contains(targets, c.Index) {
+		if !covers(targets, c.Index) {
 			continue
 		}
 		row := map[string]string{"index": c.Index, "shard": itoa(c.Shard), "prirep": "r", "state": string(c.State)}
@@ -243,23 +243,12 @@ func (n *Node) restCatHealth(w *response, req *request) {
 	}
 	now := time.Now()
 	h, c := st.Allocation.Health(now)
-	data := 0
-	for _, node := range st.Nodes {
-		if node.Data() {
-			data++
-		}
-	}
-	total := c.Active + c.Initializing + c.Unassigned
-	percent := 100.0
-	if total > 0 {
-		percent = 100 * float64(c.Active) / float64(total)
-	}
 	cols := []string{"epoch", "timestamp", "cluster", "status", "node.total", "node.data", "shards", "pri", "relo", "init", "unassign", "pending_tasks", "max_task_wait_time", "active_shards_percent"}
 	t := &table{columns: cols, defaults: cols, rows: []map[string]string{{
 		"epoch": fmt.Sprint(now.Unix()), "timestamp": now.UTC().Format("15:04:05"), "cluster": st.ClusterName, "status": string(h),
-		"node.total": itoa(len(st.Nodes)), "node.data": itoa(data), "shards": itoa(c.Active), "pri": itoa(c.ActivePrimary),
+		"node.total": itoa(len(st.Nodes)), "node.data": itoa(st.dataNodes()), "shards": itoa(c.Active), "pri": itoa(c.ActivePrimary),
 		"relo": itoa(c.Relocating), "init": itoa(c.Initializing), "unassign": itoa(c.Unassigned), "pending_tasks": "0",
-		"max_task_wait_time": "-", "active_shards_percent": fmt.Sprintf("%.1f%%", percent),
+		"max_task_wait_time": "-", "active_shards_percent": fmt.Sprintf("%.1f%%", activePercent(c)),
 	}}}
 	t.write(w, req)
 }

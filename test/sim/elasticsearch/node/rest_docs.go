@@ -8,7 +8,6 @@ import (
 	"errors"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 
@@ -82,7 +81,7 @@ func (n *Node) restGetDoc(w *response, req *request) {
 	}
 	sh := shardOf(id, meta.Shards)
 	var got shardGetResponse
-	err := n.fromActiveCopy(req.Context(), st, index, sh, func(node Member) error {
+	err := n.fromActiveCopy(st, index, sh, func(node Member) error {
 		return n.call(req.Context(), node.Transport, actShardGet, shardRequest{UUID: meta.UUID, Shard: sh, ID: id}, &got)
 	})
 	if err != nil {
@@ -101,7 +100,7 @@ func (n *Node) restGetDoc(w *response, req *request) {
 
 // fromActiveCopy runs fn against a node holding an active copy of a shard, this node's own
 // first; it fails as Elasticsearch does when no copy is active.
-func (n *Node) fromActiveCopy(_ context.Context, st *ClusterState, index string, sh int, fn func(Member) error) error {
+func (n *Node) fromActiveCopy(st *ClusterState, index string, sh int, fn func(Member) error) error {
 	var nodes []Member
 	for _, c := range st.Allocation.Copies {
 		if c.Index != index || c.Shard != sh || c.State != cluster.Started && c.State != cluster.Relocating {
@@ -244,7 +243,7 @@ func (n *Node) restRefresh(w *response, req *request) {
 	}
 	total, active := 0, 0
 	for _, c := range st.Allocation.Copies {
-		if len(targets) > 0 && !slices.Contains(targets, c.Index) {
+		if !covers(targets, c.Index) {
 			continue
 		}
 		total++
@@ -271,7 +270,7 @@ func (n *Node) eachShard(ctx context.Context, st *ClusterState, targets []string
 		meta := st.Indices[name]
 		for sh := range meta.Shards {
 			r := shardResult{index: name, shard: sh}
-			r.err = n.fromActiveCopy(ctx, st, name, sh, func(node Member) error {
+			r.err = n.fromActiveCopy(st, name, sh, func(node Member) error {
 				req := shardRequest{UUID: meta.UUID, Shard: sh}
 				if fetchDocs {
 					var resp shardWriteResponse

@@ -89,20 +89,10 @@ func (n *Node) healthState(ctx context.Context, req *request) (*ClusterState, er
 func (n *Node) health(st *ClusterState, targets []string, req *request, want cluster.Health) (map[string]any, bool) {
 	now := time.Now()
 	status, counts := st.Allocation.Health(now, targets...)
-	dataNodes := 0
-	for _, node := range st.Nodes {
-		if node.Data() {
-			dataNodes++
-		}
-	}
-	total := counts.Active + counts.Initializing + counts.Unassigned
-	percent := 100.0
-	if total > 0 {
-		percent = 100 * float64(counts.Active) / float64(total)
-	}
+	dataNodes, percent := st.dataNodes(), activePercent(counts)
 	unassignedPrimaries := 0
 	for _, c := range st.Allocation.Copies {
-		if c.Primary && c.State == cluster.Unassigned && (len(targets) == 0 || slices.Contains(targets, c.Index)) {
+		if c.Primary && c.State == cluster.Unassigned && covers(targets, c.Index) {
 			unassignedPrimaries++
 		}
 	}
@@ -136,6 +126,15 @@ func (n *Node) health(st *ClusterState, targets []string, req *request, want clu
 	return body, ok
 }
 
+// activePercent is the share of active shard copies, 100 when there are none.
+func activePercent(c cluster.ShardCounts) float64 {
+	total := c.Active + c.Initializing + c.Unassigned
+	if total == 0 {
+		return 100
+	}
+	return 100 * float64(c.Active) / float64(total)
+}
+
 // nodesCondition reads wait_for_nodes: N, >=N, <=N, >N, <N (also ge(N), le(N), gt(N), lt(N)).
 func nodesCondition(cond string, have int) bool {
 	if cond == "" {
@@ -160,12 +159,13 @@ func nodesCondition(cond string, have int) bool {
 }
 
 // resolveIndices expands a comma-separated target ("_all", "*" or names); every named index
-// must exist.
+// must exist. It returns nil for every index, and a list (empty when wildcards match nothing)
+// otherwise.
 func resolveIndices(st *ClusterState, target string) ([]string, error) {
 	if target == "" || target == "_all" || target == "*" {
 		return nil, nil
 	}
-	var out []string
+	out := []string{}
 	for _, name := range strings.Split(target, ",") {
 		if strings.HasSuffix(name, "*") {
 			prefix := strings.TrimSuffix(name, "*")
@@ -181,14 +181,17 @@ func resolveIndices(st *ClusterState, target string) ([]string, error) {
 		}
 		out = append(out, name)
 	}
-	if len(out) == 0 {
-		return []string{"\x00none"}, nil // a wildcard matching nothing covers no index
-	}
 	return out, nil
 }
 
+// covers reports whether resolved targets include an index.
+func covers(targets []string, index string) bool {
+	return targets == nil || slices.Contains(targets, index)
+}
+
+// targetsOrAll lists the indices resolved targets stand for.
 func targetsOrAll(st *ClusterState, targets []string) []string {
-	if len(targets) == 0 {
+	if targets == nil {
 		return st.indexNames()
 	}
 	var out []string

@@ -154,19 +154,19 @@ func (n *Node) restPutIndexSettings(w *response, req *request) {
 	}
 	flat := map[string]*string{}
 	flattenSettings("", body, flat)
-	if v, ok := flat["settings.index.number_of_replicas"]; ok {
-		flat["index.number_of_replicas"] = v
-	}
-	for key := range flat {
+	// {"index": {…}}, {"settings": {"index": {…}}} and bare names mean the same settings.
+	settings := map[string]*string{}
+	for key, v := range flat {
 		k := strings.TrimPrefix(strings.TrimPrefix(key, "settings."), "index.")
 		if k != "number_of_replicas" && !strings.HasPrefix(k, "routing.") && !strings.HasPrefix(k, "unassigned.") && k != "refresh_interval" {
 			w.error(errType(400, "illegal_argument_exception", "Can't update non dynamic settings [[index.%s]] for open indices", k))
 			return
 		}
+		settings[k] = v
 	}
 	r := indexRequest{Index: req.param("index")}
-	if _, ok := flat["index.number_of_replicas"]; ok || flat["number_of_replicas"] != nil {
-		replicas, err := intSetting(flat, "number_of_replicas", 1, 0, 1<<20)
+	if _, ok := settings["number_of_replicas"]; ok {
+		replicas, err := intSetting(settings, "number_of_replicas", 1, 0, 1<<20)
 		if err != nil {
 			w.error(err)
 			return

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/cluster"
+	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/config"
 	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/coordination"
 )
 
@@ -30,9 +31,7 @@ func (n Member) MasterEligible() bool { return slices.Contains(n.Roles, "master"
 func (n Member) VotingOnly() bool { return slices.Contains(n.Roles, "voting_only") }
 
 // Data reports whether the node holds shards.
-func (n Member) Data() bool {
-	return slices.ContainsFunc(n.Roles, func(r string) bool { return r == "data" || len(r) > 5 && r[:5] == "data_" })
-}
+func (n Member) Data() bool { return config.HoldsData(n.Roles) }
 
 func (n Member) member() coordination.Member {
 	return coordination.Member{ID: n.ID, Name: n.Name, MasterEligible: n.MasterEligible(), VotingOnly: n.VotingOnly()}
@@ -116,6 +115,17 @@ func (s *ClusterState) sortedNodes() []Member {
 	}
 	slices.SortFunc(out, func(a, b Member) int { return strings.Compare(a.Name, b.Name) })
 	return out
+}
+
+// dataNodes counts the members that hold shards.
+func (s *ClusterState) dataNodes() int {
+	n := 0
+	for _, m := range s.Nodes {
+		if m.Data() {
+			n++
+		}
+	}
+	return n
 }
 
 // indexNames lists the indices in name order.
