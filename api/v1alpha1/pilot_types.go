@@ -171,6 +171,12 @@ type ElasticsearchPilotStatus struct {
 	// MasterNode is the node id of the elected master, as this node sees it.
 	// +optional
 	MasterNode string `json:"masterNode,omitempty"`
+	// ClusterUUID is the UUID of the cluster the node has joined; empty until the cluster has
+	// formed. The controller records it so that cluster.initial_master_nodes is never written again
+	// once a cluster has formed (a second bootstrap would split it in two).
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	ClusterUUID string `json:"clusterUUID,omitempty"`
 	// Shutdown reports a node shutdown registered for this node.
 	// +optional
 	Shutdown *ElasticsearchShutdownStatus `json:"shutdown,omitempty"`
