@@ -67,8 +67,9 @@ verify: $(CONTROLLER_GEN) $(HELM) ## Fail if generated files or go.mod are stale
 build: ## Build Navigator's binaries (static) into ./_output/bin.
 	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o $(CURDIR)/_output/bin/ ./cmd/...
 
-# Elasticsearch versions the simulator images stand in for: 7.17.x, 8.x (>= 8.18) and 9.x.
-ES_SIM_VERSIONS := 7.17.29 8.18.8 9.1.5
+# Elasticsearch versions the simulator images stand in for: 7.17.x, two 8.x (the e2e upgrade
+# walks 8.17 → 8.18 → 9.1) and 9.x.
+ES_SIM_VERSIONS := 7.17.29 8.17.10 8.18.8 9.1.5
 ES_HOME := /usr/share/elasticsearch
 
 

@@ -19,6 +19,8 @@ make --no-print-directory load-images IMAGE_REPO="$IMAGE_REPO" IMAGE_TAG="$IMAGE
 
 bin/helm upgrade --install navigator deploy/charts/navigator --namespace "$NAMESPACE" --create-namespace \
   --set image.repository="$IMAGE_REPO/navigator-controller" --set image.tag="$IMAGE_TAG" \
+  --set pilotImage.repository="$IMAGE_REPO/navigator-pilot" --set pilotImage.tag="$IMAGE_TAG" \
+  --set pilotImage.pullPolicy=Never \
   --wait --timeout 3m
 K8S_BIN=$(hack/k8s-binaries.sh kubectl)
 "$K8S_BIN/kubectl" -n "$NAMESPACE" rollout status deployment/navigator-controller --timeout=2m

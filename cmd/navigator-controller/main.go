@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
@@ -25,9 +26,13 @@ func main() {
 	flag.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", "", "Namespace of the Lease; empty means the pod's namespace.")
 	flag.StringVar(&namespaces, "watch-namespaces", "", "Comma-separated namespaces to manage; empty means all namespaces.")
 	flag.DurationVar(&o.GracefulShutdownTimeout, "graceful-shutdown-timeout", 30*time.Second, "How long to wait for work in progress on SIGTERM.")
+	flag.StringVar(&o.PilotImage, "pilot-image", "", "navigator-pilot image injected into database pods whose cluster names none.")
+	var pullPolicy string
+	flag.StringVar(&pullPolicy, "pilot-image-pull-policy", string(corev1.PullIfNotPresent), "Pull policy of the pilot image: Always, IfNotPresent or Never.")
 	flag.StringVar(&level, "log-level", "info", "Log level: debug, info, error, or a number (higher is more verbose).")
 	flag.StringVar(&format, "log-format", "json", "Log format: json or text.")
 	flag.Parse()
+	o.PilotPullPolicy = corev1.PullPolicy(pullPolicy)
 
 	logger, err := logging.New(os.Stderr, level, format)
 	if err != nil {

@@ -13,3 +13,7 @@ package controller
 // +kubebuilder:rbac:groups=navigator.dev,resources=elasticsearchclusters;cassandraclusters,verbs=get;list;watch;update;patch
 // +kubebuilder:rbac:groups=navigator.dev,resources=elasticsearchclusters/status;cassandraclusters/status,verbs=get;update;patch
 // +kubebuilder:rbac:groups=navigator.dev,resources=pilots,verbs=get;list;watch;create;update;patch;delete
+
+// The controller never writes a Pilot's status, but it creates each cluster's pilot Role, which
+// grants exactly that, and Kubernetes lets no one grant a permission they do not hold.
+// +kubebuilder:rbac:groups=navigator.dev,resources=pilots/status,verbs=get;update;patch

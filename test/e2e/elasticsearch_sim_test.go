@@ -75,12 +75,8 @@ func TestElasticsearchSimulatorFormsCluster(t *testing.T) {
 	}
 
 	const docs = 200
-	var bulk strings.Builder
-	for i := range docs {
-		fmt.Fprintf(&bulk, "{\"index\":{\"_index\":\"e2e\",\"_id\":\"%d\"}}\n{\"n\":%d}\n", i, i)
-	}
 	var bulkResp struct{ Errors bool }
-	esPost(t, ns, "es-1", "/_bulk", bulk.String(), &bulkResp)
+	esPost(t, ns, "es-1", "/_bulk", bulkBody(docs), &bulkResp)
 	if bulkResp.Errors {
 		t.Fatal("bulk reported errors")
 	}
@@ -93,17 +89,32 @@ func TestElasticsearchSimulatorFormsCluster(t *testing.T) {
 	waitRecreated(t, ns, "es-1")
 	waitReady(t, ns, "es", 3)
 	esHealth(t, ns, "es-1", "green", 3)
-	var count struct{ Count int }
-	esGet(t, ns, "es-2", "/e2e/_count", &count)
-	if count.Count != docs {
-		t.Fatalf("count after a pod was recreated: %d, want %d", count.Count, docs)
+	checkDocs(t, docs, func(path string, into any) { esGet(t, ns, "es-2", path, into) })
+}
+
+// bulkBody indexes documents 0..n-1 of the e2e index, each holding its number.
+func bulkBody(n int) string {
+	var bulk strings.Builder
+	for i := range n {
+		fmt.Fprintf(&bulk, "{\"index\":{\"_index\":\"e2e\",\"_id\":\"%d\"}}\n{\"n\":%d}\n", i, i)
 	}
-	for i := range docs {
+	return bulk.String()
+}
+
+// checkDocs counts the e2e index and reads every document back, one by one, through get.
+func checkDocs(t *testing.T, n int, get func(path string, into any)) {
+	t.Helper()
+	var count struct{ Count int }
+	get("/e2e/_count", &count)
+	if count.Count != n {
+		t.Fatalf("count %d, want %d", count.Count, n)
+	}
+	for i := range n {
 		var doc struct {
 			Found  bool
 			Source struct{ N int } `json:"_source"`
 		}
-		esGet(t, ns, "es-0", fmt.Sprintf("/e2e/_doc/%d", i), &doc)
+		get(fmt.Sprintf("/e2e/_doc/%d", i), &doc)
 		if !doc.Found || doc.Source.N != i {
 			t.Fatalf("document %d: %+v", i, doc)
 		}

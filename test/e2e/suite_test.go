@@ -106,6 +106,8 @@ func install(ctx context.Context) error {
 	args := []string{"upgrade", "--install", "navigator", chart, "--namespace", controllerNamespace,
 		"--set", "image.repository=" + os.Getenv("E2E_IMAGE_REPO") + "/navigator-controller",
 		"--set", "image.tag=" + os.Getenv("E2E_IMAGE_TAG"),
+		"--set", "pilotImage.repository=" + os.Getenv("E2E_IMAGE_REPO") + "/navigator-pilot",
+		"--set", "pilotImage.tag=" + os.Getenv("E2E_IMAGE_TAG"), "--set", "pilotImage.pullPolicy=Never",
 		"--set", "replicaCount=2", "--set", "logLevel=debug",
 		"--wait", "--timeout", "3m"}
 	if out, err := exec.CommandContext(ctx, helm, args...).CombinedOutput(); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -17,7 +18,9 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/elasticsearch"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	esres "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
 )
 
 // LeaderElectionID names the Lease that navigator-controller replicas compete for.
@@ -37,6 +40,10 @@ type Options struct {
 	WatchNamespaces []string
 	// GracefulShutdownTimeout bounds how long runnables get to stop on SIGTERM.
 	GracefulShutdownTimeout time.Duration
+	// PilotImage and PilotPullPolicy are injected into database pods whose cluster names no
+	// pilot image of its own.
+	PilotImage      string
+	PilotPullPolicy corev1.PullPolicy
 	// SkipNameValidation lets one process build several managers, as tests do; controller names
 	// are otherwise unique per process so that their metrics do not collide.
 	SkipNameValidation bool
@@ -85,6 +92,14 @@ func New(cfg *rest.Config, o Options) (ctrl.Manager, error) {
 	}
 	if err := (&pilot.Reconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
 		return nil, fmt.Errorf("setting up the Pilot lifecycle: %w", err)
+	}
+	es := &elasticsearch.Reconciler{
+		Client:   mgr.GetClient(),
+		Recorder: mgr.GetEventRecorder("navigator-controller"),
+		Images:   esres.Images{Pilot: o.PilotImage, PilotPullPolicy: o.PilotPullPolicy},
+	}
+	if err := es.SetupWithManager(mgr); err != nil {
+		return nil, fmt.Errorf("setting up the ElasticsearchCluster controller: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return nil, fmt.Errorf("adding the health check: %w", err)

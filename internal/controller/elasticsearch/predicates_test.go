@@ -1,0 +1,214 @@
+package elasticsearch
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+)
+
+// fixture builds a cluster of three dedicated masters and three data nodes, all ready and
+// green, with the master reporting for the cluster.
+func fixture() *clusterState {
+	esc := &navv1alpha1.ElasticsearchCluster{Spec: navv1alpha1.ElasticsearchClusterSpec{
+		Version: "8.18.8",
+		NodePools: []navv1alpha1.ElasticsearchNodePool{
+			{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "master", Replicas: ptr.To[int32](3)}, Roles: []navv1alpha1.ElasticsearchRole{"master"}},
+			{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "data", Replicas: ptr.To[int32](3)}, Roles: []navv1alpha1.ElasticsearchRole{"data"}},
+		},
+	}}
+	esc.Spec.UpdateStrategy.MaxUnavailable = 1
+	s := &clusterState{esc: esc, now: time.Now()}
+	for i := range esc.Spec.NodePools {
+		p := &poolState{spec: &esc.Spec.NodePools[i], sts: &appsv1.StatefulSet{Spec: appsv1.StatefulSetSpec{Replicas: ptr.To[int32](3)}}}
+		for o := range int32(3) {
+			name := fmt.Sprintf("search-%s-%d", p.spec.Name, o)
+			shards := int32(0)
+			if p.spec.Name == "data" {
+				shards = 4
+			}
+			pl := &navv1alpha1.Pilot{Status: navv1alpha1.PilotStatus{
+				Phase: navv1alpha1.PilotRunning, Version: "8.18.8", Node: navv1alpha1.PilotNode{ID: name},
+				Elasticsearch: &navv1alpha1.ElasticsearchPilotStatus{Shards: shards, ClusterHealth: navv1alpha1.ESHealthGreen, MasterNode: "search-master-0"},
+			}}
+			pl.Spec.Start = true
+			p.nodes = append(p.nodes, &node{name: name, pool: p, ordinal: o, pod: &corev1.Pod{}, pilot: pl, state: pilot.NodeReady, updated: true})
+		}
+		s.pools = append(s.pools, p)
+	}
+	return s
+}
+
+func (s *clusterState) node(name string) *node {
+	for _, n := range s.nodes() {
+		if n.name == name {
+			return n
+		}
+	}
+	panic("no node " + name)
+}
+
+func TestRestartPredicates(t *testing.T) {
+	tests := []struct {
+		name      string
+		change    func(s *clusterState)
+		candidate string
+		inFlight  []string
+		want      string // predicate that says no; empty for ok
+	}{
+		{name: "a data node of a green cluster", candidate: "search-data-2"},
+		{name: "a master while every other master serves", candidate: "search-master-2"},
+		{name: "a silent pilot elsewhere holds everything", candidate: "search-data-2",
+			change: func(s *clusterState) { s.node("search-data-0").state = pilot.NodeUnknown }, want: PredicatePilotsReporting},
+		{name: "the candidate's own silence does not hold it", candidate: "search-master-2",
+			change: func(s *clusterState) { s.node("search-master-2").state = pilot.NodeUnknown }},
+		{name: "red holds every restart", candidate: "search-master-2",
+			change: func(s *clusterState) { setHealth(s, navv1alpha1.ESHealthRed) }, want: PredicateHealthAtLeastYellow},
+		{name: "yellow holds a node with shards", candidate: "search-data-1",
+			change: func(s *clusterState) { setHealth(s, navv1alpha1.ESHealthYellow) }, want: PredicateShardCopiesAvailable},
+		{name: "yellow lets a master without shards go", candidate: "search-master-1",
+			change: func(s *clusterState) { setHealth(s, navv1alpha1.ESHealthYellow) }},
+		{name: "a node of unknown shards counts as holding some", candidate: "search-master-1",
+			change: func(s *clusterState) {
+				s.node("search-master-1").state = pilot.NodeUnknown
+				setHealth(s, navv1alpha1.ESHealthYellow)
+			}, want: PredicateShardCopiesAvailable},
+		{name: "two shard holders never down together, whatever the budget", candidate: "search-data-1", inFlight: []string{"search-data-2"},
+			change: func(s *clusterState) { s.esc.Spec.UpdateStrategy.MaxUnavailable = 3 }, want: PredicateShardCopiesAvailable},
+		{name: "one master at a time", candidate: "search-master-1", inFlight: []string{"search-master-2"},
+			change: func(s *clusterState) { s.esc.Spec.UpdateStrategy.MaxUnavailable = 3 }, want: PredicateOneMasterAtATime},
+		{name: "a master waits for an unready master", candidate: "search-master-1",
+			change: func(s *clusterState) { s.node("search-master-0").state = pilot.NodeNotReady }, want: PredicateOneMasterAtATime},
+		{name: "budget of one", candidate: "search-master-1", inFlight: []string{"search-data-2"}, want: PredicateWithinBudget},
+		{name: "budget of two", candidate: "search-master-1", inFlight: []string{"search-data-2"},
+			change: func(s *clusterState) { s.esc.Spec.UpdateStrategy.MaxUnavailable = 2 }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := fixture()
+			if tt.change != nil {
+				tt.change(s)
+			}
+			var inFlight []*node
+			for _, n := range tt.inFlight {
+				inFlight = append(inFlight, s.node(n))
+			}
+			v := mayRestart(s, s.node(tt.candidate), inFlight)
+			if tt.want == "" && !v.ok {
+				t.Fatalf("held by %s: %s", v.predicate, v.reason)
+			}
+			if tt.want != "" && (v.ok || v.predicate != tt.want) {
+				t.Fatalf("verdict %+v, want held by %s", v, tt.want)
+			}
+			if !v.ok && v.reason == "" {
+				t.Fatal("a held restart must say why")
+			}
+		})
+	}
+}
+
+func setHealth(s *clusterState, h navv1alpha1.ElasticsearchHealth) {
+	for _, n := range s.nodes() {
+		n.pilot.Status.Elasticsearch.ClusterHealth = h
+	}
+}
+
+func TestHealthPrefersTheMastersView(t *testing.T) {
+	s := fixture()
+	s.node("search-data-0").pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthRed
+	if h := s.health(); h != navv1alpha1.ESHealthGreen {
+		t.Fatalf("health %s: the elected master's fresh view wins", h)
+	}
+	s.node("search-master-0").state = pilot.NodeUnknown
+	if h := s.health(); h != navv1alpha1.ESHealthRed {
+		t.Fatalf("health %s: without the master, the worst fresh view wins", h)
+	}
+	for _, n := range s.nodes() {
+		n.state = pilot.NodeUnknown
+	}
+	if h := s.health(); h != navv1alpha1.ESHealthUnknown {
+		t.Fatalf("health %s with every pilot stale, want unknown", h)
+	}
+}
+
+func TestRestartOrderDataFirstHighestOrdinalFirst(t *testing.T) {
+	s := fixture()
+	nodes := s.nodes()
+	order := restartOrder(s)
+	sorted := append([]*node{}, nodes...)
+	for i := range sorted {
+		for j := i + 1; j < len(sorted); j++ {
+			if order(sorted[j], sorted[i]) < 0 {
+				sorted[i], sorted[j] = sorted[j], sorted[i]
+			}
+		}
+	}
+	var got []string
+	for _, n := range sorted {
+		got = append(got, n.name)
+	}
+	want := []string{"search-data-2", "search-data-1", "search-data-0", "search-master-2", "search-master-1", "search-master-0"}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("restart order %v, want %v", got, want)
+	}
+}
+
+func TestNoDataDestination(t *testing.T) {
+	s := fixture()
+	data := s.pools[1]
+	data.spec.Replicas = ptr.To[int32](0)
+	if why := noDataDestination(s, data, data.nodes); why == "" {
+		t.Fatal("scaling the only data pool to zero while it holds shards must be held")
+	}
+	for _, n := range data.nodes {
+		n.pilot.Status.Elasticsearch.Shards = 0
+	}
+	if why := noDataDestination(s, data, data.nodes); why != "" {
+		t.Fatalf("empty nodes may go: %s", why)
+	}
+	data.nodes[2].state = pilot.NodeUnknown
+	if why := noDataDestination(s, data, data.nodes); why == "" {
+		t.Fatal("a node whose shards are unknown counts as holding some")
+	}
+	data.spec.Replicas = ptr.To[int32](1)
+	if why := noDataDestination(s, data, data.nodes[1:]); why != "" {
+		t.Fatalf("one data node stays: %s", why)
+	}
+}
+
+func TestStatusReportsStalePilotsAsUnknown(t *testing.T) {
+	s := fixture()
+	stale := s.node("search-data-1")
+	stale.state = pilot.NodeUnknown
+	stale.pilot.Status.LastHeartbeatTime = &metav1.Time{Time: s.now.Add(-time.Hour)}
+	st := &navv1alpha1.ElasticsearchClusterStatus{}
+	computeStatus(s, newProgress(), st)
+	for _, c := range []string{navv1alpha1.ConditionReady, navv1alpha1.ConditionDegraded} {
+		got := findCondition(st.Conditions, c)
+		if got == nil || got.Reason != navv1alpha1.ReasonPilotsStale {
+			t.Fatalf("%s: %+v, want reason PilotsStale", c, got)
+		}
+	}
+	if st.NodePools[1].ReadyReplicas != 2 {
+		t.Fatalf("data ready replicas %d: a stale node is never counted ready", st.NodePools[1].ReadyReplicas)
+	}
+	if st.Version != "" {
+		t.Fatalf("version %q reported while a node's version is unknown", st.Version)
+	}
+}
+
+func findCondition(cs []metav1.Condition, t string) *metav1.Condition {
+	for i := range cs {
+		if cs[i].Type == t {
+			return &cs[i]
+		}
+	}
+	return nil
+}

@@ -1,0 +1,157 @@
+package elasticsearch
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	corev1 "k8s.io/api/core/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+)
+
+// roll restarts the nodes whose pods run an older revision of their StatefulSet (a version,
+// configuration or restart-token change), one safe step at a time: data nodes before
+// master-eligible ones (Elasticsearch's upgrade order: a newer master cannot publish to older
+// nodes), each admitted by the restart predicates, each preceded by a restart-type shutdown
+// that keeps Elasticsearch from moving the node's shards while it is away.
+func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress) error {
+	if !s.formed() {
+		return nil
+	}
+	for _, p := range s.pools {
+		// Until the StatefulSet controller has seen the latest template, revisions mean nothing;
+		// while a pool is resized, scaling goes first.
+		if p.sts == nil || p.sts.Status.ObservedGeneration < p.sts.Generation || p.current() != p.desired() {
+			return nil
+		}
+	}
+	var outdated, inFlight []*node
+	for _, n := range s.nodes() {
+		switch {
+		case n.pod == nil:
+			inFlight = append(inFlight, n)
+		case !n.updated:
+			outdated = append(outdated, n)
+			if n.pilot != nil && n.pilot.Spec.Action == navv1alpha1.ActionPrepareRestart {
+				inFlight = append(inFlight, n)
+			}
+		case !n.ready():
+			// Unready counts against the budget whatever the cause: maxUnavailable bounds
+			// nodes down, not only nodes Navigator took down.
+			inFlight = append(inFlight, n)
+		}
+	}
+	if len(outdated) == 0 {
+		return nil
+	}
+	opType, reason := navv1alpha1.OperationRestart, navv1alpha1.ReasonRollingRestart
+	if s.upgrading() {
+		opType, reason = navv1alpha1.OperationUpgrade, navv1alpha1.ReasonUpgrading
+	}
+	prog.set(reason, fmt.Sprintf("%d node(s) to restart, one safe step at a time", len(outdated)))
+	for _, n := range inFlight {
+		switch {
+		case n.pod == nil:
+			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "waiting for the pod to be recreated")
+		case n.updated:
+			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "waiting for the node to rejoin")
+		case n.actionDone(navv1alpha1.ActionPrepareRestart):
+			if err := r.deletePod(ctx, n.pod); err != nil {
+				return err
+			}
+			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "restarting")
+		default:
+			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "preparing for restart: "+actionMessage(n))
+		}
+	}
+	slices.SortStableFunc(outdated, restartOrder(s))
+	for i, c := range outdated {
+		if slices.Contains(inFlight, c) {
+			continue
+		}
+		if v := mayRestart(s, c, inFlight); !v.ok {
+			prog.op(c, opType, navv1alpha1.OperationBlocked, v.predicate, v.reason)
+			for _, rest := range outdated[i+1:] {
+				prog.op(rest, opType, navv1alpha1.OperationPending, "", "waits for its turn")
+			}
+			return nil
+		}
+		if !running(c) {
+			// Nothing to prepare on a node that does not run: restart it into the new revision.
+			if err := r.deletePod(ctx, c.pod); err != nil {
+				return err
+			}
+			prog.op(c, opType, navv1alpha1.OperationInProgress, "", "restarting a node that was not running")
+		} else {
+			if err := r.patchPilot(ctx, c.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
+				return err
+			}
+			prog.op(c, opType, navv1alpha1.OperationInProgress, "", "preparing for restart")
+		}
+		inFlight = append(inFlight, c)
+	}
+	return nil
+}
+
+// restartOrder puts nodes that are not master-eligible first, then follows the pools' order
+// and, within a pool, the highest ordinal first (as a StatefulSet would).
+func restartOrder(s *clusterState) func(a, b *node) int {
+	poolIndex := func(n *node) int { return slices.Index(s.pools, n.pool) }
+	return func(a, b *node) int {
+		if a.masterEligible() != b.masterEligible() {
+			if a.masterEligible() {
+				return 1
+			}
+			return -1
+		}
+		if d := poolIndex(a) - poolIndex(b); d != 0 {
+			return d
+		}
+		return int(b.ordinal - a.ordinal)
+	}
+}
+
+// running: the node's database has started and its pilot reports it up.
+func running(n *node) bool {
+	if n.pilot == nil || n.state == pilot.NodeUnknown || !n.pilot.Spec.Start {
+		return false
+	}
+	switch n.pilot.Status.Phase {
+	case navv1alpha1.PilotRunning, navv1alpha1.PilotStarting, navv1alpha1.PilotLeaving, navv1alpha1.PilotLeft:
+		return true
+	}
+	return false
+}
+
+func actionMessage(n *node) string {
+	if n.pilot != nil && n.pilot.Status.Action != nil && n.pilot.Status.Action.Message != "" {
+		return n.pilot.Status.Action.Message
+	}
+	return "waiting for the pilot"
+}
+
+// upgrading: some node reports a version other than the spec's.
+func (s *clusterState) upgrading() bool {
+	for _, n := range s.nodes() {
+		if n.pilot != nil && n.pilot.Status.Version != "" && n.pilot.Status.Version != s.esc.Spec.Version {
+			return true
+		}
+	}
+	return false
+}
+
+// deletePod deletes exactly this pod: a pod recreated meanwhile under the same name is not
+// touched.
+func (r *Reconciler) deletePod(ctx context.Context, pod *corev1.Pod) error {
+	if pod.DeletionTimestamp != nil {
+		return nil
+	}
+	err := r.Client.Delete(ctx, pod, client.Preconditions{UID: &pod.UID})
+	if client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("deleting pod %s: %w", pod.Name, err)
+	}
+	return nil
+}

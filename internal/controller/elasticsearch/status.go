@@ -1,0 +1,174 @@
+package elasticsearch
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+)
+
+// writeStatus computes the status from what was read and done, and writes it only when it
+// differs from the stored one: a settled cluster costs no status writes.
+func (r *Reconciler) writeStatus(ctx context.Context, s *clusterState, prog *progress) error {
+	old := s.esc.Status.DeepCopy()
+	st := s.esc.Status.DeepCopy()
+	computeStatus(s, prog, st)
+	if equality.Semantic.DeepEqual(old, st) {
+		return nil
+	}
+	r.emitEvents(s.esc, old, st)
+	before := s.esc.DeepCopy()
+	s.esc.Status = *st
+	if err := r.Client.Status().Patch(ctx, s.esc, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
+		return fmt.Errorf("writing the status: %w", err)
+	}
+	return nil
+}
+
+// computeStatus fills st, keeping the transition times of unchanged conditions and the start
+// times of unchanged operations.
+func computeStatus(s *clusterState, prog *progress, st *navv1alpha1.ElasticsearchClusterStatus) {
+	now := metav1.NewTime(s.now)
+	st.ObservedGeneration = s.esc.Generation
+	st.Health = s.health()
+	st.NodePools = nil
+	var notReady, unknown []string
+	total := 0
+	for _, p := range s.pools {
+		ps := navv1alpha1.NodePoolStatus{Name: p.spec.Name, Version: commonVersion(p.nodes)}
+		for _, n := range p.nodes {
+			total++
+			if n.pod != nil {
+				ps.Replicas++
+			}
+			if n.updated {
+				ps.UpdatedReplicas++
+			}
+			switch {
+			case n.ready():
+				ps.ReadyReplicas++
+			case n.state == pilot.NodeUnknown && n.pod != nil && n.pilot != nil && n.pilot.Status.LastHeartbeatTime != nil:
+				unknown = append(unknown, n.name)
+			default:
+				notReady = append(notReady, n.name)
+			}
+		}
+		st.NodePools = append(st.NodePools, ps)
+	}
+	// The cluster's version changes only once every node runs it.
+	if v := commonVersion(s.nodes()); v != "" {
+		st.Version = v
+	}
+
+	ops := prog.ops
+	for i := range ops {
+		ops[i].Since = &now
+		if j := slices.IndexFunc(st.Operations, func(o navv1alpha1.NodeOperation) bool { return o.Node == ops[i].Node }); j >= 0 {
+			if o := st.Operations[j]; o.Type == ops[i].Type && o.Phase == ops[i].Phase && o.Since != nil {
+				ops[i].Since = o.Since
+			}
+		}
+	}
+	slices.SortFunc(ops, func(a, b navv1alpha1.NodeOperation) int { return strings.Compare(a.Node, b.Node) })
+	st.Operations = ops
+
+	gen := s.esc.Generation
+	cond := func(t string, status metav1.ConditionStatus, reason, msg string) {
+		meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: t, Status: status, Reason: reason, Message: msg, ObservedGeneration: gen, LastTransitionTime: now})
+	}
+	desiredNodes := 0
+	for _, p := range s.pools {
+		desiredNodes += int(p.desired())
+	}
+	switch {
+	case len(unknown) > 0:
+		cond(navv1alpha1.ConditionReady, metav1.ConditionFalse, navv1alpha1.ReasonPilotsStale, "no recent report from "+strings.Join(unknown, ", "))
+	case len(notReady) > 0 || total != desiredNodes:
+		cond(navv1alpha1.ConditionReady, metav1.ConditionFalse, navv1alpha1.ReasonNodesNotReady, fmt.Sprintf("%d of %d nodes ready", total-len(notReady), desiredNodes))
+	case st.Health != navv1alpha1.ESHealthGreen:
+		cond(navv1alpha1.ConditionReady, metav1.ConditionFalse, healthReason(st.Health), fmt.Sprintf("cluster health is %s", st.Health))
+	default:
+		cond(navv1alpha1.ConditionReady, metav1.ConditionTrue, navv1alpha1.ReasonClusterReady, fmt.Sprintf("%d nodes ready, cluster green", total))
+	}
+	if prog.reason == "" {
+		cond(navv1alpha1.ConditionProgressing, metav1.ConditionFalse, navv1alpha1.ReasonIdle, "the cluster matches its spec")
+	} else {
+		status := metav1.ConditionTrue
+		if prog.reason == navv1alpha1.ReasonPaused {
+			status = metav1.ConditionFalse
+		}
+		cond(navv1alpha1.ConditionProgressing, status, prog.reason, prog.message)
+	}
+	switch {
+	case len(unknown) > 0:
+		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonPilotsStale, "state unknown: no recent report from "+strings.Join(unknown, ", "))
+	case st.Health == navv1alpha1.ESHealthRed:
+		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonHealthRed, "some primary shards are unassigned: their data cannot be read")
+	case st.Health == navv1alpha1.ESHealthYellow && prog.reason == "":
+		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonHealthYellow, "some replica shards are unassigned")
+	case len(notReady) > 0 && prog.reason == "" && s.formed():
+		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonNodesNotReady, "not ready: "+strings.Join(notReady, ", "))
+	default:
+		cond(navv1alpha1.ConditionDegraded, metav1.ConditionFalse, navv1alpha1.ReasonHealthy, "nothing is degraded")
+	}
+}
+
+func healthReason(h navv1alpha1.ElasticsearchHealth) string {
+	switch h {
+	case navv1alpha1.ESHealthYellow:
+		return navv1alpha1.ReasonHealthYellow
+	case navv1alpha1.ESHealthRed:
+		return navv1alpha1.ReasonHealthRed
+	}
+	return navv1alpha1.ReasonNodesNotReady
+}
+
+// commonVersion is the version every node's fresh report gives, or empty when they differ or
+// some node has not reported.
+func commonVersion(nodes []*node) string {
+	v := ""
+	for _, n := range nodes {
+		if n.state == pilot.NodeUnknown || n.pilot.Status.Version == "" {
+			return ""
+		}
+		if v != "" && v != n.pilot.Status.Version {
+			return ""
+		}
+		v = n.pilot.Status.Version
+	}
+	return v
+}
+
+// emitEvents records, once, each operation that starts or changes phase, and each change of
+// the Progressing reason.
+func (r *Reconciler) emitEvents(esc *navv1alpha1.ElasticsearchCluster, old, cur *navv1alpha1.ElasticsearchClusterStatus) {
+	if r.Recorder == nil {
+		return
+	}
+	for _, o := range cur.Operations {
+		j := slices.IndexFunc(old.Operations, func(p navv1alpha1.NodeOperation) bool { return p.Node == o.Node })
+		if j >= 0 && old.Operations[j].Type == o.Type && old.Operations[j].Phase == o.Phase && old.Operations[j].BlockedBy == o.BlockedBy {
+			continue
+		}
+		typ, reason := corev1.EventTypeNormal, string(o.Type)
+		note := fmt.Sprintf("%s %s: %s", o.Node, strings.ToLower(string(o.Phase)), o.Message)
+		if o.Phase == navv1alpha1.OperationBlocked {
+			typ, reason = corev1.EventTypeWarning, string(o.Type)+"Blocked"
+			note = fmt.Sprintf("%s held by %s: %s", o.Node, o.BlockedBy, o.Message)
+		}
+		r.Recorder.Eventf(esc, nil, typ, reason, string(o.Type), "%s", note)
+	}
+	oldP, curP := meta.FindStatusCondition(old.Conditions, navv1alpha1.ConditionProgressing), meta.FindStatusCondition(cur.Conditions, navv1alpha1.ConditionProgressing)
+	if curP != nil && (oldP == nil || oldP.Reason != curP.Reason) {
+		r.Recorder.Eventf(esc, nil, corev1.EventTypeNormal, curP.Reason, "Reconcile", "%s", curP.Message)
+	}
+}

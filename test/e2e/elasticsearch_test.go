@@ -1,0 +1,380 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	res "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
+)
+
+// The upgrade path the e2e cluster walks: within 8.x, then to 9.x (from 8.18, as Elasticsearch
+// requires). Each is one of the Makefile's ES_SIM_VERSIONS.
+const (
+	escFirstVersion = "8.17.10"
+	escMinorVersion = "8.18.8"
+	escMajorVersion = "9.1.5"
+	escDocs         = 300
+)
+
+// TestElasticsearchClusterLifecycle applies one ElasticsearchCluster and walks it through its
+// life on the local cluster, with documents written first and every one read back after each
+// step: bootstrap to Ready and green; data scale out and in (drained first); a scale in that
+// cannot be done safely, held with its reason; pause; rolling upgrades 8.x → 8.y → 9.x with
+// health never red; pods killed.
+func TestElasticsearchClusterLifecycle(t *testing.T) {
+	ns := restrictedNamespace(t, "e2e-esc")
+	esc := &navv1alpha1.ElasticsearchCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "search"},
+		Spec: navv1alpha1.ElasticsearchClusterSpec{
+			Version: escFirstVersion,
+			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
+				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/elasticsearch", PullPolicy: corev1.PullNever},
+			},
+			NodePools: []navv1alpha1.ElasticsearchNodePool{
+				escPool("master", 3, navv1alpha1.ESRoleMaster),
+				escPool("data", 2, navv1alpha1.ESRoleData, navv1alpha1.ESRoleIngest),
+			},
+		},
+	}
+	start := time.Now()
+	if err := k8s.Create(t.Context(), esc); err != nil {
+		t.Fatal(err)
+	}
+	waitESCReady(t, esc, escFirstVersion)
+	t.Logf("created: Ready after %s", time.Since(start).Round(time.Second))
+	writeDocs(t, ns)
+
+	t.Run("scale data out and in", func(t *testing.T) {
+		setDataReplicas(t, esc, 4)
+		waitESCReady(t, esc, escFirstVersion)
+		if n := poolStatus(t, esc, "data").ReadyReplicas; n != 4 {
+			t.Fatalf("data pool ready replicas %d, want 4", n)
+		}
+		// Put copies on the new nodes (a third copy of each shard), then go back to two
+		// copies: the leaving nodes hold some of them, which must move before they go.
+		escRequest(t, ns, "PUT", "/e2e/_settings", `{"index":{"number_of_replicas":2}}`, nil)
+		waitHealth(t, ns, "green")
+		escRequest(t, ns, "PUT", "/e2e/_settings", `{"index":{"number_of_replicas":1}}`, nil)
+		waitHealth(t, ns, "green")
+		setDataReplicas(t, esc, 2)
+		sawScaleIn := waitESCCondition(t, esc, "a scale-in operation", func(e *navv1alpha1.ElasticsearchCluster) bool {
+			for _, o := range e.Status.Operations {
+				if o.Type == navv1alpha1.OperationScaleIn {
+					return true
+				}
+			}
+			return false
+		})
+		t.Logf("scale in reported: %+v", sawScaleIn.Status.Operations)
+		waitESCReady(t, esc, escFirstVersion)
+		readDocs(t, ns)
+		var nodes []map[string]string
+		escRequest(t, ns, "GET", "/_cat/nodes?format=json&h=name", "", &nodes)
+		if len(nodes) != 5 {
+			t.Fatalf("nodes after scaling in: %v, want 5", nodes)
+		}
+	})
+
+	t.Run("unsafe scale in is held", func(t *testing.T) {
+		setDataReplicas(t, esc, 0)
+		held := waitESCCondition(t, esc, "the scale in held with its reason", func(e *navv1alpha1.ElasticsearchCluster) bool {
+			c := meta.FindStatusCondition(e.Status.Conditions, navv1alpha1.ConditionProgressing)
+			if c == nil || c.Reason != navv1alpha1.ReasonBlocked || c.ObservedGeneration != e.Generation {
+				return false
+			}
+			for _, o := range e.Status.Operations {
+				if o.Phase == navv1alpha1.OperationBlocked && o.BlockedBy == "DataHasSomewhereToGo" {
+					return true
+				}
+			}
+			return false
+		})
+		t.Logf("held: %s", meta.FindStatusCondition(held.Status.Conditions, navv1alpha1.ConditionProgressing).Message)
+		// Held, not slowly carried out: the data nodes stay.
+		time.Sleep(10 * time.Second)
+		if n := statefulSetReplicas(t, ns, res.StatefulSetName(esc.Name, "data")); n != 2 {
+			t.Fatalf("data StatefulSet scaled to %d while the scale in was held", n)
+		}
+		expectEvent(t, ns, esc.Name, "ScaleInBlocked")
+		setDataReplicas(t, esc, 2)
+		waitESCReady(t, esc, escFirstVersion)
+		readDocs(t, ns)
+	})
+
+	t.Run("pause, change, resume", func(t *testing.T) {
+		setPaused(t, esc, true)
+		setDataReplicas(t, esc, 3)
+		waitESCCondition(t, esc, "Progressing reason Paused", func(e *navv1alpha1.ElasticsearchCluster) bool {
+			c := meta.FindStatusCondition(e.Status.Conditions, navv1alpha1.ConditionProgressing)
+			return c != nil && c.Reason == navv1alpha1.ReasonPaused && c.ObservedGeneration == e.Generation
+		})
+		time.Sleep(10 * time.Second)
+		if n := statefulSetReplicas(t, ns, res.StatefulSetName(esc.Name, "data")); n != 2 {
+			t.Fatalf("data StatefulSet scaled to %d while paused", n)
+		}
+		setPaused(t, esc, false)
+		waitESCReady(t, esc, escFirstVersion)
+		if n := poolStatus(t, esc, "data").ReadyReplicas; n != 3 {
+			t.Fatalf("data pool ready replicas %d after resuming, want 3", n)
+		}
+		readDocs(t, ns)
+	})
+
+	for _, v := range []string{escMinorVersion, escMajorVersion} {
+		t.Run("rolling upgrade to "+v, func(t *testing.T) {
+			watch := watchHealth(t, ns)
+			setVersion(t, esc, v)
+			waitESCReady(t, esc, v)
+			seen := watch()
+			if seen["red"] > 0 || seen["green"] == 0 {
+				t.Fatalf("health during the upgrade: %v (polls per status); it must never be red", seen)
+			}
+			t.Logf("health during the upgrade: %v", seen)
+			var nodes []map[string]string
+			escRequest(t, ns, "GET", "/_cat/nodes?format=json&h=name,version", "", &nodes)
+			for _, n := range nodes {
+				if n["version"] != v {
+					t.Fatalf("after the upgrade: %v", nodes)
+				}
+			}
+			readDocs(t, ns)
+		})
+	}
+
+	t.Run("killed pods heal", func(t *testing.T) {
+		for _, pod := range []string{res.StatefulSetName(esc.Name, "data") + "-0", res.StatefulSetName(esc.Name, "master") + "-1"} {
+			if err := k8s.Delete(t.Context(), &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: pod}}, client.GracePeriodSeconds(0)); err != nil {
+				t.Fatal(err)
+			}
+			waitRecreated(t, ns, pod)
+		}
+		waitESCReady(t, esc, escMajorVersion)
+		readDocs(t, ns)
+	})
+}
+
+func escPool(name string, replicas int32, roles ...navv1alpha1.ElasticsearchRole) navv1alpha1.ElasticsearchNodePool {
+	return navv1alpha1.ElasticsearchNodePool{
+		NodePoolCommon: navv1alpha1.NodePoolCommon{
+			Name: name, Replicas: ptr.To(replicas),
+			Resources:   corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("64Mi")}},
+			Persistence: &navv1alpha1.PersistenceSpec{Size: resource.MustParse("10Mi")},
+		},
+		Roles: roles,
+	}
+}
+
+// waitESCReady waits for Ready=True at the current generation, green, every node on version.
+func waitESCReady(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, version string) {
+	t.Helper()
+	waitESCCondition(t, esc, "Ready at version "+version, func(e *navv1alpha1.ElasticsearchCluster) bool {
+		c := meta.FindStatusCondition(e.Status.Conditions, navv1alpha1.ConditionReady)
+		return c != nil && c.Status == metav1.ConditionTrue && e.Status.ObservedGeneration == e.Generation &&
+			e.Status.Health == navv1alpha1.ESHealthGreen && e.Status.Version == version && len(e.Status.Operations) == 0
+	})
+}
+
+func waitESCCondition(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, what string, cond func(*navv1alpha1.ElasticsearchCluster) bool) *navv1alpha1.ElasticsearchCluster {
+	t.Helper()
+	var e navv1alpha1.ElasticsearchCluster
+	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
+		return k8s.Get(ctx, client.ObjectKeyFromObject(esc), &e) == nil && cond(&e), nil
+	})
+	if err != nil {
+		raw, _ := json.MarshalIndent(e.Status, "", "  ")
+		t.Fatalf("ElasticsearchCluster %s never reached: %s; status:\n%s", esc.Name, what, raw)
+	}
+	return &e
+}
+
+func poolStatus(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, pool string) navv1alpha1.NodePoolStatus {
+	t.Helper()
+	var e navv1alpha1.ElasticsearchCluster
+	if err := k8s.Get(t.Context(), client.ObjectKeyFromObject(esc), &e); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range e.Status.NodePools {
+		if p.Name == pool {
+			return p
+		}
+	}
+	t.Fatalf("no status for pool %s", pool)
+	return navv1alpha1.NodePoolStatus{}
+}
+
+// updateESC re-reads the cluster and applies change, retrying on conflicts.
+func updateESC(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, change func(*navv1alpha1.ElasticsearchCluster)) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(t.Context(), 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		var e navv1alpha1.ElasticsearchCluster
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(esc), &e); err != nil {
+			return false, nil
+		}
+		change(&e)
+		return k8s.Update(ctx, &e) == nil, nil
+	})
+	if err != nil {
+		t.Fatalf("updating ElasticsearchCluster %s: %v", esc.Name, err)
+	}
+}
+
+func setDataReplicas(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, n int32) {
+	t.Helper()
+	updateESC(t, esc, func(e *navv1alpha1.ElasticsearchCluster) {
+		for i := range e.Spec.NodePools {
+			if e.Spec.NodePools[i].Name == "data" {
+				e.Spec.NodePools[i].Replicas = ptr.To(n)
+			}
+		}
+	})
+}
+
+func setPaused(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, paused bool) {
+	t.Helper()
+	updateESC(t, esc, func(e *navv1alpha1.ElasticsearchCluster) { e.Spec.Paused = paused })
+}
+
+func setVersion(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, v string) {
+	t.Helper()
+	updateESC(t, esc, func(e *navv1alpha1.ElasticsearchCluster) { e.Spec.Version = v })
+}
+
+func statefulSetReplicas(t *testing.T, ns, name string) int32 {
+	t.Helper()
+	var s appsv1.StatefulSet
+	if err := k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
+		t.Fatal(err)
+	}
+	return ptr.Deref(s.Spec.Replicas, 1)
+}
+
+func expectEvent(t *testing.T, ns, object, reason string) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		list, err := kube.EventsV1().Events(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return false, nil
+		}
+		for _, e := range list.Items {
+			if e.Regarding.Name == object && e.Reason == reason {
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		t.Fatalf("no %s event on %s", reason, object)
+	}
+}
+
+// escRequest calls Elasticsearch through the cluster's client Service, which routes to ready
+// nodes only, as an application would.
+func escRequest(t *testing.T, ns, method, path, body string, into any) {
+	t.Helper()
+	raw, err := escRaw(t.Context(), ns, method, path, body)
+	if err != nil {
+		t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+	}
+	if into != nil {
+		if err := json.Unmarshal(raw, into); err != nil {
+			t.Fatalf("%s %s: %v: %s", method, path, err, raw)
+		}
+	}
+}
+
+func escRaw(ctx context.Context, ns, method, path, body string) ([]byte, error) {
+	p, query, _ := strings.Cut(path, "?")
+	req := kube.CoreV1().RESTClient().Verb(method).Namespace(ns).Resource("services").
+		Name(res.ClientServiceName("search") + ":http").SubResource("proxy").Suffix(p)
+	for _, kv := range strings.Split(query, "&") {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			req = req.Param(k, v)
+		}
+	}
+	if body != "" {
+		req = req.Body([]byte(body)).SetHeader("Content-Type", "application/json")
+	}
+	return req.DoRaw(ctx)
+}
+
+func waitHealth(t *testing.T, ns, status string) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
+		var h esHealthResponse
+		raw, err := escRaw(ctx, ns, "GET", "/_cluster/health", "")
+		return err == nil && json.Unmarshal(raw, &h) == nil && h.Status == status, nil
+	})
+	if err != nil {
+		t.Fatalf("cluster health never %s", status)
+	}
+}
+
+// writeDocs creates the e2e index (two shards, one replica) and writes escDocs documents.
+func writeDocs(t *testing.T, ns string) {
+	t.Helper()
+	escRequest(t, ns, "PUT", "/e2e", `{"settings":{"number_of_shards":2,"number_of_replicas":1}}`, nil)
+	var resp struct{ Errors bool }
+	escRequest(t, ns, "POST", "/_bulk?refresh=true", bulkBody(escDocs), &resp)
+	if resp.Errors {
+		t.Fatal("bulk reported errors")
+	}
+	readDocs(t, ns)
+}
+
+// readDocs reads every document back through the client Service.
+func readDocs(t *testing.T, ns string) {
+	t.Helper()
+	checkDocs(t, escDocs, func(path string, into any) { escRequest(t, ns, "GET", path, "", into) })
+}
+
+// watchHealth polls the cluster health every half second until the returned function is
+// called, and returns how many polls saw each status. Polls that get no answer (no ready node
+// behind the Service for an instant) count as "unanswered", not as a status.
+func watchHealth(t *testing.T, ns string) func() map[string]int {
+	ctx, cancel := context.WithCancel(t.Context())
+	var mu sync.Mutex
+	seen := map[string]int{}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			var h esHealthResponse
+			raw, err := escRaw(ctx, ns, "GET", "/_cluster/health", "")
+			mu.Lock()
+			if err == nil && json.Unmarshal(raw, &h) == nil {
+				seen[h.Status]++
+			} else if ctx.Err() == nil {
+				seen["unanswered"]++
+			}
+			mu.Unlock()
+			select {
+			case <-ctx.Done():
+			case <-time.After(500 * time.Millisecond):
+			}
+		}
+	}()
+	return func() map[string]int {
+		cancel()
+		<-done
+		mu.Lock()
+		defer mu.Unlock()
+		return seen
+	}
+}
