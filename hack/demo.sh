@@ -45,12 +45,12 @@ spec:
     - name: master
       replicas: 3
       roles: [master]
-      resources: {limits: {memory: 64Mi}}
+      resources: {limits: {memory: 128Mi}}
       persistence: {size: 10Mi}
     - name: data
       replicas: 2
       roles: [data, ingest]
-      resources: {limits: {memory: 64Mi}}
+      resources: {limits: {memory: 128Mi}}
       persistence: {size: 10Mi}
 YAML
 echo "demo: waiting for ElasticsearchCluster $DEMO_NS/search to be Ready"

@@ -174,7 +174,7 @@ func escPool(name string, replicas int32, roles ...navv1alpha1.ElasticsearchRole
 	return navv1alpha1.ElasticsearchNodePool{
 		NodePoolCommon: navv1alpha1.NodePoolCommon{
 			Name: name, Replicas: ptr.To(replicas),
-			Resources:   corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("64Mi")}},
+			Resources:   corev1.ResourceRequirements{Limits: corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("128Mi")}},
 			Persistence: &navv1alpha1.PersistenceSpec{Size: resource.MustParse("10Mi")},
 		},
 		Roles: roles,
