@@ -144,6 +144,14 @@ func TestClusterFormsAndServesDocuments(t *testing.T) {
 	if len(ns.Nodes) != 1 || local.Indices == nil || local.Indices.Docs == nil || local.Indices.Docs.Count == 0 {
 		t.Fatalf("_nodes/_local/stats: %s", raw)
 	}
+	_, raw = c.do("es-0", http.MethodGet, "/_nodes/_local/stats/indices", nil)
+	only := stats.NewResponse()
+	decodeTyped(t, raw, only)
+	local = only.Nodes[c.node("es-0").Info().ID]
+	if len(only.Nodes) != 1 || local.Jvm != nil || local.Fs != nil || len(local.Roles) != 2 || local.Indices == nil ||
+		local.Indices.ShardStats == nil || local.Indices.ShardStats.TotalCount == 0 || local.Indices.Docs.Count == 0 {
+		t.Fatalf("_nodes/_local/stats/indices: %s", raw)
+	}
 }
 
 // TestNoMasterAnswersAsElasticsearch stops two of three master-eligible nodes: the last one
