@@ -174,6 +174,14 @@ func TestNoMasterAnswersAsElasticsearch(t *testing.T) {
 	if code, _ := c.do("es-0", http.MethodGet, "/", nil); code != 200 {
 		t.Fatalf("GET / without master: %d", code)
 	}
+	// Its local state names no master: the one it followed is gone.
+	if code, raw := c.do("es-0", http.MethodGet, "/_cluster/state/master_node?local=true", nil); code != 200 ||
+		strings.Contains(string(raw), "master_node") || !strings.Contains(string(raw), `"cluster_uuid"`) {
+		t.Fatalf("local state without master: %d %s", code, raw)
+	}
 	c.start("es-1")
 	c.waitHealth("es-0", "green", 2)
+	if _, raw := c.do("es-0", http.MethodGet, "/_cluster/state/master_node?local=true", nil); !strings.Contains(string(raw), `"master_node":"`) {
+		t.Fatalf("local state with a master again: %s", raw)
+	}
 }
