@@ -15,9 +15,6 @@ import (
 func TestReadyAndObserve(t *testing.T) {
 	c := newSimCluster(t, "logs-hot-0", "logs-hot-1", "logs-hot-2")
 	e0 := c.engines["logs-hot-0"]
-	if err := e0.Live(t.Context()); err == nil {
-		t.Fatal("Live before the node runs")
-	}
 	c.start("logs-hot-0")
 	if err := e0.Live(t.Context()); err != nil {
 		t.Fatalf("Live: %v", err)
@@ -72,6 +69,10 @@ func TestReadyAndObserve(t *testing.T) {
 	})
 	if err := e0.Live(t.Context()); err != nil {
 		t.Fatalf("Live without a master: %v", err)
+	}
+	c.stop("logs-hot-0")
+	if err := e0.Live(t.Context()); err == nil {
+		t.Fatal("Live with the process gone")
 	}
 }
 

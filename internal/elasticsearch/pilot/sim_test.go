@@ -38,6 +38,8 @@ type simCluster struct {
 	es      *navv1alpha1.ElasticsearchCluster
 	names   []string
 	engines map[string]*Engine
+	// listeners are the HTTP and transport listeners of nodes not started yet.
+	listeners map[string][2]net.Listener
 
 	mu    sync.Mutex
 	nodes map[string]*simnode.Node
@@ -45,22 +47,25 @@ type simCluster struct {
 }
 
 func newSimCluster(t *testing.T, names ...string) *simCluster {
-	c := &simCluster{t: t, dir: t.TempDir(), names: names, engines: map[string]*Engine{},
+	c := &simCluster{t: t, dir: t.TempDir(), names: names, engines: map[string]*Engine{}, listeners: map[string][2]net.Listener{},
 		nodes: map[string]*simnode.Node{}, logs: map[string]*bytes.Buffer{}}
 	c.es = testCluster(navv1alpha1.ElasticsearchNodePool{
 		NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "hot"},
 		Roles:          []navv1alpha1.ElasticsearchRole{navv1alpha1.ESRoleMaster, navv1alpha1.ESRoleData},
 	})
-	transport := map[string]int{}
 	var seeds []string
 	for _, name := range names {
-		transport[name] = freePort(t)
-		seeds = append(seeds, fmt.Sprintf("127.0.0.1:%d", transport[name]))
+		c.listeners[name] = [2]net.Listener{listen(t, 0), listen(t, 0)}
+		seeds = append(seeds, c.listeners[name][1].Addr().String())
 	}
 	for _, name := range names {
-		c.engines[name] = c.newEngine(name, freePort(t), transport[name], seeds)
+		c.engines[name] = c.newEngine(name, port(c.listeners[name][0]), port(c.listeners[name][1]), seeds)
 	}
 	t.Cleanup(func() {
+		for _, ls := range c.listeners {
+			_ = ls[0].Close()
+			_ = ls[1].Close()
+		}
 		for _, name := range names {
 			if c.node(name) != nil {
 				c.stop(name)
@@ -87,14 +92,17 @@ func (c *simCluster) newEngine(name string, httpPort, transportPort int, seeds [
 	return e
 }
 
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// listen binds a loopback port (0: any free one). The nodes are handed their listeners, so that
+// no other process can take a port between the moment it is chosen and the node's start.
+func listen(t *testing.T, port int) net.Listener {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().(*net.TCPAddr).Port
+	return l
 }
+
+func port(l net.Listener) int { return l.Addr().(*net.TCPAddr).Port }
 
 // start configures a node through its engine, as the pilot does before the start gate opens,
 // and starts it from the file written.
@@ -119,7 +127,15 @@ func (c *simCluster) start(name string) {
 	}
 	log := &lockedWriter{mu: &c.mu, w: c.logs[name]}
 	c.mu.Unlock()
-	n, err := simnode.Start(c.t.Context(), cfg, simnode.Options{Version: simVersion, Log: log, Timing: simTiming, RecoveryBytesPerSecond: 50 << 20})
+	ls, ok := c.listeners[name]
+	if !ok { // a restart: the same ports again
+		ls = [2]net.Listener{listen(c.t, e.HTTPPort), listen(c.t, e.TransportPort)}
+	}
+	delete(c.listeners, name) // the node closes them when it stops
+	n, err := simnode.Start(c.t.Context(), cfg, simnode.Options{
+		Version: simVersion, Log: log, Timing: simTiming, RecoveryBytesPerSecond: 50 << 20,
+		HTTPListener: ls[0], TransportListener: ls[1],
+	})
 	if err != nil {
 		c.t.Fatalf("start %s: %v", name, err)
 	}
