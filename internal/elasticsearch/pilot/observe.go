@@ -18,13 +18,16 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 	if es == nil {
 		es = &navv1alpha1.ElasticsearchPilotStatus{}
 	}
-	var errs []error
-	if root, err := e.es.info(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("GET /: %w", err))
-	} else {
-		status.Version = root.Version.Int
-		es.ClusterUUID = clusterUUID(root.ClusterUuid)
+	root, err := e.es.info(ctx)
+	if err != nil {
+		// A node that does not answer GET / answers nothing else: no need to wait for each call.
+		es.ClusterHealth, es.MasterNode = navv1alpha1.ESHealthUnknown, ""
+		status.Elasticsearch = es
+		return fmt.Errorf("GET /: %w", err)
 	}
+	status.Version = root.Version.Int
+	es.ClusterUUID = clusterUUID(root.ClusterUuid)
+	var errs []error
 	self, err := e.es.local(ctx)
 	if err != nil {
 		errs = append(errs, fmt.Errorf("reading the node's stats: %w", err))
@@ -44,8 +47,10 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 	}
 	// The shutdown API needs a master; without one it would only wait and fail.
 	if self.ID != "" && es.MasterNode != "" {
-		if err := e.observeShutdown(ctx, self.ID, status, es); err != nil {
-			errs = append(errs, err)
+		if sd, err := e.observeShutdown(ctx, self.ID, status.Action); err != nil {
+			errs = append(errs, err) // the shutdown stays as last reported
+		} else {
+			es.Shutdown = sd
 		}
 		if es.MasterNode == self.ID {
 			if err := e.cleanupDeparted(ctx); err != nil {
@@ -57,17 +62,17 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 	return errors.Join(errs...)
 }
 
-// observeShutdown reports the node's registered shutdown, after the restart cleanup.
-func (e *Engine) observeShutdown(ctx context.Context, id string, status *navv1alpha1.PilotStatus, es *navv1alpha1.ElasticsearchPilotStatus) error {
+// observeShutdown reports the node's registered shutdown, after the restart cleanup. reported
+// is the action the Pilot's status reports.
+func (e *Engine) observeShutdown(ctx context.Context, id string, reported *navv1alpha1.PilotActionStatus) (*navv1alpha1.ElasticsearchShutdownStatus, error) {
 	sd, err := e.es.shutdownOf(ctx, id)
 	if err != nil {
-		return fmt.Errorf("reading the node's shutdown: %w", err)
+		return nil, fmt.Errorf("reading the node's shutdown: %w", err)
 	}
-	if sd, err = e.cleanupRestart(ctx, sd, status.Action); err != nil {
-		return fmt.Errorf("deleting the restart shutdown of a node that is back: %w", err)
+	if sd, err = e.cleanupRestart(ctx, sd, reported); err != nil {
+		return nil, fmt.Errorf("deleting the restart shutdown of a node that is back: %w", err)
 	}
-	es.Shutdown = shutdownStatus(sd)
-	return nil
+	return shutdownStatus(sd), nil
 }
 
 // clusterUUID is GET /'s cluster_uuid, empty until the cluster has formed ("_na_").
