@@ -64,8 +64,8 @@ func (c *client) answers(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	_, _ = io.Copy(io.Discard, res.Body)
-	return res.Body.Close()
+	closeBody(res)
+	return nil
 }
 
 // info is GET /: name, version and the UUID of the cluster the node has joined.
@@ -212,6 +212,7 @@ func (c *client) shutdowns(ctx context.Context, nodeID string) ([]shutdown, erro
 	if err != nil {
 		return nil, err
 	}
+	defer closeBody(res)
 	var body struct {
 		Nodes []shutdown `json:"nodes"`
 	}
@@ -264,6 +265,7 @@ func (c *client) excludeFromVoting(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
+	defer closeBody(res)
 	return decode(res, nil)
 }
 
@@ -275,13 +277,19 @@ func (c *client) clearVotingExclusions(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	defer closeBody(res)
 	return decode(res, nil)
+}
+
+// closeBody drains and closes a response's body, so that its connection is reused.
+func closeBody(res *http.Response) {
+	_, _ = io.Copy(io.Discard, res.Body)
+	_ = res.Body.Close()
 }
 
 // decode reads a response into v (nil: drop the body) and turns an error answer into the
 // typed API's *types.ElasticsearchError, so that callers read the status and ES's reason.
 func decode(res *http.Response, v any) error {
-	defer func() { _ = res.Body.Close() }()
 	if res.StatusCode >= 300 {
 		e := types.NewElasticsearchError()
 		if err := json.NewDecoder(res.Body).Decode(e); err != nil {
@@ -291,8 +299,7 @@ func decode(res *http.Response, v any) error {
 		return e
 	}
 	if v == nil {
-		_, err := io.Copy(io.Discard, res.Body)
-		return err
+		return nil
 	}
 	return json.NewDecoder(res.Body).Decode(v)
 }
