@@ -4,9 +4,14 @@
 // (docs/design/0001-pilot.md). The engines register here.
 package main
 
-import "github.com/navigator-dbaas/navigator/internal/pilot/cli"
+import (
+	espilot "github.com/navigator-dbaas/navigator/internal/elasticsearch/pilot"
+	"github.com/navigator-dbaas/navigator/internal/pilot/cli"
+)
 
 func main() {
-	// The Elasticsearch and Cassandra engines are registered here as they land (issues #6, #8).
-	cli.Main(map[string]cli.Factory{})
+	// The Cassandra engine is registered here when it lands (issue #8).
+	cli.Main(map[string]cli.Factory{
+		"elasticsearch": espilot.Factory,
+	})
 }

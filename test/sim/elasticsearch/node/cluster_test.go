@@ -144,6 +144,14 @@ func TestClusterFormsAndServesDocuments(t *testing.T) {
 	if len(ns.Nodes) != 1 || local.Indices == nil || local.Indices.Docs == nil || local.Indices.Docs.Count == 0 {
 		t.Fatalf("_nodes/_local/stats: %s", raw)
 	}
+	_, raw = c.do("es-0", http.MethodGet, "/_nodes/_local/stats/indices", nil)
+	only := stats.NewResponse()
+	decodeTyped(t, raw, only)
+	local = only.Nodes[c.node("es-0").Info().ID]
+	if len(only.Nodes) != 1 || local.Jvm != nil || local.Fs != nil || len(local.Roles) != 2 || local.Indices == nil ||
+		local.Indices.ShardStats == nil || local.Indices.ShardStats.TotalCount == 0 || local.Indices.Docs.Count == 0 {
+		t.Fatalf("_nodes/_local/stats/indices: %s", raw)
+	}
 }
 
 // TestNoMasterAnswersAsElasticsearch stops two of three master-eligible nodes: the last one
@@ -166,6 +174,14 @@ func TestNoMasterAnswersAsElasticsearch(t *testing.T) {
 	if code, _ := c.do("es-0", http.MethodGet, "/", nil); code != 200 {
 		t.Fatalf("GET / without master: %d", code)
 	}
+	// Its local state names no master: the one it followed is gone.
+	if code, raw := c.do("es-0", http.MethodGet, "/_cluster/state/master_node?local=true", nil); code != 200 ||
+		strings.Contains(string(raw), "master_node") || !strings.Contains(string(raw), `"cluster_uuid"`) {
+		t.Fatalf("local state without master: %d %s", code, raw)
+	}
 	c.start("es-1")
 	c.waitHealth("es-0", "green", 2)
+	if _, raw := c.do("es-0", http.MethodGet, "/_cluster/state/master_node?local=true", nil); !strings.Contains(string(raw), `"master_node":"`) {
+		t.Fatalf("local state with a master again: %s", raw)
+	}
 }

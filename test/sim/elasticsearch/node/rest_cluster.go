@@ -25,7 +25,12 @@ func (n *Node) restState(w *response, req *request) {
 		body["version"], body["state_uuid"] = st.Version, st.StateUUID
 	}
 	if want("master_node") {
-		body["master_node"] = st.MasterID
+		// A node that looks for a master has applied a state without one (Elasticsearch's
+		// "becoming candidate"), so its local state names none: the field is left out, as
+		// Elasticsearch leaves out a null master.
+		if _, r, _ := n.snapshot(); r != candidate && st.MasterID != "" {
+			body["master_node"] = st.MasterID
+		}
 	}
 	if want("nodes") {
 		nodes := map[string]any{}

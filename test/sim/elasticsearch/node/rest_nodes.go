@@ -17,8 +17,10 @@ import (
 func (n *Node) nodesRoutes(r *router) {
 	r.handle(http.MethodGet, "/_nodes", n.restNodesInfo)
 	r.handle(http.MethodGet, "/_nodes/stats", n.restNodesStats)
+	r.handle(http.MethodGet, "/_nodes/stats/{metric}", n.restNodesStats)
 	r.handle(http.MethodGet, "/_nodes/shutdown", n.restGetShutdown)
 	r.handle(http.MethodGet, "/_nodes/{nodes}/stats", n.restNodesStats)
+	r.handle(http.MethodGet, "/_nodes/{nodes}/stats/{metric}", n.restNodesStats)
 	r.handle(http.MethodGet, "/_nodes/{nodes}/shutdown", n.restGetShutdown)
 	r.handle(http.MethodPut, "/_nodes/{nodes}/shutdown", n.restPutShutdown)
 	r.handle(http.MethodDelete, "/_nodes/{nodes}/shutdown", n.restDeleteShutdown)
@@ -105,7 +107,8 @@ func (n *Node) onNodeStats(_ context.Context, _ *struct{}) (*nodeStats, error) {
 	return out, nil
 }
 
-// restNodesStats is GET _nodes[/<nodes>]/stats: each node reports its own documents and shards.
+// restNodesStats is GET _nodes[/<nodes>]/stats[/<metric>]: each node reports its own documents
+// and shards; with metrics named, only those sections follow each node's header.
 func (n *Node) restNodesStats(w *response, req *request) {
 	st, _, _ := n.snapshot()
 	targets := n.resolveNodes(st, req.param("nodes"))
@@ -123,7 +126,7 @@ func (n *Node) restNodesStats(w *response, req *request) {
 				failed++
 				return
 			}
-			nodes[node.ID] = statsBody(node, s)
+			nodes[node.ID] = onlyMetrics(statsBody(node, s), req.param("metric"))
 		})
 	}
 	wg.Wait()
@@ -153,6 +156,24 @@ func statsBody(node Member, s nodeStats) map[string]any {
 			"total":     map[string]any{"total_in_bytes": s.DiskTotal, "free_in_bytes": s.DiskFree, "available_in_bytes": s.DiskFree},
 		},
 	}
+}
+
+// statsMetrics are the sections of a node's stats that the metric path parameter selects.
+var statsMetrics = []string{"indices", "jvm", "fs"}
+
+// onlyMetrics drops the sections not named in a comma-separated metric list ("" or _all keeps
+// every one); the node's header (name, addresses, roles) always stays.
+func onlyMetrics(body map[string]any, metric string) map[string]any {
+	wanted := splitList(metric)
+	if len(wanted) == 0 || slices.Contains(wanted, "_all") {
+		return body
+	}
+	for _, m := range statsMetrics {
+		if !slices.Contains(wanted, m) {
+			delete(body, m)
+		}
+	}
+	return body
 }
 
 // restPutShutdown is PUT _nodes/<id>/shutdown.

@@ -1,0 +1,138 @@
+package pilot
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"k8s.io/apimachinery/pkg/runtime"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/pilot/cli"
+	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+	"github.com/navigator-dbaas/navigator/internal/pilot/supervisor"
+)
+
+// Defaults of the engine's flags: the upstream image's paths and Elasticsearch's ports.
+const (
+	DefaultConfigDir              = "/usr/share/elasticsearch/config"
+	DefaultDataDir                = "/usr/share/elasticsearch/data"
+	DefaultHTTPPort               = 9200
+	DefaultTransportPort          = 9300
+	DefaultRestartAllocationDelay = 5 * time.Minute
+)
+
+// Engine drives one Elasticsearch node. Build it with Factory (or fill the exported fields and
+// call Init, as tests do).
+type Engine struct {
+	// NodePool is the name of the node's pool in the ElasticsearchCluster.
+	NodePool string
+	// SeedHosts are written as discovery.seed_hosts: the headless discovery Service's DNS name,
+	// which Elasticsearch resolves again on every discovery round.
+	SeedHosts []string
+	// ConfigDir is ES_PATH_CONF: elasticsearch.yml and jvm.options.d live there.
+	ConfigDir string
+	// DataDir is path.data.
+	DataDir string
+	// HTTPPort and TransportPort are http.port and transport.port.
+	HTTPPort, TransportPort int
+	// RestartAllocationDelay is the allocation_delay of a restart-type shutdown: how long
+	// Elasticsearch waits for the node to come back before rebuilding its replicas elsewhere.
+	RestartAllocationDelay time.Duration
+
+	es *client
+
+	// mu guards restartPending.
+	mu sync.Mutex
+	// restartPending is set when this process registers a restart-type shutdown and cleared once
+	// the Pilot's status reports the PrepareRestart action: until then the status Observe sees is
+	// older than the registration, and must not make the registration look stale (see
+	// cleanupRestart).
+	restartPending bool
+}
+
+var _ engine.Engine = (*Engine)(nil)
+
+// Factory registers the engine's flags for the pilot's command line.
+var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
+	e := &Engine{}
+	var seeds string
+	fs.StringVar(&e.NodePool, "node-pool", "", "Name of this node's pool in the ElasticsearchCluster (required).")
+	fs.StringVar(&seeds, "seed-hosts", "", "discovery.seed_hosts: the DNS name of the headless discovery Service, or a comma-separated list (required).")
+	fs.StringVar(&e.ConfigDir, "config-dir", DefaultConfigDir, "Elasticsearch's configuration directory (ES_PATH_CONF).")
+	fs.StringVar(&e.DataDir, "data-dir", DefaultDataDir, "Elasticsearch's data directory (path.data).")
+	fs.IntVar(&e.HTTPPort, "http-port", DefaultHTTPPort, "http.port; the pilot calls the node on 127.0.0.1 at this port.")
+	fs.IntVar(&e.TransportPort, "transport-port", DefaultTransportPort, "transport.port.")
+	fs.DurationVar(&e.RestartAllocationDelay, "restart-allocation-delay", DefaultRestartAllocationDelay, "allocation_delay of the restart-type shutdown registered by PrepareRestart.")
+	return func() (engine.Engine, error) {
+		e.SeedHosts = splitList(seeds)
+		if err := e.Init(); err != nil {
+			return nil, err
+		}
+		return e, nil
+	}
+}
+
+// Init checks the settings and builds the client of the local node.
+func (e *Engine) Init() error {
+	var errs []error
+	if e.NodePool == "" {
+		errs = append(errs, errors.New("--node-pool is required"))
+	}
+	if len(e.SeedHosts) == 0 {
+		errs = append(errs, errors.New("--seed-hosts is required"))
+	}
+	if e.RestartAllocationDelay < 0 {
+		errs = append(errs, errors.New("--restart-allocation-delay must not be negative"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	c, err := newClient(e.HTTPPort)
+	if err != nil {
+		return err
+	}
+	e.es = c
+	return nil
+}
+
+// Kind is the Pilot spec.engine this engine serves.
+func (e *Engine) Kind() navv1alpha1.Engine { return navv1alpha1.EngineElasticsearch }
+
+// ClusterKind is ElasticsearchCluster: the agent hands Configure and Act the node's cluster.
+func (e *Engine) ClusterKind() engine.ClusterKind {
+	return engine.ClusterKind{
+		Resource: "elasticsearchclusters",
+		New:      func() runtime.Object { return &navv1alpha1.ElasticsearchCluster{} },
+		NewList:  func() runtime.Object { return &navv1alpha1.ElasticsearchClusterList{} },
+	}
+}
+
+// Command runs the upstream command unchanged, with ES_PATH_CONF pointing at the directory
+// Configure wrote.
+func (e *Engine) Command(upstream []string) supervisor.Process {
+	env := []string{}
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "ES_PATH_CONF=") {
+			env = append(env, kv)
+		}
+	}
+	return supervisor.Process{
+		Path: upstream[0],
+		Args: append([]string(nil), upstream...),
+		Env:  append(env, "ES_PATH_CONF="+e.ConfigDir),
+	}
+}
+
+func splitList(v string) []string {
+	var out []string
+	for _, p := range strings.Split(v, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
