@@ -41,7 +41,7 @@ func (n *Node) afterGossip() {
 		old, known := n.seen.members[id]
 		switch {
 		case !known:
-			n.log.info("GossipStage:1", "StorageService.java:2628", "Node /%s state jump to NORMAL", st.endpoint())
+			n.log.info("GossipStage:1", "Gossiper.java:1303", "Node /%s is now part of the cluster", st.endpoint())
 			events = append(events, cql.TopologyChange{Change: cql.NewNode, Address: p.native})
 		case old.up != p.up:
 			change, word := cql.Down, "DOWN"

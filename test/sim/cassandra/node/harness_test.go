@@ -35,8 +35,9 @@ type simCluster struct {
 	rack    map[string]string
 	// rate is each node's stream_throughput_outbound.
 	rate int64
-	// jvm are each node's -D options (replace_address_first_boot).
-	replace map[string]string
+	// replace is each node's replace_address_first_boot; clusterName their cluster_name.
+	replace     map[string]string
+	clusterName string
 
 	mu    sync.Mutex
 	nodes map[string]*Node
@@ -52,7 +53,7 @@ var nextIP struct {
 func newSimCluster(t *testing.T, names ...string) *simCluster {
 	c := &simCluster{t: t, dir: t.TempDir(), release: "4.1.10", seeds: names[:1], ip: map[string]string{},
 		ports: map[string][2]int{}, rack: map[string]string{}, replace: map[string]string{},
-		nodes: map[string]*Node{}, logs: map[string]*bytes.Buffer{}, rate: 10 << 20}
+		nodes: map[string]*Node{}, logs: map[string]*bytes.Buffer{}, rate: 10 << 20, clusterName: "sim"}
 	for i, name := range names {
 		c.add(name, fmt.Sprintf("rack%d", i%3+1))
 	}
@@ -97,7 +98,7 @@ func (c *simCluster) yaml(name string) string {
 	for _, s := range c.seeds {
 		seeds = append(seeds, fmt.Sprintf("%s:%d", c.ip[s], c.ports[s][0]))
 	}
-	return fmt.Sprintf(`cluster_name: sim
+	return fmt.Sprintf(`cluster_name: %s
 num_tokens: 8
 partitioner: org.apache.cassandra.dht.Murmur3Partitioner
 endpoint_snitch: GossipingPropertyFileSnitch
@@ -111,7 +112,7 @@ storage_port: %d
 native_transport_port: %d
 data_file_directories:
   - %s
-`, strings.Join(seeds, ","), c.ip[name], c.ip[name], c.ports[name][0], c.ports[name][1], filepath.Join(c.dir, name))
+`, c.clusterName, strings.Join(seeds, ","), c.ip[name], c.ip[name], c.ports[name][0], c.ports[name][1], filepath.Join(c.dir, name))
 }
 
 // launch starts a node and returns at once; Ready tells how its start ends.
