@@ -81,9 +81,10 @@ func (n *Node) runNodetool(ctx context.Context, args []string) nodetool.Result {
 
 // report prints one of the read-only commands on the node's view.
 func (n *Node) report(cmd string, o nodetool.Options) nodetool.Result {
+	// The view shares the node's rows, which the formatters read: they run under the lock.
 	n.mu.Lock()
+	defer n.mu.Unlock()
 	view := n.viewLocked(true)
-	n.mu.Unlock()
 	on := view.Local()
 	if on == nil {
 		// Before the node has chosen its tokens it has no place in the ring to report from.

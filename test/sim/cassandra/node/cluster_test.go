@@ -3,13 +3,17 @@ package node
 import (
 	"strings"
 	"testing"
+
+	pilotnodetool "github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 )
 
-// TestClusterFormsThroughSeeds: three nodes find each other through the seed, nodetool status on
-// any of them shows three UN nodes as the pilot's parser reads it, and the driver, given one
-// contact point, finds the other two.
+// TestClusterFormsThroughSeeds: three nodes, one of them on another release, find each other
+// through the seed; nodetool status on any of them shows three UN nodes as the pilot's parser
+// reads it, describecluster both releases and one schema; the driver, given one contact point,
+// finds the other two.
 func TestClusterFormsThroughSeeds(t *testing.T) {
 	c := newSimCluster(t, "a", "b", "c")
+	c.releases["c"] = "5.0.5"
 	c.startAll()
 	want := map[string]string{"a": "UN", "b": "UN", "c": "UN"}
 	for _, name := range c.names {
@@ -33,6 +37,18 @@ func TestClusterFormsThroughSeeds(t *testing.T) {
 		if !strings.Contains(c.log(name), "state jump to NORMAL") || !strings.Contains(c.log(name), "Startup complete") {
 			t.Errorf("log of %s lacks the start-up lines", name)
 		}
+	}
+
+	dc, err := pilotnodetool.ParseDescribeCluster(c.nodetool("a", "describecluster").Stdout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dc.DatabaseVersions["4.1.10"]) != 2 || len(dc.DatabaseVersions["5.0.5"]) != 1 || len(dc.SchemaVersions) != 1 || dc.Name != "sim" {
+		t.Errorf("describecluster: %+v", dc)
+	}
+	v, err := pilotnodetool.ParseVersion(c.nodetool("c", "version").Stdout)
+	if err != nil || v.Release != "5.0.5" {
+		t.Errorf("version on c: %+v, %v", v, err)
 	}
 
 	s := c.session("a")

@@ -38,6 +38,8 @@ type simCluster struct {
 	// replace is each node's replace_address_first_boot; clusterName their cluster_name.
 	replace     map[string]string
 	clusterName string
+	// releases are the nodes' releases where they differ from release.
+	releases map[string]string
 
 	mu    sync.Mutex
 	nodes map[string]*Node
@@ -52,7 +54,7 @@ var nextIP struct {
 // newSimCluster names the nodes; the first is the seed.
 func newSimCluster(t *testing.T, names ...string) *simCluster {
 	c := &simCluster{t: t, dir: t.TempDir(), release: "4.1.10", seeds: names[:1], ip: map[string]string{},
-		ports: map[string][2]int{}, rack: map[string]string{}, replace: map[string]string{},
+		ports: map[string][2]int{}, rack: map[string]string{}, replace: map[string]string{}, releases: map[string]string{},
 		nodes: map[string]*Node{}, logs: map[string]*bytes.Buffer{}, rate: 10 << 20, clusterName: "sim"}
 	for i, name := range names {
 		c.add(name, fmt.Sprintf("rack%d", i%3+1))
@@ -118,7 +120,15 @@ data_file_directories:
 // launch starts a node and returns at once; Ready tells how its start ends.
 func (c *simCluster) launch(name string) (*Node, error) {
 	c.t.Helper()
-	cfg, err := config.Parse(config.V41, "file:cassandra.yaml", []byte(c.yaml(name)))
+	release := c.release
+	if r, ok := c.releases[name]; ok {
+		release = r
+	}
+	series, err := config.ParseVersion(release)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cfg, err := config.Parse(series, "file:cassandra.yaml", []byte(c.yaml(name)))
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -127,7 +137,7 @@ func (c *simCluster) launch(name string) (*Node, error) {
 		c.t.Fatal(err)
 	}
 	n, err := Start(c.t.Context(), cfg, map[string]string{"dc": "dc1", "rack": c.rack[name]}, Options{
-		Release: c.release, Log: &lockedWriter{mu: &c.mu, w: c.logs[name]}, Timing: fastTiming,
+		Release: release, Log: &lockedWriter{mu: &c.mu, w: c.logs[name]}, Timing: fastTiming,
 		AdminListener: admin, StreamBytesPerSecond: c.rate, ReplaceAddress: c.replace[name],
 	})
 	if err != nil {
