@@ -18,8 +18,9 @@ import (
 	"github.com/navigator-dbaas/navigator/test/sim/cassandra/nodetool"
 )
 
-// fastTiming keeps the in-process clusters' tests short.
-var fastTiming = Timing{Gossip: 50 * time.Millisecond, RingDelay: 200 * time.Millisecond, Convict: 600 * time.Millisecond,
+// fastTiming keeps the in-process clusters' tests short; the tests run in parallel, each cluster
+// on its own addresses.
+var fastTiming = Timing{Gossip: 50 * time.Millisecond, RingDelay: 200 * time.Millisecond, Convict: time.Second,
 	ShadowRound: 3 * time.Second, RequestTimeout: 2 * time.Second}
 
 // simCluster is an in-process cluster of simulated nodes: each on its own loopback address

@@ -38,6 +38,7 @@ func readAll(t *testing.T, s *gocql.Session, keyspace string, cl gocql.Consisten
 // TestDecommissionKeepsEveryRow: with RF 3 in a datacenter of four nodes, a decommissioned node
 // streams its ranges away first: every row written at QUORUM reads back at QUORUM.
 func TestDecommissionKeepsEveryRow(t *testing.T) {
+	t.Parallel()
 	c := newSimCluster(t, "a", "b", "c", "d")
 	c.startAll()
 	s := c.session("a")
@@ -64,6 +65,7 @@ func TestDecommissionKeepsEveryRow(t *testing.T) {
 // TestRemovedNodeTakesItsOnlyCopies: with RF 1, a node that disappears without decommission (its
 // process and data gone) and is then removed takes its rows with it.
 func TestRemovedNodeTakesItsOnlyCopies(t *testing.T) {
+	t.Parallel()
 	c := newSimCluster(t, "a", "b", "c")
 	c.startAll()
 	s := c.session("a")
@@ -95,6 +97,7 @@ func TestRemovedNodeTakesItsOnlyCopies(t *testing.T) {
 // TestOnlyOneNodeBootstraps: while one node streams its data in (UJ), another that starts is
 // refused with Cassandra's error and stops.
 func TestOnlyOneNodeBootstraps(t *testing.T) {
+	t.Parallel()
 	c := newSimCluster(t, "a", "b", "c")
 	c.startAll()
 	writeRows(t, c.session("a"), "big", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}", rows)
@@ -127,6 +130,7 @@ func TestOnlyOneNodeBootstraps(t *testing.T) {
 // same node with the same rows; with two of three replicas stopped, they show DN and QUORUM is
 // Unavailable, as the driver reports it.
 func TestRestartKeepsDataAndDownNodesFailQuorum(t *testing.T) {
+	t.Parallel()
 	c := newSimCluster(t, "a", "b", "c")
 	c.startAll()
 	s := c.session("a")
@@ -157,6 +161,7 @@ func TestRestartKeepsDataAndDownNodesFailQuorum(t *testing.T) {
 // replace_address_first_boot: it takes the dead node's tokens, streams the data back from the
 // other replicas, and the dead node leaves the ring.
 func TestReplaceAddressFirstBoot(t *testing.T) {
+	t.Parallel()
 	c := newSimCluster(t, "a", "b", "c")
 	c.startAll()
 	s := c.session("a")

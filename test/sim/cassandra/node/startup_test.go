@@ -9,6 +9,7 @@ import (
 // TestDataOfAnotherClusterIsRefused: a node started on a data directory written for another
 // cluster name stops, as SystemKeyspace.checkHealth makes it, with exit status 100.
 func TestDataOfAnotherClusterIsRefused(t *testing.T) {
+	t.Parallel()
 	c := newSimCluster(t, "a")
 	c.startAll()
 	c.stop("a")
@@ -25,6 +26,7 @@ func TestDataOfAnotherClusterIsRefused(t *testing.T) {
 
 // TestDecommissionedNodeDoesNotRejoin: a node that was decommissioned refuses to start on its data.
 func TestDecommissionedNodeDoesNotRejoin(t *testing.T) {
+	t.Parallel()
 	c := newSimCluster(t, "a", "b")
 	c.startAll()
 	if res := c.nodetool("b", "decommission", "--force"); res.ExitCode != 0 {
@@ -41,6 +43,7 @@ func TestDecommissionedNodeDoesNotRejoin(t *testing.T) {
 // TestStoppedNodeRefusesNodetool: nodetool against a node that is not running fails as it does
 // when JMX refuses the connection.
 func TestStoppedNodeRefusesNodetool(t *testing.T) {
+	t.Parallel()
 	c := newSimCluster(t, "a")
 	c.startAll()
 	addr := c.node("a").AdminAddr()
