@@ -3,6 +3,7 @@ package node
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"path/filepath"
@@ -314,7 +315,7 @@ func writeRows(t *testing.T, s *gocql.Session, keyspace, replication string, n i
 func readRow(s *gocql.Session, keyspace string, k int, cl gocql.Consistency) (string, bool, error) {
 	var v string
 	err := s.Query(fmt.Sprintf("SELECT v FROM %s.kv WHERE k = ?", keyspace), k).Consistency(cl).Scan(&v)
-	if err == gocql.ErrNotFound {
+	if errors.Is(err, gocql.ErrNotFound) {
 		return "", false, nil
 	}
 	return v, err == nil, err

@@ -39,11 +39,11 @@ type Node struct {
 	nativeAddr netip.Addr
 	nativePort int
 
-	storageLn, nativeLn, adminLn net.Listener
-	storageSrv, adminSrv         *http.Server
-	cql                          *cql.Server
-	cqlCancel                    context.CancelFunc
-	cqlDone                      chan struct{}
+	storageLn, adminLn   net.Listener
+	storageSrv, adminSrv *http.Server
+	cql                  *cql.Server
+	cqlCancel            context.CancelFunc
+	cqlDone              chan struct{}
 
 	mu     sync.Mutex
 	local  localState
@@ -314,10 +314,13 @@ func (n *Node) stop(clean bool) error {
 	return err
 }
 
-// AdminAddr is where nodetool reaches the node; NativeAddr where CQL clients do; StorageAddr
-// where the other nodes do.
-func (n *Node) AdminAddr() string   { return n.adminLn.Addr().String() }
+// AdminAddr is where nodetool reaches the node.
+func (n *Node) AdminAddr() string { return n.adminLn.Addr().String() }
+
+// StorageAddr is where the other nodes reach the node.
 func (n *Node) StorageAddr() string { return n.endpoint }
+
+// NativeAddr is where CQL clients reach the node.
 func (n *Node) NativeAddr() string {
 	return net.JoinHostPort(n.nativeAddr.String(), strconv.Itoa(n.nativePort))
 }

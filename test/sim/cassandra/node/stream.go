@@ -3,7 +3,6 @@ package node
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"net"
 	"slices"
 	"strconv"
@@ -125,7 +124,7 @@ func (n *Node) fetch(ctx context.Context, transfers []ring.Transfer) error {
 			var resp streamRows
 			req := streamRequest{PlanID: t.PlanID, Description: t.Description, From: n.HostID(), Keyspace: t.Keyspace, Ranges: t.Ranges}
 			if err := n.call(ctx, endpointOf(t.From), "/stream/out", req, &resp); err != nil {
-				errs <- fmt.Errorf("Stream failed: %w", err)
+				errs <- &streamFailed{err}
 				return
 			}
 			if err := n.pace(ctx, t.PlanID, t.Description, t.From.HostID, true, resp.Rows); err != nil {
@@ -153,7 +152,7 @@ func (n *Node) send(ctx context.Context, transfers []ring.Transfer) error {
 				return
 			}
 			if err := n.call(ctx, endpointOf(t.To), "/stream/in", streamRows{Rows: rows}, nil); err != nil {
-				errs <- fmt.Errorf("Stream failed: %w", err)
+				errs <- &streamFailed{err}
 			}
 		})
 	}
@@ -205,6 +204,12 @@ func (n *Node) pace(ctx context.Context, planID, description, peer string, recei
 		}
 	}
 }
+
+// streamFailed is a session that broke: Cassandra's StreamException, "Stream failed".
+type streamFailed struct{ cause error }
+
+func (e *streamFailed) Error() string { return "Stream failed: " + e.cause.Error() }
+func (e *streamFailed) Unwrap() error { return e.cause }
 
 func endpointOf(node *ring.Node) string {
 	return net.JoinHostPort(node.Address, strconv.Itoa(node.StoragePort))

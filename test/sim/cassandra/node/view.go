@@ -58,9 +58,6 @@ func ringState(status string) ring.State {
 	}
 }
 
-// localNodeLocked is the node in its own view (nil before it has tokens).
-func (n *Node) localNodeLocked(v *ring.Cluster) *ring.Node { return v.Node(n.local.HostID) }
-
 // keyspaceDefs turns the CQL schema into the ring model's keyspaces.
 func keyspaceDefs(schema []cql.Keyspace) []ring.KeyspaceDef {
 	var out []ring.KeyspaceDef

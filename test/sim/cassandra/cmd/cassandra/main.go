@@ -123,11 +123,16 @@ func properties(args, env []string) (map[string]string, error) {
 		case w == "-p", w == "-H", w == "-E":
 			i++ // pidfile, heap dump and error file paths
 		default:
-			return nil, fmt.Errorf("Unrecognized option: %s", w)
+			return nil, unrecognized(w)
 		}
 	}
 	return out, nil
 }
+
+// unrecognized is the launcher's refusal of an option it does not know.
+type unrecognized string
+
+func (u unrecognized) Error() string { return "Unrecognized option: " + string(u) }
 
 func lookupEnv(env []string, name string) string {
 	for _, kv := range env {
