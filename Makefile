@@ -72,6 +72,10 @@ build: ## Build Navigator's binaries (static) into ./_output/bin.
 ES_SIM_VERSIONS := 7.17.29 8.17.10 8.18.8 9.1.5
 ES_HOME := /usr/share/elasticsearch
 
+# Cassandra versions the simulator images stand in for: 4.0.x, 4.1.x and 5.0.x.
+CASS_SIM_VERSIONS := 4.0.17 4.1.10 5.0.5
+CASSANDRA_HOME := /opt/cassandra
+
 
 # image NAME BINARY PATH-IN-IMAGE: a one-layer image of one static binary, run as a non-root user.
 define image
@@ -93,6 +97,8 @@ images: build ## Build image tarballs (no Docker): navigator-controller, navigat
 	# The Elasticsearch simulator, one image per simulated version, laid out like the upstream
 	# image (tagged with the version, as docker.elastic.co/elasticsearch/elasticsearch is).
 	for v in $(ES_SIM_VERSIONS); do $(MAKE) --no-print-directory es-sim-image ES_SIM_VERSION=$$v || exit 1; done
+	# The Cassandra simulator, likewise, tagged with the version as the upstream cassandra image is.
+	for v in $(CASS_SIM_VERSIONS); do $(MAKE) --no-print-directory cass-sim-image CASS_SIM_VERSION=$$v || exit 1; done
 
 # The simulator at the real binary's path, its folders writable by group 0 as in the upstream
 # image, running as uid 1000; the version is linked in.
@@ -104,6 +110,24 @@ es-sim-image:
 	  -user 1000:0 -file _output/bin/elasticsearch-$(ES_SIM_VERSION):$(ES_HOME)/bin/elasticsearch:0755 \
 	  -dir $(ES_HOME)/config:0775 -dir $(ES_HOME)/data:0775 -dir $(ES_HOME)/logs:0775 \
 	  -env ES_PATH_CONF=$(ES_HOME)/config -entrypoint $(ES_HOME)/bin/elasticsearch
+
+# The simulator and its nodetool at the upstream image's paths (CASSANDRA_HOME /opt/cassandra,
+# CASSANDRA_CONF /etc/cassandra, /opt/cassandra/bin on PATH), data under /var/lib/cassandra, the
+# folders writable by group 0, running as the upstream image's cassandra uid 999; the version is
+# linked into both binaries.
+.PHONY: cass-sim-image
+cass-sim-image:
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(CASS_SIM_VERSION)" \
+	  -o $(CURDIR)/_output/bin/cassandra-$(CASS_SIM_VERSION) ./test/sim/cassandra/cmd/cassandra
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(CASS_SIM_VERSION)" \
+	  -o $(CURDIR)/_output/bin/nodetool-$(CASS_SIM_VERSION) ./test/sim/cassandra/cmd/nodetool
+	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/cassandra:$(CASS_SIM_VERSION) -o $(IMAGES_DIR)/cassandra-$(CASS_SIM_VERSION).tar \
+	  -user 999:0 -file _output/bin/cassandra-$(CASS_SIM_VERSION):$(CASSANDRA_HOME)/bin/cassandra:0755 \
+	  -file _output/bin/nodetool-$(CASS_SIM_VERSION):$(CASSANDRA_HOME)/bin/nodetool:0755 \
+	  -dir /etc/cassandra:0775 -dir /var/lib/cassandra:0775 \
+	  -env CASSANDRA_HOME=$(CASSANDRA_HOME) -env CASSANDRA_CONF=/etc/cassandra \
+	  -env PATH=$(CASSANDRA_HOME)/bin:/usr/local/bin:/usr/bin:/bin \
+	  -entrypoint $(CASSANDRA_HOME)/bin/cassandra -entrypoint -f
 
 ##@ Local cluster
 

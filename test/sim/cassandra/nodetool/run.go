@@ -35,8 +35,7 @@ type Result struct {
 // JMXPort is the port nodetool connects to.
 const JMXPort = 7199
 
-// connect is nodetool reaching the node's JMX: a node whose process is down refuses. The message
-// is NodeTool's, with the JVM's: Java 11 (4.0, 4.1) repeats the reason, Java 17 (5.0) does not.
+// connect is nodetool reaching the node's JMX: a node whose process is down refuses.
 func connect(on *ring.Node) (config.Version, *Result, error) {
 	series, err := config.ParseVersion(on.Release)
 	if err != nil {
@@ -45,14 +44,22 @@ func connect(on *ring.Node) (config.Version, *Result, error) {
 	if on.Running() {
 		return series, nil, nil
 	}
+	refused := Refused(series, "127.0.0.1", JMXPort)
+	return series, &refused, nil
+}
+
+// Refused is what nodetool of a release series prints when nothing answers at host:port. The
+// message is NodeTool's, with the JVM's: Java 11 (4.0, 4.1) repeats the reason, Java 17 (5.0)
+// does not.
+func Refused(series config.Version, host string, port int) Result {
 	reason := "Connection refused (Connection refused)"
 	if series.AtLeast(config.V50) {
 		reason = "Connection refused"
 	}
-	return series, &Result{
-		Stderr:   fmt.Sprintf("nodetool: Failed to connect to '127.0.0.1:%d' - ConnectException: '%s'.\n", JMXPort, reason),
+	return Result{
+		Stderr:   fmt.Sprintf("nodetool: Failed to connect to '%s:%d' - ConnectException: '%s'.\n", host, port, reason),
 		ExitCode: 1,
-	}, nil
+	}
 }
 
 // address is how nodetool prints a node: with its port under -pp.

@@ -43,6 +43,10 @@ type Cluster struct {
 	// ring is the current TokenMetadata: nodes that own normal tokens (normal, leaving, moving).
 	ring *tokenRing
 	last time.Time
+	// local is the node a View belongs to, and external the stream sessions its process runs
+	// outside the model (see View); both are unset in a cluster that is the whole model.
+	local    *Node
+	external []Stream
 }
 
 // New returns an empty cluster. The seed makes host IDs, tokens, and stream plan IDs repeatable.

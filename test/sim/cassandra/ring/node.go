@@ -87,6 +87,9 @@ type Node struct {
 	// running is whether the process runs, which nodetool needs; diskLost whether its data
 	// directory is gone.
 	running, diskLost bool
+	// loadFromGossip marks a node of a View that is not the viewing node: its load is what
+	// gossip said, since its rows are on another process.
+	loadFromGossip bool
 }
 
 // Running reports whether the node's process runs, so that nodetool can reach it.
@@ -103,7 +106,7 @@ func (n *Node) StatusCode() string {
 // Load is the bytes the node holds, as gossip reports it: the node's own count while it is up,
 // the last one heard while it is down.
 func (n *Node) Load() int64 {
-	if n.Up {
+	if n.Up && !n.loadFromGossip {
 		return n.diskBytes()
 	}
 	return n.gossipLoad

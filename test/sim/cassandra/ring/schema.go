@@ -27,8 +27,12 @@ func (n *Node) MessagingVersion() int {
 
 // SchemaVersion is the schema version the node announces in gossip: a digest of the schema it has
 // applied, as a name-based UUID.
-func (c *Cluster) SchemaVersion(n *Node) string {
-	sum := md5.Sum([]byte(fmt.Sprintf("%s/%d", c.Name, n.schema)))
+func (c *Cluster) SchemaVersion(n *Node) string { return SchemaVersionOf(c.Name, n.schema) }
+
+// SchemaVersionOf is the schema version of a node of the cluster that has applied so many schema
+// changes.
+func SchemaVersionOf(cluster string, changes int) string {
+	sum := md5.Sum([]byte(fmt.Sprintf("%s/%d", cluster, changes)))
 	sum[6] = sum[6]&0x0f | 0x30
 	sum[8] = sum[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", sum[0:4], sum[4:6], sum[6:8], sum[8:10], sum[10:16])

@@ -113,6 +113,9 @@ func (c *Cluster) Streams(hostID string) []Stream {
 			out = append(out, st)
 		}
 	}
+	if c.local != nil && c.local.HostID == hostID {
+		out = append(out, c.external...)
+	}
 	return out
 }
 

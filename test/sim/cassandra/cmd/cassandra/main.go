@@ -1,0 +1,153 @@
+// Command cassandra is the Cassandra simulator's node process, installed in the simulator images
+// at /opt/cassandra/bin/cassandra where the upstream image has the real start script. It reads
+// $CASSANDRA_CONF/cassandra.yaml and cassandra-rackdc.properties (CASSANDRA_CONF defaults to
+// /etc/cassandra, as in the upstream image), and the JVM system properties Navigator uses, from
+// the command line (-Dname=value) and from JVM_OPTS and JVM_EXTRA_OPTS as cassandra-env.sh reads
+// them: cassandra.replace_address_first_boot (or replace_address), cassandra.consistent.rangemovement,
+// cassandra.ring_delay_ms. It always runs in the foreground (-f is accepted), logs to stdout, and
+// fails at start as Cassandra does: exit status 3 for an exception during start-up, 100 for a data
+// directory of another cluster. On SIGTERM it announces its shutdown, stops and exits 143, as the
+// JVM does.
+//
+// The release it reports is set at build time: -ldflags "-X main.version=4.1.10".
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/navigator-dbaas/navigator/test/sim/cassandra/config"
+	"github.com/navigator-dbaas/navigator/test/sim/cassandra/node"
+)
+
+var version = "4.1.10"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+}
+
+func run(args, env []string, stdout, stderr io.Writer) int {
+	props, err := properties(args, env)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	confDir := "/etc/cassandra"
+	if dir := lookupEnv(env, "CASSANDRA_CONF"); dir != "" {
+		confDir = dir
+	}
+	series, err := config.ParseVersion(version)
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return 1
+	}
+	cfg, err := config.Load(series, filepath.Join(confDir, "cassandra.yaml"))
+	if err != nil {
+		return fail(stdout, stderr, &node.StartupError{Class: "org.apache.cassandra.exceptions.ConfigurationException",
+			Message: err.Error(), Code: node.ExitStartupException})
+	}
+	rackdc, err := config.LoadRackDC(filepath.Join(confDir, "cassandra-rackdc.properties"))
+	if err != nil {
+		return fail(stdout, stderr, &node.StartupError{Class: "java.io.IOException", Message: err.Error(), Code: node.ExitStartupException})
+	}
+	opts := node.Options{Release: version, Log: stdout, Timing: node.DefaultTiming(),
+		ReplaceAddress:                 firstOf(props["cassandra.replace_address_first_boot"], props["cassandra.replace_address"]),
+		DisableConsistentRangeMovement: props["cassandra.consistent.rangemovement"] == "false"}
+	if ms, err := strconv.Atoi(props["cassandra.ring_delay_ms"]); err == nil {
+		opts.Timing.RingDelay = time.Duration(ms) * time.Millisecond
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
+	defer stop()
+	n, err := node.Start(ctx, cfg, rackdc, opts)
+	if err != nil {
+		return fail(stdout, stderr, err)
+	}
+	select {
+	case err := <-n.Ready():
+		if err != nil {
+			return fail(stdout, stderr, err)
+		}
+	case <-ctx.Done():
+		_ = n.Close()
+		return node.ExitSIGTERM
+	}
+	<-ctx.Done()
+	if err := n.Close(); err != nil {
+		fmt.Fprintln(stderr, "error while stopping:", err)
+	}
+	return node.ExitSIGTERM
+}
+
+// fail reports a start-up failure as CassandraDaemon.activate does, and returns the exit status.
+func fail(stdout, stderr io.Writer, err error) int {
+	var se *node.StartupError
+	if !errors.As(err, &se) {
+		se = &node.StartupError{Class: "java.lang.RuntimeException", Message: err.Error(), Code: node.ExitStartupException}
+	}
+	fmt.Fprintln(stdout, se.StdoutLine())
+	fmt.Fprintln(stderr, se.Message)
+	return se.Code
+}
+
+// properties collects -Dname=value from JVM_OPTS, JVM_EXTRA_OPTS and the command line (later
+// wins), and checks the launcher's other options.
+func properties(args, env []string) (map[string]string, error) {
+	var words []string
+	for _, name := range []string{"JVM_OPTS", "JVM_EXTRA_OPTS"} {
+		words = append(words, strings.Fields(lookupEnv(env, name))...)
+	}
+	out := map[string]string{}
+	for i := 0; i < len(words)+len(args); i++ {
+		var w string
+		fromArgs := i >= len(words)
+		if fromArgs {
+			w = args[i-len(words)]
+		} else {
+			w = words[i]
+		}
+		switch {
+		case strings.HasPrefix(w, "-D"):
+			k, v, _ := strings.Cut(strings.TrimPrefix(w, "-D"), "=")
+			out[k] = v
+		case !fromArgs, w == "-f", w == "-R":
+			// other JVM options; foreground (always) and allow-root
+		case w == "-p", w == "-H", w == "-E":
+			i++ // pidfile, heap dump and error file paths
+		default:
+			return nil, unrecognized(w)
+		}
+	}
+	return out, nil
+}
+
+// unrecognized is the launcher's refusal of an option it does not know.
+type unrecognized string
+
+func (u unrecognized) Error() string { return "Unrecognized option: " + string(u) }
+
+func lookupEnv(env []string, name string) string {
+	for _, kv := range env {
+		if v, ok := strings.CutPrefix(kv, name+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+func firstOf(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}

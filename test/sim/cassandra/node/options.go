@@ -1,0 +1,53 @@
+package node
+
+import (
+	"context"
+	"io"
+	"net"
+	"time"
+)
+
+// Timing holds the intervals of the node's background work. Cassandra gossips every second,
+// waits RING_DELAY (30 s, -Dcassandra.ring_delay_ms) for gossip to settle before it joins, and
+// its failure detector convicts a silent peer after some seconds; tests shorten all of them.
+type Timing struct {
+	Gossip time.Duration
+	// RingDelay is how long a starting node listens to gossip before it decides how to join, and
+	// how long a leaving node waits for the others to see it leaving.
+	RingDelay time.Duration
+	// Convict is how long a peer may stay silent before the failure detector marks it down.
+	Convict time.Duration
+	// ShadowRound is how long a node that is not a seed tries to reach a seed before it gives up.
+	ShadowRound time.Duration
+	// RequestTimeout bounds a request to another node (read_request_timeout and the like).
+	RequestTimeout time.Duration
+}
+
+// DefaultTiming is Cassandra's.
+func DefaultTiming() Timing {
+	return Timing{Gossip: time.Second, RingDelay: 30 * time.Second, Convict: 8 * time.Second,
+		ShadowRound: 30 * time.Second, RequestTimeout: 5 * time.Second}
+}
+
+// Options are what the process gives a node beyond its configuration files.
+type Options struct {
+	// Release is the Cassandra release the node reports, e.g. "4.1.10".
+	Release string
+	// Log receives the node's log lines (stdout in the image, as the upstream image logs).
+	Log io.Writer
+	// LookupHost resolves seed and address names; net.DefaultResolver's by default.
+	LookupHost func(ctx context.Context, host string) ([]string, error)
+	// StorageListener, NativeListener and AdminListener, when set, are used instead of binding
+	// the configured ports (tests bind port 0 first to learn the address).
+	StorageListener, NativeListener, AdminListener net.Listener
+	Timing                                         Timing
+	// StreamBytesPerSecond is how fast the node sends streamed data (stream_throughput_outbound,
+	// 24 MiB/s by default).
+	StreamBytesPerSecond int64
+	// ReplaceAddress is -Dcassandra.replace_address_first_boot.
+	ReplaceAddress string
+	// ConsistentRangeMovement is -Dcassandra.consistent.rangemovement (true unless set false).
+	DisableConsistentRangeMovement bool
+	// HeapMaxMB is the heap nodetool info reports (the simulator has none).
+	HeapMaxMB float64
+}

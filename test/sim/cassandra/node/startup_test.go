@@ -1,0 +1,56 @@
+package node
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// TestDataOfAnotherClusterIsRefused: a node started on a data directory written for another
+// cluster name stops, as SystemKeyspace.checkHealth makes it, with exit status 100.
+func TestDataOfAnotherClusterIsRefused(t *testing.T) {
+	t.Parallel()
+	c := newSimCluster(t, "a")
+	c.startAll()
+	c.stop("a")
+	c.clusterName = "other"
+	_, err := c.launch("a")
+	var se *StartupError
+	if !errors.As(err, &se) || se.Code != ExitWrongConfig || se.Message != "Saved cluster name sim != configured name other" {
+		t.Fatalf("start with another cluster name: %v", err)
+	}
+	if !strings.Contains(c.log("a"), "Fatal exception during initialization") {
+		t.Error("no log line for the refusal")
+	}
+}
+
+// TestDecommissionedNodeDoesNotRejoin: a node that was decommissioned refuses to start on its data.
+func TestDecommissionedNodeDoesNotRejoin(t *testing.T) {
+	t.Parallel()
+	c := newSimCluster(t, "a", "b")
+	c.startAll()
+	if res := c.nodetool("b", "decommission", "--force"); res.ExitCode != 0 {
+		t.Fatalf("decommission: %+v", res)
+	}
+	c.stop("b")
+	_, err := c.launch("b")
+	var se *StartupError
+	if !errors.As(err, &se) || !strings.Contains(se.Message, "This node was decommissioned and will not rejoin the ring") {
+		t.Fatalf("restart of a decommissioned node: %v", err)
+	}
+}
+
+// TestStoppedNodeRefusesNodetool: nodetool against a node that is not running fails as it does
+// when JMX refuses the connection.
+func TestStoppedNodeRefusesNodetool(t *testing.T) {
+	t.Parallel()
+	c := newSimCluster(t, "a")
+	c.startAll()
+	addr := c.node("a").AdminAddr()
+	c.stop("a")
+	host, port, _ := strings.Cut(addr, ":")
+	res := Nodetool(t.Context(), "4.1.10", []string{"-h", host, "-p", port, "status"})
+	if res.ExitCode != 1 || !strings.HasPrefix(res.Stderr, "nodetool: Failed to connect to '"+addr+"' - ConnectException: 'Connection refused (Connection refused)'.") {
+		t.Errorf("%+v", res)
+	}
+}
