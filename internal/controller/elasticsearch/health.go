@@ -5,24 +5,20 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
-// health is the cluster health as the fresh reports tell it: the elected master's own view
-// when its pilot is fresh (the master decides allocation), else the worst fresh view, else
-// unknown. A stale report never makes the cluster look healthy.
+// health is the worst cluster health among the fresh reports, or unknown without any. Not the
+// elected master's view alone: a pilot writes on change, so a master that never observed a
+// restarted node's short absence still shows the green it saw before, while the restarted node's
+// own first report, made after it joined, shows its copies recovering. A stale report never
+// makes the cluster look healthy.
 func (s *clusterState) health() navv1alpha1.ElasticsearchHealth {
 	worst := navv1alpha1.ElasticsearchHealth("")
 	for _, n := range s.nodes() {
 		if n.state == pilot.NodeUnknown || n.pilot.Status.Elasticsearch == nil {
 			continue
 		}
-		es := n.pilot.Status.Elasticsearch
-		if es.ClusterHealth == "" {
-			continue
-		}
-		if es.MasterNode != "" && es.MasterNode == n.pilot.Status.Node.ID {
-			return es.ClusterHealth
-		}
-		if worst == "" || rank(es.ClusterHealth) > rank(worst) {
-			worst = es.ClusterHealth
+		h := n.pilot.Status.Elasticsearch.ClusterHealth
+		if h != "" && (worst == "" || rank(h) > rank(worst)) {
+			worst = h
 		}
 	}
 	if worst == "" {

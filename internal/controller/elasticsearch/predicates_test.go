@@ -120,15 +120,15 @@ func setHealth(s *clusterState, h navv1alpha1.ElasticsearchHealth) {
 	}
 }
 
-func TestHealthPrefersTheMastersView(t *testing.T) {
+func TestHealthIsTheWorstFreshView(t *testing.T) {
 	s := fixture()
-	s.node("search-data-0").pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthRed
-	if h := s.health(); h != navv1alpha1.ESHealthGreen {
-		t.Fatalf("health %s: the elected master's fresh view wins", h)
+	s.node("search-data-0").pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthYellow
+	if h := s.health(); h != navv1alpha1.ESHealthYellow {
+		t.Fatalf("health %s: one fresh yellow view outweighs the master's green", h)
 	}
-	s.node("search-master-0").state = pilot.NodeUnknown
-	if h := s.health(); h != navv1alpha1.ESHealthRed {
-		t.Fatalf("health %s: without the master, the worst fresh view wins", h)
+	s.node("search-data-0").state = pilot.NodeUnknown
+	if h := s.health(); h != navv1alpha1.ESHealthGreen {
+		t.Fatalf("health %s: a stale view counts for nothing", h)
 	}
 	for _, n := range s.nodes() {
 		n.state = pilot.NodeUnknown

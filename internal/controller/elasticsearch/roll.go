@@ -9,7 +9,6 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
 // roll restarts the nodes whose pods run an older revision of their StatefulSet (a version,
@@ -58,7 +57,10 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress) 
 			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "waiting for the pod to be recreated")
 		case n.updated:
 			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "waiting for the node to rejoin")
-		case n.actionDone(navv1alpha1.ActionPrepareRestart):
+		case n.actionDone(navv1alpha1.ActionPrepareRestart) || !joined(n):
+			// A node that has dropped out of its cluster cannot register its restart (that
+			// goes through the master), and serves nothing the cluster could lose by the
+			// restart: restart it rather than wait.
 			if err := r.deletePod(ctx, n.pod); err != nil {
 				return err
 			}
@@ -79,12 +81,13 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress) 
 			}
 			return nil
 		}
-		if !running(c) {
-			// Nothing to prepare on a node that does not run: restart it into the new revision.
+		if !joined(c) {
+			// Nothing to prepare on a node that is not in its cluster (not running, not
+			// joined, or silent): restart it into the new revision.
 			if err := r.deletePod(ctx, c.pod); err != nil {
 				return err
 			}
-			prog.op(c, opType, navv1alpha1.OperationInProgress, "", "restarting a node that was not running")
+			prog.op(c, opType, navv1alpha1.OperationInProgress, "", "restarting a node that had not joined its cluster")
 		} else {
 			if err := r.patchPilot(ctx, c.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
 				return err
@@ -114,16 +117,9 @@ func restartOrder(s *clusterState) func(a, b *node) int {
 	}
 }
 
-// running: the node's database has started and its pilot reports it up.
-func running(n *node) bool {
-	if n.pilot == nil || n.state == pilot.NodeUnknown || !n.pilot.Spec.Start {
-		return false
-	}
-	switch n.pilot.Status.Phase {
-	case navv1alpha1.PilotRunning, navv1alpha1.PilotStarting, navv1alpha1.PilotLeaving, navv1alpha1.PilotLeft:
-		return true
-	}
-	return false
+// joined: the node's database runs and its fresh report says it serves in its cluster.
+func joined(n *node) bool {
+	return n.ready() && n.pilot != nil && n.pilot.Spec.Start
 }
 
 func actionMessage(n *node) string {
