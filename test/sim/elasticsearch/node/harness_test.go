@@ -33,22 +33,30 @@ type simCluster struct {
 	names   []string
 	roles   map[string]string
 	ports   map[string][2]int
-	nodes   map[string]*Node
-	logs    map[string]*bytes.Buffer
-	mu      sync.Mutex
-	nodesMu sync.Mutex
+	// listeners are the HTTP and transport listeners of nodes not started yet.
+	listeners map[string][2]net.Listener
+	nodes     map[string]*Node
+	logs      map[string]*bytes.Buffer
+	mu        sync.Mutex
+	nodesMu   sync.Mutex
 	// rate is indices.recovery.max_bytes_per_sec for every node.
 	rate int64
 }
 
 func newSimCluster(t *testing.T, names ...string) *simCluster {
 	c := &simCluster{t: t, dir: t.TempDir(), version: "8.18.2", names: names, roles: map[string]string{},
-		ports: map[string][2]int{}, nodes: map[string]*Node{}, logs: map[string]*bytes.Buffer{}, rate: 10 << 20}
+		ports: map[string][2]int{}, listeners: map[string][2]net.Listener{}, nodes: map[string]*Node{},
+		logs: map[string]*bytes.Buffer{}, rate: 10 << 20}
 	for _, name := range names {
-		c.ports[name] = [2]int{freePort(t), freePort(t)}
+		c.listeners[name] = [2]net.Listener{listen(t, 0), listen(t, 0)}
+		c.ports[name] = [2]int{c.listeners[name][0].Addr().(*net.TCPAddr).Port, c.listeners[name][1].Addr().(*net.TCPAddr).Port}
 		c.roles[name] = "[master, data]"
 	}
 	t.Cleanup(func() {
+		for _, ls := range c.listeners {
+			_ = ls[0].Close()
+			_ = ls[1].Close()
+		}
 		for _, name := range names {
 			if c.node(name) != nil {
 				c.stop(name)
@@ -63,13 +71,14 @@ func newSimCluster(t *testing.T, names ...string) *simCluster {
 	return c
 }
 
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+// listen binds a loopback port (0: any free one). The nodes are handed their listeners, so that
+// no other process can take a port between the moment it is chosen and the node's start.
+func listen(t *testing.T, port int) net.Listener {
+	l, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().(*net.TCPAddr).Port
+	return l
 }
 
 func (c *simCluster) yaml(name string) string {
@@ -111,8 +120,14 @@ func (c *simCluster) start(name string) *Node {
 		c.logs[name] = &bytes.Buffer{}
 	}
 	c.mu.Unlock()
+	ls, ok := c.listeners[name]
+	if !ok { // a restart: the same ports again
+		ls = [2]net.Listener{listen(c.t, c.ports[name][0]), listen(c.t, c.ports[name][1])}
+	}
+	delete(c.listeners, name) // the node closes them when it stops
 	n, err := Start(c.t.Context(), cfg, Options{
 		Version: c.version, Log: &lockedWriter{mu: &c.mu, w: c.logs[name]}, Timing: fastTiming, RecoveryBytesPerSecond: c.rate,
+		HTTPListener: ls[0], TransportListener: ls[1],
 	})
 	if err != nil {
 		c.t.Fatalf("start %s: %v", name, err)
