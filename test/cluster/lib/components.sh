@@ -39,6 +39,8 @@ start_etcd() {
   wait_for etcd 30 curl -sf http://127.0.0.1:2381/health
 }
 
+# The API server reaches the kubelet (exec, logs, port-forward) at the node's InternalIP: the
+# hermetic DNS does not resolve the node's host name.
 start_apiserver() {
   start_daemon kube-apiserver -- "$K8S_BIN/kube-apiserver" \
     --etcd-servers=http://127.0.0.1:2379 \
@@ -48,6 +50,7 @@ start_apiserver() {
     --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" \
     --kubelet-client-certificate="$PKI/apiserver-kubelet-client.crt" \
     --kubelet-client-key="$PKI/apiserver-kubelet-client.key" \
+    --kubelet-preferred-address-types=InternalIP,Hostname \
     --service-account-key-file="$PKI/sa.pub" --service-account-signing-key-file="$PKI/sa.key" \
     --service-account-issuer=https://kubernetes.default.svc.cluster.local \
     --authorization-mode=Node,RBAC --enable-admission-plugins=NodeRestriction \
