@@ -170,6 +170,10 @@ test-integration: ## Integration tests on a real kube-apiserver and etcd (built 
 test-e2e: $(HELM) ## End-to-end tests on $$KUBECONFIG, or on a local cluster brought up and torn down for the run.
 	hack/e2e.sh
 
+.PHONY: bench-e2e
+bench-e2e: $(HELM) images ## Benchmarks on the local cluster: apply→Ready against its floor, writes of a settled cluster.
+	E2E_TEST_ARGS='-run ^$$ -bench . -benchtime 3x' hack/e2e.sh
+
 ##@ Tools
 
 $(CONTROLLER_GEN): Makefile

@@ -38,5 +38,7 @@ fi
 export E2E_IMAGE_REPO=$IMAGE_REPO E2E_IMAGE_TAG=$IMAGE_TAG
 export E2E_HELM=$PWD/bin/helm E2E_CHART=$PWD/deploy/charts/navigator
 echo "e2e: running (artifacts of failures go to $E2E_ARTIFACTS)"
-go test -tags e2e -count=1 -timeout 30m ./test/e2e/...
+# E2E_TEST_ARGS selects tests or benchmarks, e.g. `-run ^$ -bench .` (make bench-e2e).
+# shellcheck disable=SC2086
+go test -tags e2e -count=1 -timeout 30m ${E2E_TEST_ARGS:-} ./test/e2e/...
 $started && echo "e2e: tearing the local cluster down"

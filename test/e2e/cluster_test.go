@@ -141,7 +141,7 @@ func restrictedContainerSecurity() *corev1.SecurityContext {
 
 // restrictedNamespace creates a namespace enforcing Pod Security "restricted", deleted with
 // the test (after artifacts are saved if it failed).
-func restrictedNamespace(t *testing.T, prefix string) string {
+func restrictedNamespace(t testing.TB, prefix string) string {
 	t.Helper()
 	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
 		GenerateName: prefix + "-",

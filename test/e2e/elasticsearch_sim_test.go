@@ -163,7 +163,7 @@ type esHealthResponse struct {
 }
 
 // esHealth waits, through a pod, for a health status and node count.
-func esHealth(t *testing.T, ns, pod, status string, nodes int) esHealthResponse {
+func esHealth(t testing.TB, ns, pod, status string, nodes int) esHealthResponse {
 	t.Helper()
 	var h esHealthResponse
 	path := fmt.Sprintf("/_cluster/health?wait_for_status=%s&wait_for_nodes=%d&timeout=5s", status, nodes)
@@ -203,7 +203,7 @@ func esPost(t *testing.T, ns, pod, path, body string, into any) {
 }
 
 // esRaw calls a simulated node's REST API through the API server's pod proxy.
-func esRaw(t *testing.T, ns, pod, method, path, body string) ([]byte, error) {
+func esRaw(t testing.TB, ns, pod, method, path, body string) ([]byte, error) {
 	t.Helper()
 	req := podProxy(ns, pod, 9200, method, path)
 	if body != "" {

@@ -359,6 +359,9 @@ func watchHealth(t *testing.T, ns string) func() map[string]int {
 			raw, err := escRaw(ctx, ns, "GET", "/_cluster/health", "")
 			mu.Lock()
 			if err == nil && json.Unmarshal(raw, &h) == nil {
+				if h.Status == "red" && seen["red"] == 0 {
+					t.Logf("health red at %s: %s", time.Now().UTC().Format(time.RFC3339Nano), raw)
+				}
 				seen[h.Status]++
 			} else if ctx.Err() == nil {
 				seen["unanswered"]++

@@ -82,7 +82,9 @@ func TestTemplateChangesWithWhatThePilotConfigures(t *testing.T) {
 	base := build(t, cluster()).Spec.Template
 	changes := map[string]func(*navv1alpha1.ElasticsearchCluster){
 		"version": func(e *navv1alpha1.ElasticsearchCluster) { e.Spec.Version = "9.1.5" },
-		"config":  func(e *navv1alpha1.ElasticsearchCluster) { e.Spec.NodePools[0].Config = map[string]string{"indices.memory.index_buffer_size": "20%"} },
+		"config": func(e *navv1alpha1.ElasticsearchCluster) {
+			e.Spec.NodePools[0].Config = map[string]string{"indices.memory.index_buffer_size": "20%"}
+		},
 		"roles": func(e *navv1alpha1.ElasticsearchCluster) {
 			e.Spec.NodePools[0].Roles = append(e.Spec.NodePools[0].Roles, "ingest")
 		},

@@ -1,0 +1,226 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/resources/pilotpod"
+)
+
+// BenchmarkElasticsearchReady measures, side by side in one run, the time from creating a
+// 5-node ElasticsearchCluster (3 masters, 2 data) to Ready, against its floor: five simulator
+// pods of a plain StatefulSet, bootstrapped from static configuration, from creation to a green
+// 5-node cluster (pod start plus simulator start, nothing orchestrated). Then it counts the API
+// writes of the settled Navigator cluster over a minute: the controller's (cluster status and
+// metadata, Pilot specs, owned objects) and the pilots' (Pilot status). Run it with
+// `make bench-e2e`; it prints medians.
+func BenchmarkElasticsearchReady(b *testing.B) {
+	var ready, floor []time.Duration
+	var lastNS string
+	for range b.N {
+		ns := restrictedNamespace(b, "bench-esc")
+		floor = append(floor, simFloor(b, ns))
+		ready = append(ready, escToReady(b, ns))
+		lastNS = ns
+	}
+	r, f := median(ready), median(floor)
+	b.ReportMetric(r.Seconds(), "ready-s")
+	b.ReportMetric(f.Seconds(), "floor-s")
+	b.ReportMetric(r.Seconds()/f.Seconds(), "ready/floor")
+	fmt.Fprintf(os.Stdout, "elasticsearch 5 nodes: apply→Ready median %s, floor median %s, ratio %.2f (runs: ready %v, floor %v)\n",
+		r.Round(100*time.Millisecond), f.Round(100*time.Millisecond), r.Seconds()/f.Seconds(), ready, floor)
+
+	controller, pilots := settledWrites(b, lastNS, time.Minute)
+	b.ReportMetric(float64(controller), "controller-writes/min")
+	b.ReportMetric(float64(pilots), "pilot-writes/min")
+	fmt.Fprintf(os.Stdout, "settled 5-node cluster over one minute: controller writes %d, pilot status writes %d (%.2f per pod)\n",
+		controller, pilots, float64(pilots)/5)
+}
+
+// simFloor creates five simulator pods with static configuration and returns the time until
+// they form a green 5-node cluster.
+func simFloor(b *testing.B, ns string) time.Duration {
+	b.Helper()
+	labels := map[string]string{"app": "floor"}
+	image := os.Getenv("E2E_IMAGE_REPO") + "/elasticsearch:" + escMinorVersion
+	sts := esSimStatefulSet(ns, image, labels)
+	sts.Name, sts.Spec.Replicas, sts.Spec.ServiceName = "es", ptr.To[int32](5), "es-discovery"
+	objects := []client.Object{
+		&corev1.ConfigMap{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "es-config"}, Data: map[string]string{"elasticsearch.yml": esSimConfig}},
+		&corev1.Service{
+			ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "es-discovery"},
+			Spec: corev1.ServiceSpec{ClusterIP: corev1.ClusterIPNone, PublishNotReadyAddresses: true, Selector: labels,
+				Ports: []corev1.ServicePort{{Name: "transport", Port: 9300, TargetPort: intstr.FromInt32(9300)}}},
+		},
+	}
+	for _, o := range objects {
+		if err := k8s.Create(b.Context(), o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	start := time.Now()
+	if err := k8s.Create(b.Context(), sts); err != nil {
+		b.Fatal(err)
+	}
+	esHealth(b, ns, "es-0", "green", 5)
+	took := time.Since(start)
+	if err := k8s.Delete(b.Context(), &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "es"}}); err != nil {
+		b.Fatal(err)
+	}
+	return took
+}
+
+// escToReady applies a 5-node cluster and returns the time until it is Ready.
+func escToReady(b *testing.B, ns string) time.Duration {
+	b.Helper()
+	esc := &navv1alpha1.ElasticsearchCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "search"},
+		Spec: navv1alpha1.ElasticsearchClusterSpec{
+			Version:           escMinorVersion,
+			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/elasticsearch", PullPolicy: corev1.PullNever}},
+			NodePools:         []navv1alpha1.ElasticsearchNodePool{escPool("master", 3, navv1alpha1.ESRoleMaster), escPool("data", 2, navv1alpha1.ESRoleData)},
+		},
+	}
+	start := time.Now()
+	if err := k8s.Create(b.Context(), esc); err != nil {
+		b.Fatal(err)
+	}
+	err := wait.PollUntilContextTimeout(b.Context(), 200*time.Millisecond, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
+		var e navv1alpha1.ElasticsearchCluster
+		if k8s.Get(ctx, client.ObjectKeyFromObject(esc), &e) != nil {
+			return false, nil
+		}
+		for _, c := range e.Status.Conditions {
+			if c.Type == navv1alpha1.ConditionReady && c.Status == metav1.ConditionTrue {
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		b.Fatal("the cluster never became Ready")
+	}
+	return time.Since(start)
+}
+
+// settledWrites counts, over window, the writes Navigator makes to a settled cluster: watch
+// events of the objects it writes (a Pilot event with an unchanged generation is its pilot's
+// status write; any other event in the namespace is the controller's), and the pilots' own
+// count of status writes from their metrics.
+func settledWrites(b *testing.B, ns string, window time.Duration) (controller, pilots int) {
+	b.Helper()
+	// Let the last heartbeat-free settling writes land first.
+	time.Sleep(10 * time.Second)
+	before := pilotWrites(b, ns)
+	ctx, cancel := context.WithTimeout(b.Context(), window)
+	defer cancel()
+	lists := []client.ObjectList{&navv1alpha1.ElasticsearchClusterList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}, &navv1alpha1.PilotList{}}
+	events := make(chan watch.Event, 1024)
+	for _, l := range lists {
+		w, err := kubeWatch(ctx, ns, l)
+		if err != nil {
+			b.Fatal(err)
+		}
+		go func() {
+			for e := range w.ResultChan() {
+				events <- e
+			}
+		}()
+	}
+	generations := map[string]int64{}
+	statusWrites := 0
+	for {
+		select {
+		case e := <-events:
+			if e.Type != watch.Modified {
+				continue
+			}
+			o, ok := e.Object.(client.Object)
+			if !ok {
+				continue
+			}
+			key := fmt.Sprintf("%T/%s", o, o.GetName())
+			if _, isPilot := o.(*navv1alpha1.Pilot); isPilot {
+				if g, seen := generations[key]; !seen || g == o.GetGeneration() {
+					generations[key] = o.GetGeneration()
+					statusWrites++
+					continue
+				}
+				generations[key] = o.GetGeneration()
+			}
+			if _, isSTS := o.(*appsv1.StatefulSet); isSTS {
+				// StatefulSet status is the kube-controller-manager's, not Navigator's.
+				if g, seen := generations[key]; !seen || g == o.GetGeneration() {
+					generations[key] = o.GetGeneration()
+					continue
+				}
+			}
+			controller++
+		case <-ctx.Done():
+			after := pilotWrites(b, ns)
+			pilots = after - before
+			if pilots != statusWrites {
+				fmt.Fprintf(os.Stdout, "note: pilots counted %d status writes, the watch saw %d Pilot updates\n", pilots, statusWrites)
+			}
+			return controller, pilots
+		}
+	}
+}
+
+func kubeWatch(ctx context.Context, ns string, list client.ObjectList) (watch.Interface, error) {
+	w, err := client.NewWithWatch(restConfig, client.Options{Scheme: k8s.Scheme()})
+	if err != nil {
+		return nil, err
+	}
+	return w.Watch(ctx, list, client.InNamespace(ns))
+}
+
+// pilotWrites sums navigator_pilot_status_writes_total{result="ok"} over the namespace's pilots.
+func pilotWrites(b *testing.B, ns string) int {
+	b.Helper()
+	var pods corev1.PodList
+	if err := k8s.List(b.Context(), &pods, client.InNamespace(ns), client.HasLabels{"navigator.dev/cluster"}); err != nil {
+		b.Fatal(err)
+	}
+	total := 0
+	for _, p := range pods.Items {
+		raw, err := podProxy(ns, p.Name, pilotpod.Port, "GET", "/metrics").DoRaw(b.Context())
+		if err != nil {
+			b.Fatalf("metrics of %s: %v", p.Name, err)
+		}
+		sc := bufio.NewScanner(strings.NewReader(string(raw)))
+		for sc.Scan() {
+			line := sc.Text()
+			if strings.HasPrefix(line, `navigator_pilot_status_writes_total{result="ok"}`) {
+				v, _ := strconv.ParseFloat(strings.Fields(line)[1], 64)
+				total += int(v)
+			}
+		}
+	}
+	return total
+}
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
