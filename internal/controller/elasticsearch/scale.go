@@ -29,7 +29,8 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress)
 	for _, p := range s.pools {
 		want, cur := p.desired(), p.current()
 		// A node asked to leave that the spec keeps again (the user raised replicas back)
-		// stays: its pilot lifts the shutdown when the action goes back to None.
+		// stays. Known gap (issue #6 notes): the pilot does not yet lift the remove-type
+		// shutdown it registered, so such a node stays empty until that record is deleted.
 		for _, n := range p.nodes {
 			if n.ordinal < want && n.pilot != nil && n.pilot.Spec.Action == navv1alpha1.ActionLeave {
 				if err := r.patchPilot(ctx, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
