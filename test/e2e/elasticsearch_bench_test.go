@@ -128,9 +128,18 @@ func escToReady(b *testing.B, ns string) time.Duration {
 // count of status writes from their metrics.
 func settledWrites(b *testing.B, ns string, window time.Duration) (controller, pilots int) {
 	b.Helper()
-	// Let the last heartbeat-free settling writes land first.
-	time.Sleep(10 * time.Second)
+	// Start counting once the pilots have gone five seconds without a status write: the
+	// writes of a cluster that has just become Ready are not those of a settled one.
 	before := pilotWrites(b, ns)
+	err := wait.PollUntilContextTimeout(b.Context(), 5*time.Second, 2*time.Minute, false, func(context.Context) (bool, error) {
+		now := pilotWrites(b, ns)
+		settled := now == before
+		before = now
+		return settled, nil
+	})
+	if err != nil {
+		b.Fatal("the pilots never went five seconds without a status write")
+	}
 	ctx, cancel := context.WithTimeout(b.Context(), window)
 	defer cancel()
 	lists := []client.ObjectList{&navv1alpha1.ElasticsearchClusterList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}, &navv1alpha1.PilotList{}}

@@ -5,6 +5,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"sync"
@@ -108,10 +109,7 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 		})
 		t.Logf("held: %s", meta.FindStatusCondition(held.Status.Conditions, navv1alpha1.ConditionProgressing).Message)
 		// Held, not slowly carried out: the data nodes stay.
-		time.Sleep(10 * time.Second)
-		if n := statefulSetReplicas(t, ns, res.StatefulSetName(esc.Name, "data")); n != 2 {
-			t.Fatalf("data StatefulSet scaled to %d while the scale in was held", n)
-		}
+		holdsReplicas(t, ns, res.StatefulSetName(esc.Name, "data"), 2, "while the scale in was held")
 		expectEvent(t, ns, esc.Name, "ScaleInBlocked")
 		setDataReplicas(t, esc, 2)
 		waitESCReady(t, esc, escFirstVersion)
@@ -125,10 +123,7 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 			c := meta.FindStatusCondition(e.Status.Conditions, navv1alpha1.ConditionProgressing)
 			return c != nil && c.Reason == navv1alpha1.ReasonPaused && c.ObservedGeneration == e.Generation
 		})
-		time.Sleep(10 * time.Second)
-		if n := statefulSetReplicas(t, ns, res.StatefulSetName(esc.Name, "data")); n != 2 {
-			t.Fatalf("data StatefulSet scaled to %d while paused", n)
-		}
+		holdsReplicas(t, ns, res.StatefulSetName(esc.Name, "data"), 2, "while paused")
 		setPaused(t, esc, false)
 		waitESCReady(t, esc, escFirstVersion)
 		if n := poolStatus(t, esc, "data").ReadyReplicas; n != 3 {
@@ -256,13 +251,23 @@ func setVersion(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, v string) {
 	updateESC(t, esc, func(e *navv1alpha1.ElasticsearchCluster) { e.Spec.Version = v })
 }
 
-func statefulSetReplicas(t *testing.T, ns, name string) int32 {
+// holdsReplicas checks, for ten seconds, that a StatefulSet keeps its replicas, failing at the
+// first poll that sees another number.
+func holdsReplicas(t *testing.T, ns, name string, want int32, while string) {
 	t.Helper()
-	var s appsv1.StatefulSet
-	if err := k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
+	err := wait.PollUntilContextTimeout(t.Context(), 500*time.Millisecond, 10*time.Second, true, func(ctx context.Context) (bool, error) {
+		var s appsv1.StatefulSet
+		if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
+			return false, err
+		}
+		if n := ptr.Deref(s.Spec.Replicas, 1); n != want {
+			return false, fmt.Errorf("StatefulSet %s scaled to %d %s", name, n, while)
+		}
+		return false, nil
+	})
+	if !wait.Interrupted(err) {
 		t.Fatal(err)
 	}
-	return ptr.Deref(s.Spec.Replicas, 1)
 }
 
 func expectEvent(t *testing.T, ns, object, reason string) {

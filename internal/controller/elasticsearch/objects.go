@@ -48,12 +48,11 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 		if err != nil {
 			return fmt.Errorf("building the StatefulSet of pool %s: %w", p.spec.Name, err)
 		}
-		if p.sts == nil {
-			// A new pool starts at its full size: its nodes join through the start gate.
-			desired.Spec.Replicas = ptr.To(p.desired())
-		}
 		sts := &appsv1.StatefulSet{}
-		if err := upsert(ctx, r.Client, esc, desired, sts, copyStatefulSetSpec); err != nil {
+		// A new pool starts at its full size (its nodes join through the start gate); from then
+		// on replicas are scale's, and outside the spec hash.
+		create := func(o *appsv1.StatefulSet) { o.Spec.Replicas = ptr.To(p.desired()) }
+		if err := upsert(ctx, r.Client, esc, desired, sts, copyStatefulSetSpec, create); err != nil {
 			return err
 		}
 		if p.sts == nil {
@@ -79,7 +78,8 @@ func (r *Reconciler) ensurePDB(ctx context.Context, esc *navv1alpha1.Elasticsear
 // upsert creates desired, or brings existing in line with it when the hash of desired differs
 // from the one recorded on existing; an object already written from the same desired state is
 // not written again, so a settled cluster costs no API writes. existing receives the object.
-func upsert[T client.Object](ctx context.Context, c client.Client, owner *navv1alpha1.ElasticsearchCluster, desired, existing T, copySpec func(dst, src T)) error {
+// onCreate, if given, sets what only a new object gets.
+func upsert[T client.Object](ctx context.Context, c client.Client, owner *navv1alpha1.ElasticsearchCluster, desired, existing T, copySpec func(dst, src T), onCreate ...func(T)) error {
 	hash := res.Hash(desired)
 	annotations := desired.GetAnnotations()
 	if annotations == nil {
@@ -93,6 +93,9 @@ func upsert[T client.Object](ctx context.Context, c client.Client, owner *navv1a
 	kind := fmt.Sprintf("%T %s", desired, desired.GetName())
 	err := c.Get(ctx, client.ObjectKeyFromObject(desired), existing)
 	if apierrors.IsNotFound(err) {
+		for _, f := range onCreate {
+			f(desired)
+		}
 		if err := c.Create(ctx, desired, client.FieldOwner(pilot.FieldOwner)); err != nil {
 			return fmt.Errorf("creating %s: %w", kind, err)
 		}

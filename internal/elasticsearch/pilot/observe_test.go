@@ -1,10 +1,14 @@
 package pilot
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"reflect"
 	"testing"
 	"time"
+
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 )
@@ -19,10 +23,16 @@ func TestReadyAndObserve(t *testing.T) {
 	if err := e0.Live(t.Context()); err != nil {
 		t.Fatalf("Live: %v", err)
 	}
-	// Alone it cannot bootstrap: two of the three initial master nodes are missing.
-	time.Sleep(300 * time.Millisecond)
-	if err := e0.Ready(t.Context()); !errors.Is(err, errNoMaster) {
-		t.Fatalf("Ready before the cluster formed: %v", err)
+	// Alone it cannot bootstrap: two of the three initial master nodes are missing, and it
+	// stays unready however often it is asked.
+	err := wait.PollUntilContextTimeout(t.Context(), 20*time.Millisecond, 300*time.Millisecond, true, func(context.Context) (bool, error) {
+		if err := e0.Ready(t.Context()); !errors.Is(err, errNoMaster) {
+			return false, fmt.Errorf("Ready before the cluster formed: %w", err)
+		}
+		return false, nil
+	})
+	if !wait.Interrupted(err) {
+		t.Fatal(err)
 	}
 	if st := c.observe("logs-hot-0", nil); st.Elasticsearch.ClusterUUID != "" || st.Elasticsearch.MasterNode != "" || st.Version != simVersion {
 		t.Fatalf("observed before the cluster formed: %+v", st.Elasticsearch)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	pilotnodetool "github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 	"github.com/navigator-dbaas/navigator/test/sim/cassandra/config"
@@ -232,12 +233,9 @@ func (c *simCluster) codes(name string) map[string]string {
 // waitFor polls cond until it holds or the time is up.
 func (c *simCluster) waitFor(what string, timeout time.Duration, cond func() bool) {
 	c.t.Helper()
-	deadline := time.Now().Add(timeout)
-	for !cond() {
-		if time.Now().After(deadline) {
-			c.t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
+	err := wait.PollUntilContextTimeout(c.t.Context(), 20*time.Millisecond, timeout, true, func(context.Context) (bool, error) { return cond(), nil })
+	if err != nil {
+		c.t.Fatalf("timed out waiting for %s", what)
 	}
 }
 
