@@ -255,11 +255,15 @@ func setVersion(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, v string) {
 // first poll that sees another number.
 func holdsReplicas(t *testing.T, ns, name string, want int32, while string) {
 	t.Helper()
+	reads := 0
 	err := wait.PollUntilContextTimeout(t.Context(), 500*time.Millisecond, 10*time.Second, true, func(ctx context.Context) (bool, error) {
 		var s appsv1.StatefulSet
+		// A failed read proves nothing either way; near the deadline the client's own rate
+		// limiter refuses to wait, so read errors only mean "poll again".
 		if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: name}, &s); err != nil {
-			return false, err
+			return false, nil
 		}
+		reads++
 		if n := ptr.Deref(s.Spec.Replicas, 1); n != want {
 			return false, fmt.Errorf("StatefulSet %s scaled to %d %s", name, n, while)
 		}
@@ -267,6 +271,9 @@ func holdsReplicas(t *testing.T, ns, name string, want int32, while string) {
 	})
 	if !wait.Interrupted(err) {
 		t.Fatal(err)
+	}
+	if reads == 0 {
+		t.Fatalf("StatefulSet %s could not be read %s", name, while)
 	}
 }
 
