@@ -27,6 +27,16 @@ type CassandraNodePool struct {
 	// +kubebuilder:validation:MaxLength=48
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9][A-Za-z0-9_-]*$`
 	Rack string `json:"rack,omitempty"`
+
+	// JVMOptions are added to the JVM's command line (JVM_EXTRA_OPTS), after Navigator's own:
+	// system properties such as -Dcassandra.ring_delay_ms=5000 or GC flags. The heap is sized
+	// from the pool's memory limit; set it here only to override that.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MaxLength=256
+	// +kubebuilder:validation:items:Pattern=`^-[^\s]+$`
+	JVMOptions []string `json:"jvmOptions,omitempty"`
 }
 
 // CassandraClusterSpec is what the user asks for.
@@ -64,6 +74,31 @@ type CassandraClusterSpec struct {
 // CassandraClusterStatus is what Navigator observed.
 type CassandraClusterStatus struct {
 	ClusterCommonStatus `json:",inline"`
+
+	// Nodes are the ring members Navigator started, by pod name: their host id and last address.
+	// When a pod comes back without its disk, this is how Navigator knows which dead member it
+	// replaces (replace_address_first_boot) instead of bootstrapping a new one beside it.
+	// +optional
+	// +listType=map
+	// +listMapKey=name
+	// +kubebuilder:validation:MaxItems=1024
+	Nodes []CassandraNodeStatus `json:"nodes,omitempty"`
+}
+
+// CassandraNodeStatus is a ring member as Navigator last saw it.
+type CassandraNodeStatus struct {
+	// Name of the pod.
+	Name string `json:"name"`
+	// HostID is the node's Cassandra host id.
+	// +optional
+	HostID string `json:"hostID,omitempty"`
+	// Address is the node's last listen address.
+	// +optional
+	Address string `json:"address,omitempty"`
+	// ReplacedAddress is set while this node starts as the replacement of the dead member that
+	// had this address.
+	// +optional
+	ReplacedAddress string `json:"replacedAddress,omitempty"`
 }
 
 // CassandraCluster is a Cassandra cluster that Navigator runs.

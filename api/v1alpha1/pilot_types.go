@@ -214,6 +214,22 @@ type CassandraPilotStatus struct {
 	// Tokens is the number of tokens the node owns.
 	// +optional
 	Tokens int32 `json:"tokens,omitempty"`
+	// FreeSpace is what is left on the file system of the node's data directories. The
+	// controller checks, before a decommission, that the nodes staying have room for the
+	// leaving node's load.
+	// +optional
+	FreeSpace *resource.Quantity `json:"freeSpace,omitempty"`
+	// ReplicationFactor is the highest replication factor any keyspace asks for in the node's
+	// datacenter, from system_schema.keyspaces as this node sees it. The controller never lets
+	// a datacenter shrink below it.
+	// +optional
+	ReplicationFactor int32 `json:"replicationFactor,omitempty"`
+	// DownNodes are the addresses of the ring's members that this node sees as down (DN). A node
+	// whose disk was lost is replaced only while its old address is down.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=256
+	DownNodes []string `json:"downNodes,omitempty"`
 }
 
 // PilotStatus is written by the pilot only: facts it observed on its node.
