@@ -7,13 +7,15 @@ import (
 	"strings"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/objects"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 )
 
 // openGates lets announced nodes start. A brand-new cluster waits until every master-eligible
 // node it starts with has announced itself, then gives each of them the same
 // cluster.initial_master_nodes, so that exactly one cluster forms; nodes of a formed cluster
 // (or one whose nodes already hold data) start as soon as they are announced, and join.
-func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progress) error {
+func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	var initial []string
 	if !s.formed() {
 		var missing []string
@@ -27,21 +29,21 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 			}
 		}
 		if len(initial) == 0 {
-			prog.set(navv1alpha1.ReasonBootstrapping, "waiting for the master-eligible nodes' pods to be created")
+			prog.Set(navv1alpha1.ReasonBootstrapping, "waiting for the master-eligible nodes' pods to be created")
 			return nil
 		}
 		if len(missing) > 0 {
-			prog.set(navv1alpha1.ReasonBootstrapping, "waiting for the pilots of "+strings.Join(missing, ", ")+" to announce their nodes")
+			prog.Set(navv1alpha1.ReasonBootstrapping, "waiting for the pilots of "+strings.Join(missing, ", ")+" to announce their nodes")
 			return nil
 		}
 		slices.Sort(initial)
-		prog.set(navv1alpha1.ReasonBootstrapping, fmt.Sprintf("forming a new cluster with initial master nodes %s", strings.Join(initial, ", ")))
+		prog.Set(navv1alpha1.ReasonBootstrapping, fmt.Sprintf("forming a new cluster with initial master nodes %s", strings.Join(initial, ", ")))
 	}
 	for _, n := range s.nodes() {
 		if n.pilot == nil || n.pilot.Spec.Start {
 			continue
 		}
-		err := r.patchPilot(ctx, n.pilot, func(sp *navv1alpha1.PilotSpec) {
+		err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) {
 			sp.Start = true
 			if initial != nil && n.masterEligible() {
 				sp.Elasticsearch = &navv1alpha1.ElasticsearchPilotSpec{InitialMasterNodes: initial}

@@ -12,6 +12,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 )
 
 // fixture builds a cluster of three dedicated masters and three data nodes, all ready and
@@ -189,7 +190,7 @@ func TestStatusReportsStalePilotsAsUnknown(t *testing.T) {
 	stale.state = pilot.NodeUnknown
 	stale.pilot.Status.LastHeartbeatTime = &metav1.Time{Time: s.now.Add(-time.Hour)}
 	st := &navv1alpha1.ElasticsearchClusterStatus{}
-	computeStatus(s, newProgress(), st)
+	computeStatus(s, &progress.Progress{}, st)
 	for _, c := range []string{navv1alpha1.ConditionReady, navv1alpha1.ConditionDegraded} {
 		got := findCondition(st.Conditions, c)
 		if got == nil || got.Reason != navv1alpha1.ReasonPilotsStale {

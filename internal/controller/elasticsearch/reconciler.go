@@ -2,7 +2,6 @@ package elasticsearch
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -21,6 +20,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 	res "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
 )
 
@@ -80,9 +80,9 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err != nil {
 		return ctrl.Result{}, err
 	}
-	prog := newProgress()
+	prog := &progress.Progress{}
 	if esc.Spec.Paused {
-		prog.set(navv1alpha1.ReasonPaused, "spec.paused is true: Navigator changes nothing until it is false")
+		prog.Set(navv1alpha1.ReasonPaused, "spec.paused is true: Navigator changes nothing until it is false")
 	} else if err := r.step(ctx, s, prog); err != nil {
 		return ctrl.Result{}, err
 	}
@@ -93,7 +93,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 }
 
 // step takes every operation one safe step further.
-func (r *Reconciler) step(ctx context.Context, s *clusterState, prog *progress) error {
+func (r *Reconciler) step(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	if err := r.ensureObjects(ctx, s); err != nil {
 		return err
 	}
@@ -110,7 +110,7 @@ func (r *Reconciler) step(ctx context.Context, s *clusterState, prog *progress) 
 		return err
 	}
 	if waiting := joining(s); len(waiting) > 0 {
-		prog.set(navv1alpha1.ReasonNodesNotReady, "waiting for nodes to join: "+strings.Join(waiting, ", "))
+		prog.Set(navv1alpha1.ReasonNodesNotReady, "waiting for nodes to join: "+strings.Join(waiting, ", "))
 	}
 	return nil
 }
@@ -140,17 +140,4 @@ func (r *Reconciler) nextStaleness(s *clusterState) time.Duration {
 		}
 	}
 	return next
-}
-
-// patchPilot changes a Pilot's spec when mutate changes it.
-func (r *Reconciler) patchPilot(ctx context.Context, p *navv1alpha1.Pilot, mutate func(*navv1alpha1.PilotSpec)) error {
-	before := p.DeepCopy()
-	mutate(&p.Spec)
-	if equalSpec(&before.Spec, &p.Spec) {
-		return nil
-	}
-	if err := r.Client.Patch(ctx, p, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
-		return fmt.Errorf("updating the spec of Pilot %s: %w", p.Name, err)
-	}
-	return nil
 }

@@ -5,10 +5,9 @@ import (
 	"fmt"
 	"slices"
 
-	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/objects"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 )
 
 // roll restarts the nodes whose pods run an older revision of their StatefulSet (a version,
@@ -16,7 +15,7 @@ import (
 // master-eligible ones (Elasticsearch's upgrade order: a newer master cannot publish to older
 // nodes), each admitted by the restart predicates, each preceded by a restart-type shutdown
 // that keeps Elasticsearch from moving the node's shards while it is away.
-func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress) error {
+func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	if !s.formed() {
 		return nil
 	}
@@ -50,23 +49,23 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress) 
 	if s.upgrading() {
 		opType, reason = navv1alpha1.OperationUpgrade, navv1alpha1.ReasonUpgrading
 	}
-	prog.set(reason, fmt.Sprintf("%d node(s) to restart, one safe step at a time", len(outdated)))
+	prog.Set(reason, fmt.Sprintf("%d node(s) to restart, one safe step at a time", len(outdated)))
 	for _, n := range inFlight {
 		switch {
 		case n.pod == nil:
-			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "waiting for the pod to be recreated")
+			prog.Op(n.name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "waiting for the pod to be recreated")
 		case n.updated:
-			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "waiting for the node to rejoin")
+			prog.Op(n.name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "waiting for the node to rejoin")
 		case n.actionDone(navv1alpha1.ActionPrepareRestart) || !joined(n):
 			// A node that has dropped out of its cluster cannot register its restart (that
 			// goes through the master), and serves nothing the cluster could lose by the
 			// restart: restart it rather than wait.
-			if err := r.deletePod(ctx, n.pod); err != nil {
+			if err := objects.DeletePod(ctx, r.Client, n.pod); err != nil {
 				return err
 			}
-			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "restarting")
+			prog.Op(n.name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting")
 		default:
-			prog.op(n, opType, navv1alpha1.OperationInProgress, "", "preparing for restart: "+actionMessage(n))
+			prog.Op(n.name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "preparing for restart: "+actionMessage(n))
 		}
 	}
 	slices.SortStableFunc(outdated, restartOrder(s))
@@ -75,24 +74,24 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress) 
 			continue
 		}
 		if v := mayRestart(s, c, inFlight); !v.ok {
-			prog.op(c, opType, navv1alpha1.OperationBlocked, v.predicate, v.reason)
+			prog.Op(c.name, c.pool.spec.Name, opType, navv1alpha1.OperationBlocked, v.predicate, v.reason)
 			for _, rest := range outdated[i+1:] {
-				prog.op(rest, opType, navv1alpha1.OperationPending, "", "waits for its turn")
+				prog.Op(rest.name, rest.pool.spec.Name, opType, navv1alpha1.OperationPending, "", "waits for its turn")
 			}
 			return nil
 		}
 		if !joined(c) {
 			// Nothing to prepare on a node that is not in its cluster (not running, not
 			// joined, or silent): restart it into the new revision.
-			if err := r.deletePod(ctx, c.pod); err != nil {
+			if err := objects.DeletePod(ctx, r.Client, c.pod); err != nil {
 				return err
 			}
-			prog.op(c, opType, navv1alpha1.OperationInProgress, "", "restarting a node that had not joined its cluster")
+			prog.Op(c.name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting a node that had not joined its cluster")
 		} else {
-			if err := r.patchPilot(ctx, c.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
+			if err := objects.PatchPilot(ctx, r.Client, c.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
 				return err
 			}
-			prog.op(c, opType, navv1alpha1.OperationInProgress, "", "preparing for restart")
+			prog.Op(c.name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "preparing for restart")
 		}
 		inFlight = append(inFlight, c)
 	}
@@ -137,17 +136,4 @@ func (s *clusterState) upgrading() bool {
 		}
 	}
 	return false
-}
-
-// deletePod deletes exactly this pod: a pod recreated meanwhile under the same name is not
-// touched.
-func (r *Reconciler) deletePod(ctx context.Context, pod *corev1.Pod) error {
-	if pod.DeletionTimestamp != nil {
-		return nil
-	}
-	err := r.Client.Delete(ctx, pod, client.Preconditions{UID: &pod.UID})
-	if client.IgnoreNotFound(err) != nil {
-		return fmt.Errorf("deleting pod %s: %w", pod.Name, err)
-	}
-	return nil
 }

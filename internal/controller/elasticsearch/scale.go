@@ -6,12 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
-	"k8s.io/utils/ptr"
-	"sigs.k8s.io/controller-runtime/pkg/client"
-
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 	res "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
 )
 
@@ -25,7 +23,7 @@ const (
 
 // scale brings every pool's StatefulSet to its declared size: up at once, down only as the
 // leaving nodes report their data moved away.
-func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress) error {
+func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	for _, p := range s.pools {
 		want, cur := p.desired(), p.current()
 		// A node asked to leave that the spec keeps again (the user raised replicas back)
@@ -33,17 +31,17 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress)
 		// shutdown it registered, so such a node stays empty until that record is deleted.
 		for _, n := range p.nodes {
 			if n.ordinal < want && n.pilot != nil && n.pilot.Spec.Action == navv1alpha1.ActionLeave {
-				if err := r.patchPilot(ctx, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+				if err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
 					return err
 				}
 			}
 		}
 		switch {
 		case want > cur:
-			if err := r.setReplicas(ctx, p.sts, want); err != nil {
+			if err := objects.SetReplicas(ctx, r.Client, p.sts, want); err != nil {
 				return err
 			}
-			prog.set(navv1alpha1.ReasonScalingOut, fmt.Sprintf("pool %s: %d → %d nodes", p.spec.Name, cur, want))
+			prog.Set(navv1alpha1.ReasonScalingOut, fmt.Sprintf("pool %s: %d → %d nodes", p.spec.Name, cur, want))
 		case want < cur:
 			if err := r.scaleIn(ctx, s, p, prog); err != nil {
 				return err
@@ -57,13 +55,13 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress)
 // shrinks the StatefulSet past each node once its pilot reports it empty. Master-eligible
 // nodes leave one at a time, each while every other master-eligible node is ready, so the
 // voting configuration shrinks one exclusion at a time and never loses its quorum.
-func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState, prog *progress) error {
+func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState, prog *progress.Progress) error {
 	want := p.desired()
 	leaving := p.nodes[want:]
-	prog.set(navv1alpha1.ReasonScalingIn, fmt.Sprintf("pool %s: %d → %d nodes, moving data off %d node(s) first", p.spec.Name, p.current(), want, len(leaving)))
+	prog.Set(navv1alpha1.ReasonScalingIn, fmt.Sprintf("pool %s: %d → %d nodes, moving data off %d node(s) first", p.spec.Name, p.current(), want, len(leaving)))
 	if blocked := noDataDestination(s, p, leaving); blocked != "" {
 		for _, n := range leaving {
-			prog.op(n, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicateDataHasSomewhereToGo, blocked)
+			prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicateDataHasSomewhereToGo, blocked)
 		}
 		return nil
 	}
@@ -76,7 +74,7 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 			done[i] = true
 			continue
 		} else if why != "" {
-			prog.op(n, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicatePilotReporting, why)
+			prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicatePilotReporting, why)
 			continue
 		}
 		if n.actionDone(navv1alpha1.ActionLeave) {
@@ -85,21 +83,21 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 		}
 		if n.masterEligible() {
 			if masterBusy {
-				prog.op(n, navv1alpha1.OperationScaleIn, navv1alpha1.OperationPending, "", "waits for the master-eligible node before it to leave")
+				prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationPending, "", "waits for the master-eligible node before it to leave")
 				continue
 			}
 			masterBusy = true
 			if others := notReadyMasters(s, n); len(others) > 0 && n.pilot.Spec.Action != navv1alpha1.ActionLeave {
-				prog.op(n, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicateOneMasterAtATime,
+				prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicateOneMasterAtATime,
 					"master-eligible nodes not ready: "+strings.Join(others, ", ")+"; a master leaves only while every other one serves")
 				continue
 			}
 		}
-		if err := r.patchPilot(ctx, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
+		if err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
 			return err
 		}
 		phase, by, msg := leavePhase(n)
-		prog.op(n, navv1alpha1.OperationScaleIn, phase, by, msg)
+		prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, phase, by, msg)
 	}
 	// Shrink past the longest run of finished nodes at the top.
 	next := p.current()
@@ -107,7 +105,7 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 		next = leaving[i].ordinal
 	}
 	if next < p.current() {
-		return r.setReplicas(ctx, p.sts, next)
+		return objects.SetReplicas(ctx, r.Client, p.sts, next)
 	}
 	return nil
 }
@@ -162,16 +160,4 @@ func notReadyMasters(s *clusterState, except *node) []string {
 		}
 	}
 	return out
-}
-
-func (r *Reconciler) setReplicas(ctx context.Context, sts *appsv1.StatefulSet, n int32) error {
-	if sts.Spec.Replicas != nil && *sts.Spec.Replicas == n {
-		return nil
-	}
-	before := sts.DeepCopy()
-	sts.Spec.Replicas = ptr.To(n)
-	if err := r.Client.Patch(ctx, sts, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
-		return fmt.Errorf("scaling StatefulSet %s to %d: %w", sts.Name, n, err)
-	}
-	return nil
 }

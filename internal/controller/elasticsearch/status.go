@@ -3,10 +3,8 @@ package elasticsearch
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -14,18 +12,19 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 )
 
 // writeStatus computes the status from what was read and done, and writes it only when it
 // differs from the stored one: a settled cluster costs no status writes.
-func (r *Reconciler) writeStatus(ctx context.Context, s *clusterState, prog *progress) error {
+func (r *Reconciler) writeStatus(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	old := s.esc.Status.DeepCopy()
 	st := s.esc.Status.DeepCopy()
 	computeStatus(s, prog, st)
 	if equality.Semantic.DeepEqual(old, st) {
 		return nil
 	}
-	r.emitEvents(s.esc, old, st)
+	progress.EmitEvents(r.Recorder, s.esc, &old.ClusterCommonStatus, &st.ClusterCommonStatus)
 	before := s.esc.DeepCopy()
 	s.esc.Status = *st
 	if err := r.Client.Status().Patch(ctx, s.esc, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
@@ -36,7 +35,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, s *clusterState, prog *pro
 
 // computeStatus fills st, keeping the transition times of unchanged conditions and the start
 // times of unchanged operations.
-func computeStatus(s *clusterState, prog *progress, st *navv1alpha1.ElasticsearchClusterStatus) {
+func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.ElasticsearchClusterStatus) {
 	now := metav1.NewTime(s.now)
 	st.ObservedGeneration = s.esc.Generation
 	st.Health = s.health()
@@ -69,17 +68,7 @@ func computeStatus(s *clusterState, prog *progress, st *navv1alpha1.Elasticsearc
 		st.Version = v
 	}
 
-	ops := prog.ops
-	for i := range ops {
-		ops[i].Since = &now
-		if j := slices.IndexFunc(st.Operations, func(o navv1alpha1.NodeOperation) bool { return o.Node == ops[i].Node }); j >= 0 {
-			if o := st.Operations[j]; o.Type == ops[i].Type && o.Phase == ops[i].Phase && o.Since != nil {
-				ops[i].Since = o.Since
-			}
-		}
-	}
-	slices.SortFunc(ops, func(a, b navv1alpha1.NodeOperation) int { return strings.Compare(a.Node, b.Node) })
-	st.Operations = ops
+	st.Operations = prog.Operations(st.Operations, now)
 
 	gen := s.esc.Generation
 	cond := func(t string, status metav1.ConditionStatus, reason, msg string) {
@@ -99,23 +88,15 @@ func computeStatus(s *clusterState, prog *progress, st *navv1alpha1.Elasticsearc
 	default:
 		cond(navv1alpha1.ConditionReady, metav1.ConditionTrue, navv1alpha1.ReasonClusterReady, fmt.Sprintf("%d nodes ready, cluster green", total))
 	}
-	if prog.reason == "" {
-		cond(navv1alpha1.ConditionProgressing, metav1.ConditionFalse, navv1alpha1.ReasonIdle, "the cluster matches its spec")
-	} else {
-		status := metav1.ConditionTrue
-		if prog.reason == navv1alpha1.ReasonPaused {
-			status = metav1.ConditionFalse
-		}
-		cond(navv1alpha1.ConditionProgressing, status, prog.reason, prog.message)
-	}
+	prog.SetProgressing(&st.Conditions, gen, now)
 	switch {
 	case len(unknown) > 0:
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonPilotsStale, "state unknown: no recent report from "+strings.Join(unknown, ", "))
 	case st.Health == navv1alpha1.ESHealthRed:
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonHealthRed, "some primary shards are unassigned: their data cannot be read")
-	case st.Health == navv1alpha1.ESHealthYellow && prog.reason == "":
+	case st.Health == navv1alpha1.ESHealthYellow && prog.Reason == "":
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonHealthYellow, "some replica shards are unassigned")
-	case len(notReady) > 0 && prog.reason == "" && s.formed():
+	case len(notReady) > 0 && prog.Reason == "" && s.formed():
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonNodesNotReady, "not ready: "+strings.Join(notReady, ", "))
 	default:
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionFalse, navv1alpha1.ReasonHealthy, "nothing is degraded")
@@ -146,29 +127,4 @@ func commonVersion(nodes []*node) string {
 		v = n.pilot.Status.Version
 	}
 	return v
-}
-
-// emitEvents records, once, each operation that starts or changes phase, and each change of
-// the Progressing reason.
-func (r *Reconciler) emitEvents(esc *navv1alpha1.ElasticsearchCluster, old, cur *navv1alpha1.ElasticsearchClusterStatus) {
-	if r.Recorder == nil {
-		return
-	}
-	for _, o := range cur.Operations {
-		j := slices.IndexFunc(old.Operations, func(p navv1alpha1.NodeOperation) bool { return p.Node == o.Node })
-		if j >= 0 && old.Operations[j].Type == o.Type && old.Operations[j].Phase == o.Phase && old.Operations[j].BlockedBy == o.BlockedBy {
-			continue
-		}
-		typ, reason := corev1.EventTypeNormal, string(o.Type)
-		note := fmt.Sprintf("%s %s: %s", o.Node, strings.ToLower(string(o.Phase)), o.Message)
-		if o.Phase == navv1alpha1.OperationBlocked {
-			typ, reason = corev1.EventTypeWarning, string(o.Type)+"Blocked"
-			note = fmt.Sprintf("%s held by %s: %s", o.Node, o.BlockedBy, o.Message)
-		}
-		r.Recorder.Eventf(esc, nil, typ, reason, string(o.Type), "%s", note)
-	}
-	oldP, curP := meta.FindStatusCondition(old.Conditions, navv1alpha1.ConditionProgressing), meta.FindStatusCondition(cur.Conditions, navv1alpha1.ConditionProgressing)
-	if curP != nil && (oldP == nil || oldP.Reason != curP.Reason) {
-		r.Recorder.Eventf(esc, nil, corev1.EventTypeNormal, curP.Reason, "Reconcile", "%s", curP.Message)
-	}
 }

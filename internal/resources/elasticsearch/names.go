@@ -33,9 +33,6 @@ const (
 	// AnnotationConfigHash on the pod template is the hash of what the pilot configures the
 	// node from (roles, config, version), so that changing any of it rolls the pool.
 	AnnotationConfigHash = "navigator.dev/config-hash"
-	// AnnotationSpecHash on every object Navigator writes is the hash of the desired object, so
-	// that an unchanged object is never written again.
-	AnnotationSpecHash = "navigator.dev/spec-hash"
 )
 
 // StatefulSetName is the StatefulSet, and the prefix of the pod names, of a pool.

@@ -3,9 +3,9 @@ package elasticsearch
 import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/intstr"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/resources/workload"
 )
 
 // DiscoveryService is headless and publishes the addresses of nodes that are not ready yet:
@@ -19,8 +19,8 @@ func DiscoveryService(esc *navv1alpha1.ElasticsearchCluster) *corev1.Service {
 			PublishNotReadyAddresses: true,
 			Selector:                 Selector(esc.Name),
 			Ports: []corev1.ServicePort{
-				port("transport", TransportPort),
-				port("http", HTTPPort),
+				workload.ServicePort("transport", TransportPort),
+				workload.ServicePort("http", HTTPPort),
 			},
 		},
 	}
@@ -34,11 +34,7 @@ func ClientService(esc *navv1alpha1.ElasticsearchCluster) *corev1.Service {
 		Spec: corev1.ServiceSpec{
 			Type:     corev1.ServiceTypeClusterIP,
 			Selector: Selector(esc.Name),
-			Ports:    []corev1.ServicePort{port("http", HTTPPort)},
+			Ports:    []corev1.ServicePort{workload.ServicePort("http", HTTPPort)},
 		},
 	}
-}
-
-func port(name string, number int32) corev1.ServicePort {
-	return corev1.ServicePort{Name: name, Port: number, TargetPort: intstr.FromString(name), Protocol: corev1.ProtocolTCP}
 }

@@ -1,7 +1,6 @@
 package elasticsearch
 
 import (
-	"fmt"
 	"maps"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/resources/pilotpod"
+	"github.com/navigator-dbaas/navigator/internal/resources/workload"
 )
 
 // StopTimeout bounds the pilot's graceful stop of a node. Elasticsearch stops within seconds
@@ -23,10 +23,7 @@ const StopTimeout = 120 * time.Second
 const esUser = 1000
 
 // Images says which pilot image to inject when the cluster does not say.
-type Images struct {
-	Pilot           string
-	PilotPullPolicy corev1.PullPolicy
-}
+type Images = workload.Images
 
 // StatefulSet builds a pool's StatefulSet. Replicas are left unset: how many nodes a pool runs at
 // any moment is the controller's decision (scale in waits for data to move), not the spec's.
@@ -44,7 +41,7 @@ func StatefulSet(esc *navv1alpha1.ElasticsearchCluster, pool *navv1alpha1.Elasti
 	}
 	// The pilot writes elasticsearch.yml from these when the node starts: a change must roll
 	// the pool even though the pod template would not otherwise differ.
-	annotations[AnnotationConfigHash] = Hash(struct {
+	annotations[AnnotationConfigHash] = workload.Hash(struct {
 		Roles  []navv1alpha1.ElasticsearchRole
 		Config map[string]string
 	}{pool.Roles, pool.Config})
@@ -55,8 +52,8 @@ func StatefulSet(esc *navv1alpha1.ElasticsearchCluster, pool *navv1alpha1.Elasti
 	spec := corev1.PodSpec{
 		Containers: []corev1.Container{{
 			Name:            ContainerName,
-			Image:           image(esc),
-			ImagePullPolicy: pullPolicy(esc.Spec.Image),
+			Image:           workload.DatabaseImage(esc.Spec.Image, DefaultImage, esc.Spec.Version),
+			ImagePullPolicy: workload.PullPolicy(esc.Spec.Image),
 			Command:         []string{Command},
 			Ports: []corev1.ContainerPort{
 				{Name: "http", ContainerPort: HTTPPort, Protocol: corev1.ProtocolTCP},
@@ -80,27 +77,8 @@ func StatefulSet(esc *navv1alpha1.ElasticsearchCluster, pool *navv1alpha1.Elasti
 			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 		},
 	}
-	var claims []corev1.PersistentVolumeClaim
-	retention := &appsv1.StatefulSetPersistentVolumeClaimRetentionPolicy{
-		WhenDeleted: appsv1.RetainPersistentVolumeClaimRetentionPolicyType,
-		WhenScaled:  appsv1.RetainPersistentVolumeClaimRetentionPolicyType,
-	}
-	if p := pool.Persistence; p != nil {
-		claims = []corev1.PersistentVolumeClaim{{
-			ObjectMeta: metav1.ObjectMeta{Name: DataVolume, Labels: PoolSelector(esc.Name, pool.Name)},
-			Spec: corev1.PersistentVolumeClaimSpec{
-				AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
-				StorageClassName: p.StorageClassName,
-				Resources:        corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: p.Size}},
-			},
-		}}
-		// The StatefulSet controller applies the declared policy: on scale in (only after the
-		// node's data has moved away) and when the cluster, and with it the StatefulSet, is deleted.
-		retention.WhenScaled = retentionType(p.RetentionPolicy.WhenScaled)
-		retention.WhenDeleted = retentionType(p.RetentionPolicy.WhenDeleted)
-	} else {
-		spec.Volumes = append(spec.Volumes, corev1.Volume{Name: DataVolume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}})
-	}
+	claims, retention, volumes := workload.DataClaims(pool.Persistence, DataVolume, PoolSelector(esc.Name, pool.Name))
+	spec.Volumes = append(spec.Volumes, volumes...)
 
 	in := pilotpod.Injection{
 		Engine:         "elasticsearch",
@@ -114,11 +92,9 @@ func StatefulSet(esc *navv1alpha1.ElasticsearchCluster, pool *navv1alpha1.Elasti
 			"--seed-hosts=" + DiscoveryServiceName(esc.Name),
 		},
 	}
-	if pi := esc.Spec.PilotImage; pi != nil {
-		in.Image, in.PullPolicy = imageRef(pi, pi.Tag), pullPolicy(pi)
-	}
-	if in.Image == "" {
-		return nil, fmt.Errorf("no pilot image: set spec.pilotImage or the controller's --pilot-image")
+	var err error
+	if in.Image, in.PullPolicy, err = workload.PilotImage(esc.Spec.PilotImage, images); err != nil {
+		return nil, err
 	}
 	if err := pilotpod.Inject(&spec, ContainerName, in); err != nil {
 		return nil, err
@@ -149,36 +125,4 @@ func PoolSelectorWithLabels(cluster, pool string) map[string]string {
 	l := Labels(cluster)
 	l[pilot.LabelNodePool] = pool
 	return l
-}
-
-func image(esc *navv1alpha1.ElasticsearchCluster) string {
-	if esc.Spec.Image == nil {
-		return DefaultImage + ":" + esc.Spec.Version
-	}
-	return imageRef(esc.Spec.Image, esc.Spec.Version)
-}
-
-func imageRef(i *navv1alpha1.ImageSpec, defaultTag string) string {
-	tag := i.Tag
-	if tag == "" {
-		tag = defaultTag
-	}
-	if tag == "" {
-		return i.Repository
-	}
-	return i.Repository + ":" + tag
-}
-
-func pullPolicy(i *navv1alpha1.ImageSpec) corev1.PullPolicy {
-	if i == nil || i.PullPolicy == "" {
-		return corev1.PullIfNotPresent
-	}
-	return i.PullPolicy
-}
-
-func retentionType(a navv1alpha1.PVCRetentionAction) appsv1.PersistentVolumeClaimRetentionPolicyType {
-	if a == navv1alpha1.PVCDelete {
-		return appsv1.DeletePersistentVolumeClaimRetentionPolicyType
-	}
-	return appsv1.RetainPersistentVolumeClaimRetentionPolicyType
 }

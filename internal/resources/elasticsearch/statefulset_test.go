@@ -12,6 +12,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/resources/pilotpod"
+	"github.com/navigator-dbaas/navigator/internal/resources/workload"
 )
 
 func cluster() *navv1alpha1.ElasticsearchCluster {
@@ -93,16 +94,16 @@ func TestTemplateChangesWithWhatThePilotConfigures(t *testing.T) {
 	for name, change := range changes {
 		esc := cluster()
 		change(esc)
-		if Hash(build(t, esc).Spec.Template) == Hash(base) {
+		if workload.Hash(build(t, esc).Spec.Template) == workload.Hash(base) {
 			t.Errorf("changing the %s leaves the pod template as it was", name)
 		}
 	}
-	if Hash(build(t, cluster()).Spec.Template) != Hash(base) {
+	if workload.Hash(build(t, cluster()).Spec.Template) != workload.Hash(base) {
 		t.Error("the same spec builds a different template")
 	}
 	esc := cluster()
 	esc.Spec.NodePools[0].Replicas = ptr.To[int32](5)
-	if Hash(build(t, esc).Spec.Template) != Hash(base) {
+	if workload.Hash(build(t, esc).Spec.Template) != workload.Hash(base) {
 		t.Error("scaling must not roll the pool")
 	}
 }

@@ -1,4 +1,4 @@
-package elasticsearch
+package workload
 
 import (
 	"crypto/sha256"

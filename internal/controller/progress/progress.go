@@ -1,0 +1,70 @@
+package progress
+
+import (
+	"slices"
+	"strings"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+)
+
+// Progress collects, during one reconcile, what Navigator is doing and what holds it.
+type Progress struct {
+	Reason, Message string
+	blocked         bool
+	ops             []navv1alpha1.NodeOperation
+}
+
+// Set records what the cluster is doing; the first caller wins, and steps run in order of
+// importance (scaling, bootstrapping, rolling).
+func (p *Progress) Set(reason, message string) {
+	if p.Reason == "" {
+		p.Reason, p.Message = reason, message
+	}
+}
+
+// Op records a node's operation; a node has at most one, the first recorded. The first
+// blocked operation becomes the Progressing reason: what holds the cluster matters more than
+// what it was doing.
+func (p *Progress) Op(node, pool string, t navv1alpha1.OperationType, phase navv1alpha1.OperationPhase, blockedBy, message string) {
+	if slices.ContainsFunc(p.ops, func(o navv1alpha1.NodeOperation) bool { return o.Node == node }) {
+		return
+	}
+	p.ops = append(p.ops, navv1alpha1.NodeOperation{Node: node, Pool: pool, Type: t, Phase: phase, BlockedBy: blockedBy, Message: message})
+	if phase == navv1alpha1.OperationBlocked && !p.blocked {
+		p.blocked = true
+		p.Reason, p.Message = navv1alpha1.ReasonBlocked, node+": "+message
+	}
+}
+
+// Operations returns the recorded operations sorted by node, each keeping the since-time of
+// the same operation in the same phase in prev.
+func (p *Progress) Operations(prev []navv1alpha1.NodeOperation, now metav1.Time) []navv1alpha1.NodeOperation {
+	ops := slices.Clone(p.ops)
+	for i := range ops {
+		ops[i].Since = &now
+		if j := slices.IndexFunc(prev, func(o navv1alpha1.NodeOperation) bool { return o.Node == ops[i].Node }); j >= 0 {
+			if o := prev[j]; o.Type == ops[i].Type && o.Phase == ops[i].Phase && o.Since != nil {
+				ops[i].Since = o.Since
+			}
+		}
+	}
+	slices.SortFunc(ops, func(a, b navv1alpha1.NodeOperation) int { return strings.Compare(a.Node, b.Node) })
+	return ops
+}
+
+// SetProgressing sets the Progressing condition: False and Idle when nothing is under way,
+// False with Paused while paused (nothing progresses), True otherwise.
+func (p *Progress) SetProgressing(conds *[]metav1.Condition, generation int64, now metav1.Time) {
+	c := metav1.Condition{Type: navv1alpha1.ConditionProgressing, ObservedGeneration: generation, LastTransitionTime: now,
+		Status: metav1.ConditionTrue, Reason: p.Reason, Message: p.Message}
+	switch p.Reason {
+	case "":
+		c.Status, c.Reason, c.Message = metav1.ConditionFalse, navv1alpha1.ReasonIdle, "the cluster matches its spec"
+	case navv1alpha1.ReasonPaused:
+		c.Status = metav1.ConditionFalse
+	}
+	meta.SetStatusCondition(conds, c)
+}
