@@ -99,6 +99,11 @@ type CassandraNodeStatus struct {
 	// had this address.
 	// +optional
 	ReplacedAddress string `json:"replacedAddress,omitempty"`
+	// CleanupPending: a node joined the node's datacenter since it last ran nodetool cleanup,
+	// so it still holds rows of ranges it no longer owns. Navigator runs cleanup on such nodes,
+	// one at a time, once the ring is settled.
+	// +optional
+	CleanupPending bool `json:"cleanupPending,omitempty"`
 }
 
 // CassandraCluster is a Cassandra cluster that Navigator runs.

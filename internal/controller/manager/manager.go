@@ -18,9 +18,10 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/cassandra"
 	"github.com/navigator-dbaas/navigator/internal/controller/elasticsearch"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
-	esres "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
+	"github.com/navigator-dbaas/navigator/internal/resources/workload"
 )
 
 // LeaderElectionID names the Lease that navigator-controller replicas compete for.
@@ -93,13 +94,14 @@ func New(cfg *rest.Config, o Options) (ctrl.Manager, error) {
 	if err := (&pilot.Reconciler{Client: mgr.GetClient()}).SetupWithManager(mgr); err != nil {
 		return nil, fmt.Errorf("setting up the Pilot lifecycle: %w", err)
 	}
-	es := &elasticsearch.Reconciler{
-		Client:   mgr.GetClient(),
-		Recorder: mgr.GetEventRecorder("navigator-controller"),
-		Images:   esres.Images{Pilot: o.PilotImage, PilotPullPolicy: o.PilotPullPolicy},
-	}
+	images := workload.Images{Pilot: o.PilotImage, PilotPullPolicy: o.PilotPullPolicy}
+	es := &elasticsearch.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("navigator-controller"), Images: images}
 	if err := es.SetupWithManager(mgr); err != nil {
 		return nil, fmt.Errorf("setting up the ElasticsearchCluster controller: %w", err)
+	}
+	cass := &cassandra.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("navigator-controller"), Images: images}
+	if err := cass.SetupWithManager(mgr); err != nil {
+		return nil, fmt.Errorf("setting up the CassandraCluster controller: %w", err)
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return nil, fmt.Errorf("adding the health check: %w", err)

@@ -1,0 +1,57 @@
+package cassandra
+
+import (
+	"context"
+	"slices"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/objects"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+)
+
+// cleanup runs nodetool cleanup, one node at a time, on the nodes that kept rows of ranges a
+// newly joined node took over: until then those rows take disk space, and would come back to
+// life as stale data if the ranges ever moved back. It runs only on a settled ring (a cleanup
+// during a stream would race it) and never during a scale or a rolling restart.
+func (r *Reconciler) cleanup(ctx context.Context, s *clusterState, prog *progress.Progress) error {
+	// A finished cleanup is acknowledged first, whatever else happens.
+	var running *node
+	for _, n := range s.nodes() {
+		if n.pilot == nil || n.pilot.Spec.Action != navv1alpha1.ActionCleanup {
+			continue
+		}
+		if n.actionDone(navv1alpha1.ActionCleanup) {
+			s.cleaned = append(s.cleaned, n.name)
+			if err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+				return err
+			}
+			continue
+		}
+		running = n
+	}
+	if running != nil {
+		prog.Set(navv1alpha1.ReasonScalingOut, "cleaning up after the scale out")
+		prog.Op(running.name, running.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationInProgress, "", "nodetool cleanup: "+running.actionMessage())
+		return nil
+	}
+	if prog.Reason != "" {
+		return nil // something more important is under way
+	}
+	for _, n := range s.nodes() {
+		m := s.member(n.name)
+		if m == nil || !m.CleanupPending || slices.Contains(s.cleaned, n.name) {
+			continue
+		}
+		if busy := rangeMovement(s, nil); busy != "" {
+			prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationPending, "", "waits: "+busy)
+			return nil
+		}
+		if !joined(n) {
+			continue
+		}
+		prog.Set(navv1alpha1.ReasonScalingOut, "cleaning up after the scale out")
+		prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationInProgress, "", "asked to run nodetool cleanup")
+		return objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionCleanup })
+	}
+	return nil
+}

@@ -1,0 +1,147 @@
+package cassandra
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/objects"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
+)
+
+// openGates lets announced nodes start. A node that holds data from an earlier run starts at
+// once: it does not bootstrap, so any number may start together (a whole cluster restarting).
+// A new ring starts with its founder alone. Every other node streams data when it starts, and
+// Cassandra allows one range movement at a time, so they start one by one, each once the ring
+// is settled: the new node bootstraps, or, when it is a member that lost its disk, replaces its
+// old self (replace_address_first_boot) once the ring sees that old self down.
+func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progress.Progress) error {
+	var waiting []*node
+	for _, n := range s.nodes() {
+		if n.pilot == nil || n.started() || n.state == pilot.NodeUnknown {
+			continue
+		}
+		if n.pilot.Status.Node.HoldsData {
+			if err := r.start(ctx, n, ""); err != nil {
+				return err
+			}
+			continue
+		}
+		waiting = append(waiting, n)
+	}
+	if len(waiting) == 0 {
+		return nil
+	}
+	if !s.formed() {
+		return r.found(ctx, s, waiting, prog)
+	}
+	// Replacements first (they restore lost replicas), then across racks: lowest ordinal
+	// first, pools in the spec's order, so that racks grow evenly.
+	slices.SortStableFunc(waiting, func(a, b *node) int {
+		if ra, rb := s.member(a.name) != nil, s.member(b.name) != nil; ra != rb {
+			if ra {
+				return -1
+			}
+			return 1
+		}
+		return int(a.ordinal - b.ordinal)
+	})
+	if busy := rangeMovement(s, nil); busy != "" {
+		for _, n := range waiting {
+			prog.Op(n.name, n.pool.spec.Name, joinType(s, n), navv1alpha1.OperationPending, "", "waits to join: "+busy)
+		}
+		return nil
+	}
+	next := waiting[0]
+	for _, n := range waiting[1:] {
+		prog.Op(n.name, n.pool.spec.Name, joinType(s, n), navv1alpha1.OperationPending, "", "waits to join: one node joins at a time, "+next.name+" first")
+	}
+	if m := s.member(next.name); m != nil {
+		if !seenDown(s, m.Address) {
+			prog.Op(next.name, next.pool.spec.Name, navv1alpha1.OperationReplace, navv1alpha1.OperationBlocked, PredicateOldNodeDown,
+				fmt.Sprintf("the node lost its data; it will replace its old self at %s once the ring sees that address down", m.Address))
+			return nil
+		}
+		prog.Set(navv1alpha1.ReasonReplacingNode, fmt.Sprintf("%s replaces its old self at %s", next.name, m.Address))
+		prog.Op(next.name, next.pool.spec.Name, navv1alpha1.OperationReplace, navv1alpha1.OperationInProgress, "", "starting as the replacement of "+m.Address)
+		return r.start(ctx, next, m.Address)
+	}
+	prog.Set(navv1alpha1.ReasonScalingOut, next.name+" bootstraps")
+	prog.Op(next.name, next.pool.spec.Name, navv1alpha1.OperationScaleOut, navv1alpha1.OperationInProgress, "", "bootstrapping: streaming its ranges from the ring")
+	return r.start(ctx, next, "")
+}
+
+// found starts a new ring on its founder, once the founder is labelled a seed.
+func (r *Reconciler) found(ctx context.Context, s *clusterState, waiting []*node, prog *progress.Progress) error {
+	f := founder(s)
+	if f == nil || !slices.Contains(waiting, f) {
+		prog.Set(navv1alpha1.ReasonBootstrapping, "waiting for the first node to found the ring")
+		return nil
+	}
+	if f.pod.Labels[res.LabelSeed] != "true" {
+		prog.Set(navv1alpha1.ReasonBootstrapping, "making "+f.name+" the first seed")
+		return nil
+	}
+	prog.Set(navv1alpha1.ReasonBootstrapping, "founding the ring on "+f.name)
+	return r.start(ctx, f, "")
+}
+
+// start opens a node's start gate, as the replacement of replaceAddress when it is set.
+func (r *Reconciler) start(ctx context.Context, n *node, replaceAddress string) error {
+	return objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) {
+		sp.Start = true
+		if replaceAddress != "" {
+			sp.Cassandra = &navv1alpha1.CassandraPilotSpec{ReplaceAddress: replaceAddress}
+		}
+	})
+}
+
+// joinType is the operation a waiting node is about to run.
+func joinType(s *clusterState, n *node) navv1alpha1.OperationType {
+	if s.member(n.name) != nil {
+		return navv1alpha1.OperationReplace
+	}
+	return navv1alpha1.OperationScaleOut
+}
+
+// seenDown: some fresh report shows address down in the ring.
+func seenDown(s *clusterState, address string) bool {
+	return slices.ContainsFunc(s.nodes(), func(n *node) bool {
+		f := n.facts()
+		return f != nil && slices.Contains(f.DownNodes, address)
+	})
+}
+
+// rangeMovement says why the ring is not settled for another range movement (a bootstrap, a
+// decommission): some started node is joining, leaving, cleaning up or not up. except is not
+// counted. Empty when settled.
+func rangeMovement(s *clusterState, except *node) string {
+	for _, n := range s.nodes() {
+		if n == except {
+			continue
+		}
+		switch {
+		case n.pod == nil:
+			return n.name + " has no pod yet"
+		case !n.started():
+			continue
+		case n.state == pilot.NodeUnknown:
+			return n.name + "'s pilot has not reported recently"
+		case n.pilot.Spec.Action == navv1alpha1.ActionLeave && !n.actionDone(navv1alpha1.ActionLeave):
+			return n.name + " is leaving the ring"
+		case n.actionDone(navv1alpha1.ActionLeave):
+			continue // out of the ring, waiting for its pod to go
+		case n.pilot.Spec.Action == navv1alpha1.ActionCleanup:
+			return n.name + " is running nodetool cleanup"
+		case !n.ready():
+			if f := n.facts(); f != nil && f.State != "" {
+				return fmt.Sprintf("%s is %s, not UN", n.name, f.State)
+			}
+			return n.name + " is not up and normal yet"
+		}
+	}
+	return ""
+}

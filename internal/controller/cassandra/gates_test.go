@@ -1,0 +1,117 @@
+package cassandra
+
+import (
+	"testing"
+
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+)
+
+func started(t *testing.T, r *Reconciler, n *node) *navv1alpha1.Pilot {
+	t.Helper()
+	var p navv1alpha1.Pilot
+	if err := r.Client.Get(t.Context(), client.ObjectKeyFromObject(n.pilot), &p); err != nil {
+		t.Fatal(err)
+	}
+	return &p
+}
+
+func TestNewNodesBootstrapOneAtATime(t *testing.T) {
+	s := fixture()
+	// Pool b grows to 4: ordinals 2 and 3 are new, empty, announced.
+	*s.pools[1].spec.Replicas = 4
+	addNode(s.pools[1], "10.0.1.92")
+	addNode(s.pools[1], "10.0.1.93")
+	r := reconciler(t, s)
+	prog := &progress.Progress{}
+	if err := r.openGates(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	if !started(t, r, s.node("ring-b-2")).Spec.Start {
+		t.Fatal("ring-b-2, the first new node, was not let in")
+	}
+	if started(t, r, s.node("ring-b-3")).Spec.Start {
+		t.Fatal("ring-b-3 was let in while ring-b-2 bootstraps")
+	}
+	// Next pass: ring-b-2 runs but is joining (UJ): ring-b-3 still waits, and says why.
+	b2 := s.node("ring-b-2")
+	b2.pilot = started(t, r, b2)
+	b2.pilot.Status.Cassandra = &navv1alpha1.CassandraPilotStatus{State: "UJ"}
+	prog = &progress.Progress{}
+	if err := r.openGates(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	if started(t, r, s.node("ring-b-3")).Spec.Start {
+		t.Fatal("ring-b-3 was let in while ring-b-2 is joining")
+	}
+	ops := prog.Operations(nil, s.cc.CreationTimestamp)
+	if len(ops) != 1 || ops[0].Node != "ring-b-3" || ops[0].Phase != navv1alpha1.OperationPending {
+		t.Fatalf("operations %+v, want ring-b-3 pending", ops)
+	}
+	t.Logf("ring-b-3: %s", ops[0].Message)
+}
+
+func TestDiskLossStartsAReplacementOnceTheOldAddressIsDown(t *testing.T) {
+	s := fixture()
+	a1 := s.node("ring-a-1")
+	emptyNode(a1, "10.0.9.9") // new pod, new address, no data; the record says 10.0.0.2
+	r := reconciler(t, s)
+	prog := &progress.Progress{}
+	if err := r.openGates(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	if started(t, r, a1).Spec.Start {
+		t.Fatal("started before any node saw the old address down")
+	}
+	if ops := prog.Operations(nil, s.cc.CreationTimestamp); len(ops) != 1 || ops[0].BlockedBy != PredicateOldNodeDown {
+		t.Fatalf("operations %+v, want the replacement held by %s", ops, PredicateOldNodeDown)
+	}
+	s.node("ring-a-0").pilot.Status.Cassandra.DownNodes = []string{"10.0.0.2"}
+	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	p := started(t, r, a1)
+	if !p.Spec.Start || p.Spec.Cassandra == nil || p.Spec.Cassandra.ReplaceAddress != "10.0.0.2" {
+		t.Fatalf("spec %+v, want a start replacing 10.0.0.2", p.Spec)
+	}
+}
+
+func TestNodesHoldingDataStartTogether(t *testing.T) {
+	s := fixture()
+	for _, n := range s.nodes() {
+		emptyNode(n, n.pilot.Status.Node.Address)
+		n.pilot.Status.Node.HoldsData = true
+	}
+	r := reconciler(t, s)
+	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range s.nodes() {
+		if p := started(t, r, n); !p.Spec.Start || p.Spec.Cassandra != nil {
+			t.Errorf("%s: spec %+v, want a plain start", n.name, p.Spec)
+		}
+	}
+}
+
+func TestANewRingStartsOnItsSeedFounderAlone(t *testing.T) {
+	s := fixture()
+	s.cc.Status.Nodes = nil
+	for _, n := range s.nodes() {
+		emptyNode(n, n.pilot.Status.Node.Address)
+	}
+	r := reconciler(t, s)
+	if err := r.labelSeeds(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range s.nodes() {
+		want := n.name == "ring-a-0"
+		if got := started(t, r, n).Spec.Start; got != want {
+			t.Errorf("%s started %v, want %v", n.name, got, want)
+		}
+	}
+}

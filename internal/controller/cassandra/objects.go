@@ -1,0 +1,83 @@
+package cassandra
+
+import (
+	"context"
+	"fmt"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/objects"
+	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
+	"github.com/navigator-dbaas/navigator/internal/resources/pilotpod"
+)
+
+// ensureObjects keeps the cluster's Services, PodDisruptionBudgets, pilot RBAC and StatefulSets
+// as built from the spec. StatefulSet replicas are left to scale.
+func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
+	cc := s.cc
+	sa, role, binding := pilotpod.RBAC(cc.Namespace, cc.Name, navv1alpha1.EngineCassandra, res.Labels(cc.Name))
+	if err := objects.Upsert(ctx, r.Client, cc, sa, &corev1.ServiceAccount{}, func(dst, src *corev1.ServiceAccount) {}); err != nil {
+		return err
+	}
+	if err := objects.Upsert(ctx, r.Client, cc, role, &rbacv1.Role{}, func(dst, src *rbacv1.Role) { dst.Rules = src.Rules }); err != nil {
+		return err
+	}
+	if err := objects.Upsert(ctx, r.Client, cc, binding, &rbacv1.RoleBinding{}, func(dst, src *rbacv1.RoleBinding) { dst.Subjects = src.Subjects }); err != nil {
+		return err
+	}
+	for _, svc := range []*corev1.Service{res.NodesService(cc), res.SeedsService(cc), res.ClientService(cc)} {
+		if err := objects.Upsert(ctx, r.Client, cc, svc, &corev1.Service{}, objects.CopyServiceSpec); err != nil {
+			return err
+		}
+	}
+	if err := r.ensurePDBs(ctx, cc); err != nil {
+		return err
+	}
+	for _, p := range s.pools {
+		desired, err := res.StatefulSet(cc, p.spec, r.Images)
+		if err != nil {
+			return fmt.Errorf("building the StatefulSet of pool %s: %w", p.spec.Name, err)
+		}
+		sts := &appsv1.StatefulSet{}
+		// A new pool starts at its full size: its pods are created at once, and the start gate
+		// lets them bootstrap one at a time. From then on replicas are scale's.
+		create := func(o *appsv1.StatefulSet) { o.Spec.Replicas = ptr.To(p.desired()) }
+		if err := objects.Upsert(ctx, r.Client, cc, desired, sts, objects.CopyStatefulSetSpec, create); err != nil {
+			return err
+		}
+		if p.sts == nil {
+			p.sts = sts
+		}
+	}
+	return nil
+}
+
+// ensurePDBs keeps one PodDisruptionBudget per datacenter, and deletes those of datacenters the
+// cluster no longer has (or all of them, when the cluster disables budgets).
+func (r *Reconciler) ensurePDBs(ctx context.Context, cc *navv1alpha1.CassandraCluster) error {
+	keep := map[string]bool{}
+	for _, pdb := range res.PodDisruptionBudgets(cc) {
+		keep[pdb.Name] = true
+		if err := objects.Upsert(ctx, r.Client, cc, pdb, &policyv1.PodDisruptionBudget{}, func(dst, src *policyv1.PodDisruptionBudget) { dst.Spec = src.Spec }); err != nil {
+			return err
+		}
+	}
+	var existing policyv1.PodDisruptionBudgetList
+	if err := r.Client.List(ctx, &existing, client.InNamespace(cc.Namespace), client.MatchingLabels(res.Selector(cc.Name))); err != nil {
+		return fmt.Errorf("listing PodDisruptionBudgets: %w", err)
+	}
+	for i := range existing.Items {
+		if pdb := &existing.Items[i]; !keep[pdb.Name] {
+			if err := r.Client.Delete(ctx, pdb); client.IgnoreNotFound(err) != nil {
+				return fmt.Errorf("deleting PodDisruptionBudget %s: %w", pdb.Name, err)
+			}
+		}
+	}
+	return nil
+}

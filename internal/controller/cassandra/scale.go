@@ -1,0 +1,168 @@
+package cassandra
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/objects"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+)
+
+// Names of the predicates that hold a scale in or a replacement, as
+// status.operations[].blockedBy reports them.
+const (
+	PredicatePilotReporting       = "PilotReporting"
+	PredicateReplicationFactorMet = "ReplicationFactorMet"
+	PredicateRemainingNodesRoom   = "RemainingNodesHaveRoom"
+	PredicateDecommission         = "Decommission"
+	PredicateOldNodeDown          = "OldNodeDown"
+)
+
+// scale brings every pool's StatefulSet to its declared size. Out: the StatefulSet grows at
+// once and the start gate lets the new nodes bootstrap one at a time. In: one node at a time,
+// the highest ordinal first, each decommissioned (its ranges streamed to the nodes that stay)
+// before the StatefulSet shrinks past it.
+func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.Progress) error {
+	leavingBusy := false
+	for _, p := range s.pools {
+		want, cur := p.desired(), p.current()
+		last := (*node)(nil)
+		if len(p.nodes) > 0 {
+			last = p.nodes[len(p.nodes)-1]
+		}
+		switch {
+		case want < cur:
+			prog.Set(navv1alpha1.ReasonScalingIn, fmt.Sprintf("pool %s: %d → %d nodes, decommissioning one at a time", p.spec.Name, cur, want))
+			busy, err := r.scaleIn(ctx, s, p, last, leavingBusy, prog)
+			if err != nil {
+				return err
+			}
+			leavingBusy = leavingBusy || busy
+		case last != nil && last.pilot != nil && last.pilot.Spec.Action == navv1alpha1.ActionLeave:
+			// The spec asks for this node again. A decommission cannot be called back once
+			// Cassandra has begun it: one under way is finished and the node removed, after
+			// which the pool grows again with a new node; one not begun is withdrawn.
+			if a := last.pilot.Status.Action; a != nil && a.Action == navv1alpha1.ActionLeave && a.Phase != navv1alpha1.ActionFailed {
+				prog.Set(navv1alpha1.ReasonScalingIn, "finishing the decommission of "+last.name+", begun before the spec changed; the pool grows again after")
+				busy, err := r.scaleIn(ctx, s, p, last, leavingBusy, prog)
+				if err != nil {
+					return err
+				}
+				leavingBusy = leavingBusy || busy
+				continue
+			}
+			if err := objects.PatchPilot(ctx, r.Client, last.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+				return err
+			}
+		case want > cur:
+			if err := objects.SetReplicas(ctx, r.Client, p.sts, want); err != nil {
+				return err
+			}
+			prog.Set(navv1alpha1.ReasonScalingOut, fmt.Sprintf("pool %s: %d → %d nodes, joining one at a time", p.spec.Name, cur, want))
+		}
+	}
+	return nil
+}
+
+// scaleIn decommissions the pool's highest ordinal, and shrinks the StatefulSet past it once the
+// pilot reports it out of the ring. busy reports whether a decommission is under way.
+func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState, n *node, otherLeaving bool, prog *progress.Progress) (bool, error) {
+	for _, rest := range p.nodes[min(p.desired(), n.ordinal):n.ordinal] {
+		prog.Op(rest.name, p.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationPending, "", "waits for "+n.name+" to leave first")
+	}
+	op := func(phase navv1alpha1.OperationPhase, by, msg string) {
+		prog.Op(n.name, p.spec.Name, navv1alpha1.OperationScaleIn, phase, by, msg)
+	}
+	switch {
+	case n.pod != nil && n.pilot != nil && n.state != pilot.NodeUnknown && !n.started() && !n.pilot.Status.Node.HoldsData:
+		// Never started, holds nothing: nothing to stream.
+		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.ordinal)
+	case n.actionDone(navv1alpha1.ActionLeave):
+		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.ordinal)
+	case n.pilot != nil && n.pilot.Spec.Action == navv1alpha1.ActionLeave:
+		if n.state == pilot.NodeUnknown {
+			op(navv1alpha1.OperationBlocked, PredicatePilotReporting, "the pilot has not reported recently; the decommission cannot be followed")
+		} else if a := n.pilot.Status.Action; a != nil && a.Action == navv1alpha1.ActionLeave && a.Phase == navv1alpha1.ActionFailed {
+			op(navv1alpha1.OperationBlocked, PredicateDecommission, "nodetool decommission failed: "+a.Message)
+		} else {
+			op(navv1alpha1.OperationInProgress, "", "decommissioning: "+n.actionMessage())
+		}
+		return true, nil
+	case otherLeaving:
+		op(navv1alpha1.OperationPending, "", "waits: one node leaves at a time")
+		return false, nil
+	}
+	if v := mayLeave(s, n); !v.ok {
+		phase := navv1alpha1.OperationBlocked
+		if v.predicate == PredicateRingSettled {
+			phase = navv1alpha1.OperationPending
+		}
+		op(phase, v.predicate, v.reason)
+		return false, nil
+	}
+	if err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
+		return false, err
+	}
+	op(navv1alpha1.OperationInProgress, "", "asked to decommission")
+	return true, nil
+}
+
+// mayLeave runs the scale-in predicates for the node about to be decommissioned.
+func mayLeave(s *clusterState, n *node) verdict {
+	f := n.facts()
+	if n.pod == nil || f == nil {
+		return verdict{PredicatePilotReporting, false, "the pilot has not reported recently; the node's load and the ring cannot be judged"}
+	}
+	if busy := rangeMovement(s, n); busy != "" {
+		return verdict{PredicateRingSettled, false, busy}
+	}
+	dc := n.pool.datacenter()
+	staying, rf := 0, int32(0)
+	var sameRack, sameDC []*node
+	for _, m := range s.nodes() {
+		if m.pool.datacenter() != dc {
+			continue
+		}
+		if mf := m.facts(); mf != nil {
+			rf = max(rf, mf.ReplicationFactor)
+		}
+		if m.ordinal >= m.pool.desired() {
+			continue // leaving too, now or later
+		}
+		staying++
+		sameDC = append(sameDC, m)
+		if m.pool.rack() == n.pool.rack() {
+			sameRack = append(sameRack, m)
+		}
+	}
+	if int32(staying) < rf {
+		return verdict{PredicateReplicationFactorMet, false, fmt.Sprintf(
+			"datacenter %s would keep %d node(s) but a keyspace replicates %d times there; lower its replication factor first", dc, staying, rf)}
+	}
+	// The leaving node's ranges go to the nodes that take its place as replicas. With racks,
+	// NetworkTopologyStrategy places one replica per rack, so its own rack takes them when it
+	// has other nodes; otherwise the datacenter does. Each must have room for its share.
+	takers := sameRack
+	if len(takers) == 0 {
+		takers = sameDC
+	}
+	if f.Load == nil || len(takers) == 0 {
+		return verdict{PredicateRemainingNodesRoom, true, ""}
+	}
+	share := f.Load.Value() / int64(len(takers))
+	for _, m := range takers {
+		mf := m.facts()
+		if mf == nil || mf.FreeSpace == nil {
+			return verdict{PredicatePilotReporting, false, m.name + " has not reported its free space"}
+		}
+		if mf.FreeSpace.Value() < share {
+			return verdict{PredicateRemainingNodesRoom, false, fmt.Sprintf("%s has %s free but would receive about %s of %s's %s",
+				m.name, mf.FreeSpace.String(), resource.NewQuantity(share, resource.BinarySI).String(), n.name, f.Load.String())}
+		}
+	}
+	return verdict{PredicateRemainingNodesRoom, true, ""}
+}

@@ -1,0 +1,127 @@
+package cassandra
+
+import (
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/utils/ptr"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+)
+
+func TestScaleInPredicates(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(s *clusterState)
+		want   string // the predicate that holds ring-a-2's decommission; empty: allowed
+	}{
+		{"settled ring with room", func(*clusterState) {}, ""},
+		{"the datacenter would drop below RF", func(s *clusterState) {
+			*s.pools[1].spec.Replicas = 0 // b leaves entirely: a keeps 2, RF is 3
+		}, PredicateReplicationFactorMet},
+		{"the rack's other nodes lack room", func(s *clusterState) {
+			s.node("ring-a-1").pilot.Status.Cassandra.FreeSpace = ptr.To(resource.MustParse("4Gi")) // share is 5Gi
+		}, PredicateRemainingNodesRoom},
+		{"another node joins", func(s *clusterState) {
+			s.node("ring-b-0").pilot.Status.Cassandra.State = "UJ"
+			s.node("ring-b-0").state = "NotReady"
+		}, PredicateRingSettled},
+		{"the leaving node's pilot is silent", func(s *clusterState) {
+			s.node("ring-a-2").state = "Unknown"
+		}, PredicatePilotReporting},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := fixture()
+			*s.pools[0].spec.Replicas = 2
+			tt.change(s)
+			v := mayLeave(s, s.node("ring-a-2"))
+			if tt.want == "" && !v.ok {
+				t.Fatalf("held by %s: %s", v.predicate, v.reason)
+			}
+			if tt.want != "" && (v.ok || v.predicate != tt.want) {
+				t.Fatalf("verdict %+v, want held by %s", v, tt.want)
+			}
+			t.Logf("%s: %s", v.predicate, v.reason)
+		})
+	}
+}
+
+func TestScaleInDecommissionsTheHighestOrdinalThenShrinks(t *testing.T) {
+	s := fixture()
+	*s.pools[0].spec.Replicas = 1
+	r := reconciler(t, s)
+	prog := &progress.Progress{}
+	if err := r.scale(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	if a := started(t, r, s.node("ring-a-2")).Spec.Action; a != navv1alpha1.ActionLeave {
+		t.Fatalf("ring-a-2 asked for %q, want Leave", a)
+	}
+	if a := started(t, r, s.node("ring-a-1")).Spec.Action; a != navv1alpha1.ActionNone {
+		t.Fatalf("ring-a-1 asked for %q while ring-a-2 leaves", a)
+	}
+	// The pilot reports the decommission done: the StatefulSet shrinks past ring-a-2 only.
+	a2 := s.node("ring-a-2")
+	a2.pilot = started(t, r, a2)
+	a2.pilot.Status.Action = &navv1alpha1.PilotActionStatus{Action: navv1alpha1.ActionLeave, Phase: navv1alpha1.ActionComplete}
+	a2.pilot.Status.ObservedGeneration = a2.pilot.Generation
+	if err := r.Client.Create(t.Context(), s.pools[0].sts); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.scale(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := *s.pools[0].sts.Spec.Replicas; n != 2 {
+		t.Fatalf("StatefulSet at %d replicas, want 2 (one node at a time)", n)
+	}
+}
+
+func TestRestartsGoRackByRack(t *testing.T) {
+	s := fixture()
+	for _, n := range s.nodes() {
+		n.updated = false
+	}
+	// ring-a-2 is draining: another node of rack a may follow within the budget, rack b may not.
+	s.cc.Spec.UpdateStrategy.MaxUnavailable = 2
+	inFlight := []*node{s.node("ring-a-2")}
+	if v := mayRestart(s, s.node("ring-a-1"), inFlight); !v.ok {
+		t.Fatalf("ring-a-1 held by %s: %s", v.predicate, v.reason)
+	}
+	if v := mayRestart(s, s.node("ring-b-1"), inFlight); v.ok || v.predicate != PredicateOneRackAtATime {
+		t.Fatalf("ring-b-1: %+v, want held by %s", v, PredicateOneRackAtATime)
+	}
+	s.node("ring-b-0").pilot.Status.Cassandra.DownNodes = []string{"10.0.0.9"}
+	if v := mayRestart(s, s.node("ring-a-1"), inFlight); v.ok || v.predicate != PredicateOtherNodesUp || !strings.Contains(v.reason, "10.0.0.9") {
+		t.Fatalf("with a node down: %+v, want held by %s", v, PredicateOtherNodesUp)
+	}
+}
+
+func TestMembersMarkCleanupAfterAJoinAndForgetDecommissioned(t *testing.T) {
+	s := fixture()
+	n := addNode(s.pools[1], "10.0.1.93")
+	n.pilot.Spec.Start = true
+	n.pilot.Status.Conditions[0].Status = "True"
+	n.pilot.Status.Node.ID = "host-new"
+	n.state = "Ready"
+	got := members(s, s.cc.Status.Nodes)
+	for _, m := range got {
+		if want := m.Name != n.name; m.CleanupPending != want {
+			t.Errorf("%s: cleanupPending %v, want %v", m.Name, m.CleanupPending, want)
+		}
+	}
+	// ring-a-2 decommissioned and the StatefulSet shrank past it: it is forgotten.
+	s.pools[0].nodes = s.pools[0].nodes[:2]
+	s.cleaned = []string{"ring-a-0"}
+	got = members(s, got)
+	for _, m := range got {
+		if m.Name == "ring-a-2" {
+			t.Error("ring-a-2 still recorded after it left")
+		}
+		if m.Name == "ring-a-0" && m.CleanupPending {
+			t.Error("ring-a-0 still pending after its cleanup")
+		}
+	}
+}

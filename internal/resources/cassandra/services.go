@@ -1,0 +1,48 @@
+package cassandra
+
+import (
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/resources/workload"
+)
+
+// NodesService is headless and publishes nodes that are not ready: gossip reaches a node
+// before it serves, and it is every StatefulSet's governing Service, which gives pods stable
+// DNS names.
+func NodesService(c *navv1alpha1.CassandraCluster) *corev1.Service {
+	return headless(c, NodesServiceName(c.Name), Selector(c.Name))
+}
+
+// SeedsService resolves to the seeds: the nodes the controller labelled. Headless and
+// publishing not-ready addresses, because a seed that restarts is still a seed to the others.
+func SeedsService(c *navv1alpha1.CassandraCluster) *corev1.Service {
+	sel := Selector(c.Name)
+	sel[LabelSeed] = "true"
+	return headless(c, SeedsServiceName(c.Name), sel)
+}
+
+// ClientService routes CQL to ready nodes only.
+func ClientService(c *navv1alpha1.CassandraCluster) *corev1.Service {
+	return &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Namespace: c.Namespace, Name: ClientServiceName(c.Name), Labels: Labels(c.Name)},
+		Spec: corev1.ServiceSpec{
+			Type:     corev1.ServiceTypeClusterIP,
+			Selector: Selector(c.Name),
+			Ports:    []corev1.ServicePort{workload.ServicePort("cql", CQLPort)},
+		},
+	}
+}
+
+func headless(c *navv1alpha1.CassandraCluster, name string, selector map[string]string) *corev1.Service {
+	return &corev1.Service{
+		ObjectMeta: metav1.ObjectMeta{Namespace: c.Namespace, Name: name, Labels: Labels(c.Name)},
+		Spec: corev1.ServiceSpec{
+			ClusterIP:                corev1.ClusterIPNone,
+			PublishNotReadyAddresses: true,
+			Selector:                 selector,
+			Ports:                    []corev1.ServicePort{workload.ServicePort("storage", StoragePort), workload.ServicePort("cql", CQLPort)},
+		},
+	}
+}
