@@ -20,13 +20,17 @@ func (e *Engine) Live(ctx context.Context) error {
 	if err == nil {
 		return nil
 	}
-	e.mu.Lock()
-	answered := e.answered
-	e.mu.Unlock()
-	if !answered {
+	if !e.hasAnswered() {
 		return nil
 	}
 	return fmt.Errorf("the node no longer answers nodetool: %w", err)
+}
+
+// hasAnswered reports whether nodetool has answered since the process started.
+func (e *Engine) hasAnswered() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.answered
 }
 
 // errNotConfigured is Ready's answer before Configure told the engine the node's address.

@@ -16,10 +16,7 @@ func (e *Engine) GracefulStop(ctx context.Context) error {
 	defer e.close()
 	ns, err := e.netstats(ctx)
 	if err != nil {
-		e.mu.Lock()
-		answered := e.answered
-		e.mu.Unlock()
-		if !answered {
+		if !e.hasAnswered() {
 			return nil
 		}
 		return fmt.Errorf("draining: %w", err)
