@@ -5,13 +5,14 @@
 package main
 
 import (
+	cassandrapilot "github.com/navigator-dbaas/navigator/internal/cassandra/pilot"
 	espilot "github.com/navigator-dbaas/navigator/internal/elasticsearch/pilot"
 	"github.com/navigator-dbaas/navigator/internal/pilot/cli"
 )
 
 func main() {
-	// The Cassandra engine is registered here when it lands (issue #8).
 	cli.Main(map[string]cli.Factory{
+		"cassandra":     cassandrapilot.Factory,
 		"elasticsearch": espilot.Factory,
 	})
 }

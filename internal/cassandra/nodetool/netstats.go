@@ -18,10 +18,23 @@ type Netstats struct {
 	Pools      []MessagePool
 }
 
+// Operation modes nodetool netstats reports (StorageService.Mode), by name for the callers that
+// act on them.
+const (
+	ModeStarting       = "STARTING"
+	ModeNormal         = "NORMAL"
+	ModeJoining        = "JOINING"
+	ModeLeaving        = "LEAVING"
+	ModeDecommissioned = "DECOMMISSIONED"
+	ModeMoving         = "MOVING"
+	ModeDraining       = "DRAINING"
+	ModeDrained        = "DRAINED"
+)
+
 // Modes nodetool netstats can report (StorageService.Mode; the _FAILED ones since 5.0, with
 // CASSANDRA-18555).
-var Modes = []string{"STARTING", "NORMAL", "JOINING", "JOINING_FAILED", "LEAVING", "DECOMMISSIONED",
-	"DECOMMISSION_FAILED", "MOVING", "DRAINING", "DRAINED"}
+var Modes = []string{ModeStarting, ModeNormal, ModeJoining, "JOINING_FAILED", ModeLeaving, ModeDecommissioned,
+	"DECOMMISSION_FAILED", ModeMoving, ModeDraining, ModeDrained}
 
 // StreamPlan is one streaming operation: its description ("Bootstrap", "Unbootstrap", "Rebuild",
 // "Restore replica count"...) and plan ID, and its sessions with peers.

@@ -12,7 +12,9 @@ import (
 	"sigs.k8s.io/yaml"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/pilot/configfile"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+	"github.com/navigator-dbaas/navigator/internal/pilot/jvm"
 )
 
 // Files the engine writes under the configuration directory.
@@ -20,10 +22,6 @@ const (
 	configFile = "elasticsearch.yml"
 	heapFile   = "jvm.options.d/heap.options"
 )
-
-// maxHeapMiB caps the heap below the JVM's compressed object pointers threshold (about 32GiB),
-// past which a bigger heap holds fewer objects.
-const maxHeapMiB = 31 * 1024
 
 // Configure writes elasticsearch.yml and the JVM heap options from the ElasticsearchCluster, the
 // node's Pilot and the pod's identity. Both files are replaced atomically, so that a pilot
@@ -49,7 +47,7 @@ func (e *Engine) Configure(_ context.Context, in engine.Input) error {
 		return err
 	}
 	header := "# Written by navigator-pilot from ElasticsearchCluster " + es.Name + ", node pool " + pool.Name + ".\n# It is written again before every start: edit the ElasticsearchCluster instead.\n"
-	if err := writeAtomic(filepath.Join(e.ConfigDir, configFile), append([]byte(header), raw...)); err != nil {
+	if err := configfile.Write(filepath.Join(e.ConfigDir, configFile), append([]byte(header), raw...)); err != nil {
 		return err
 	}
 	return e.writeHeap(pool.Resources)
@@ -124,7 +122,7 @@ func merge(s map[string]any, key string, v any) {
 // removes the file when there is no limit: Elasticsearch then sizes the heap itself.
 func (e *Engine) writeHeap(res corev1.ResourceRequirements) error {
 	path := filepath.Join(e.ConfigDir, heapFile)
-	heap := heapMiB(res)
+	heap := jvm.HeapMiB(res)
 	if heap == 0 {
 		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err
@@ -134,39 +132,5 @@ func (e *Engine) writeHeap(res corev1.ResourceRequirements) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return writeAtomic(path, fmt.Appendf(nil, "# Written by navigator-pilot: half the container's memory limit.\n-Xms%dm\n-Xmx%dm\n", heap, heap))
-}
-
-// heapMiB is the heap in MiB for a memory limit; 0 without a limit.
-func heapMiB(res corev1.ResourceRequirements) int64 {
-	limit, ok := res.Limits[corev1.ResourceMemory]
-	if !ok {
-		return 0
-	}
-	return min(limit.Value()/2/(1<<20), maxHeapMiB)
-}
-
-// writeAtomic replaces a file by renaming a synced temporary file over it.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer func() { _ = os.Remove(tmp) }() // a no-op once renamed
-	if _, err := f.Write(data); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		_ = f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return configfile.Write(path, fmt.Appendf(nil, "# Written by navigator-pilot: half the container's memory limit.\n-Xms%dm\n-Xmx%dm\n", heap, heap))
 }

@@ -68,7 +68,7 @@ var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
 	fs.IntVar(&e.TransportPort, "transport-port", DefaultTransportPort, "transport.port.")
 	fs.DurationVar(&e.RestartAllocationDelay, "restart-allocation-delay", DefaultRestartAllocationDelay, "allocation_delay of the restart-type shutdown registered by PrepareRestart.")
 	return func() (engine.Engine, error) {
-		e.SeedHosts = splitList(seeds)
+		e.SeedHosts = cli.SplitList(seeds)
 		if err := e.Init(); err != nil {
 			return nil, err
 		}
@@ -125,14 +125,4 @@ func (e *Engine) Command(upstream []string) supervisor.Process {
 		Args: append([]string(nil), upstream...),
 		Env:  append(env, "ES_PATH_CONF="+e.ConfigDir),
 	}
-}
-
-func splitList(v string) []string {
-	var out []string
-	for _, p := range strings.Split(v, ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
 }

@@ -87,13 +87,15 @@ func (n *Node) report(cmd string, o nodetool.Options) nodetool.Result {
 	view := n.viewLocked(true)
 	on := view.Local()
 	if on == nil {
-		// Before the node has chosen its tokens it has no place in the ring to report from.
+		// Before the node has chosen its tokens, and after it has left, it has no place in the
+		// ring to report from.
 		series, _ := config.ParseVersion(n.opts.Release)
 		if cmd == "version" {
 			return nodetool.Result{Stdout: "ReleaseVersion: " + n.opts.Release + "\n"}
 		}
 		if cmd == "netstats" {
-			return nodetool.Result{Stdout: fmt.Sprintf("Mode: %s\n", ring.ModeStarting)}
+			// STARTING before the node has chosen its tokens; DECOMMISSIONED once it has left.
+			return nodetool.Result{Stdout: fmt.Sprintf("Mode: %s\n", n.mode)}
 		}
 		return nodetool.Refused(series, "127.0.0.1", JMXPort)
 	}

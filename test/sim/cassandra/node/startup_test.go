@@ -4,6 +4,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	pilotnodetool "github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 )
 
 // TestDataOfAnotherClusterIsRefused: a node started on a data directory written for another
@@ -31,6 +33,10 @@ func TestDecommissionedNodeDoesNotRejoin(t *testing.T) {
 	c.startAll()
 	if res := c.nodetool("b", "decommission", "--force"); res.ExitCode != 0 {
 		t.Fatalf("decommission: %+v", res)
+	}
+	// The process keeps running, out of the ring: netstats tells it left.
+	if ns, err := pilotnodetool.ParseNetstats(c.nodetool("b", "netstats").Stdout); err != nil || ns.Mode != "DECOMMISSIONED" {
+		t.Errorf("netstats of the decommissioned node: %+v, %v", ns, err)
 	}
 	c.stop("b")
 	_, err := c.launch("b")

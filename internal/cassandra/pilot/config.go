@@ -1,0 +1,154 @@
+package pilot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/pilot/configfile"
+	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+	"github.com/navigator-dbaas/navigator/internal/pilot/jvm"
+)
+
+// Files the engine writes under the configuration directory.
+const (
+	configFile = "cassandra.yaml"
+	rackDCFile = "cassandra-rackdc.properties"
+)
+
+// Defaults the API server fills in; applied again here for objects built in Go.
+const (
+	defaultDatacenter = "dc1"
+	defaultNumTokens  = 16
+)
+
+// Configure writes cassandra.yaml and cassandra-rackdc.properties from the CassandraCluster, the
+// node's Pilot and the pod's identity, and keeps what Command adds to the environment: the heap
+// from the pool's memory limit, and the JVM options. Both files are replaced atomically, so that
+// a pilot killed mid-write never leaves Cassandra a half-written file.
+func (e *Engine) Configure(_ context.Context, in engine.Input) error {
+	cc, ok := in.Cluster.(*navv1alpha1.CassandraCluster)
+	if !ok || cc == nil {
+		return errors.New("the CassandraCluster of this node is not known yet")
+	}
+	pool, err := findPool(cc, e.NodePool)
+	if err != nil {
+		return err
+	}
+	if in.Node.IP == "" {
+		return errors.New("the pod's IP is not known (--pod-ip or POD_IP): Cassandra listens and broadcasts on it")
+	}
+	settings, err := e.settings(cc, pool, in.Node.IP)
+	if err != nil {
+		return err
+	}
+	raw, err := yaml.Marshal(settings)
+	if err != nil {
+		return fmt.Errorf("encoding %s: %w", configFile, err)
+	}
+	if err := os.MkdirAll(e.ConfigDir, 0o755); err != nil {
+		return err
+	}
+	header := "# Written by navigator-pilot from CassandraCluster " + cc.Name + ", node pool " + pool.Name + ".\n" +
+		"# It is written again before every start: edit the CassandraCluster instead.\n"
+	if err := configfile.Write(filepath.Join(e.ConfigDir, configFile), append([]byte(header), raw...)); err != nil {
+		return err
+	}
+	rackDC := fmt.Sprintf("%sdc=%s\nrack=%s\n", header, datacenter(pool), pool.EffectiveRack())
+	if err := configfile.Write(filepath.Join(e.ConfigDir, rackDCFile), []byte(rackDC)); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.address = in.Node.IP
+	e.heapMiB = jvm.HeapMiB(pool.Resources)
+	e.jvmOptions = append(navigatorJVMOptions(in.Pilot), pool.JVMOptions...)
+	return nil
+}
+
+func findPool(cc *navv1alpha1.CassandraCluster, name string) (*navv1alpha1.CassandraNodePool, error) {
+	for i := range cc.Spec.NodePools {
+		if cc.Spec.NodePools[i].Name == name {
+			return &cc.Spec.NodePools[i], nil
+		}
+	}
+	return nil, fmt.Errorf("CassandraCluster %s has no node pool %q", cc.Name, name)
+}
+
+func datacenter(pool *navv1alpha1.CassandraNodePool) string {
+	if pool.Datacenter == "" {
+		return defaultDatacenter
+	}
+	return pool.Datacenter
+}
+
+// settings is cassandra.yaml: what Navigator manages, then the pool's config merged over it, one
+// top-level setting per key. The API refuses pool settings for the keys Navigator manages.
+func (e *Engine) settings(cc *navv1alpha1.CassandraCluster, pool *navv1alpha1.CassandraNodePool, ip string) (map[string]any, error) {
+	numTokens := cc.Spec.NumTokens
+	if numTokens == 0 {
+		numTokens = defaultNumTokens
+	}
+	s := map[string]any{
+		"cluster_name": cc.Name,
+		"num_tokens":   numTokens,
+		// Tokens are chosen to balance the load for three replicas per datacenter, the usual
+		// replication factor, instead of at random.
+		"allocate_tokens_for_local_replication_factor": 3,
+		"partitioner": "org.apache.cassandra.dht.Murmur3Partitioner",
+		"seed_provider": []any{map[string]any{
+			"class_name": "org.apache.cassandra.locator.SimpleSeedProvider",
+			"parameters": []any{map[string]any{"seeds": strings.Join(e.Seeds, ",")}},
+		}},
+		"listen_address":    ip,
+		"broadcast_address": ip,
+		// CQL on every interface, so that the pilot reaches it on 127.0.0.1; peers and clients are
+		// told the pod's IP.
+		"rpc_address":            "0.0.0.0",
+		"broadcast_rpc_address":  ip,
+		"storage_port":           e.StoragePort,
+		"native_transport_port":  e.CQLPort,
+		"endpoint_snitch":        "GossipingPropertyFileSnitch",
+		"data_file_directories":  []string{filepath.Join(e.DataDir, "data")},
+		"commitlog_directory":    filepath.Join(e.DataDir, "commitlog"),
+		"saved_caches_directory": filepath.Join(e.DataDir, "saved_caches"),
+		"hints_directory":        filepath.Join(e.DataDir, "hints"),
+		"cdc_raw_directory":      filepath.Join(e.DataDir, "cdc_raw"),
+		"auto_bootstrap":         true,
+		// Config.java has no default for these, so Cassandra refuses to start without them
+		// ("Missing required directive CommitLogSync"). The period goes by its 4.0 name, which
+		// 4.1 and 5.0 still read (with a deprecation warning), because it suits every release.
+		"commitlog_sync":              "periodic",
+		"commitlog_sync_period_in_ms": 10000,
+	}
+	for key, text := range pool.Config {
+		var v any
+		if err := yaml.Unmarshal([]byte(text), &v); err != nil {
+			return nil, fmt.Errorf("node pool %s: config %q is not a YAML value: %w", pool.Name, key, err)
+		}
+		s[key] = v
+	}
+	// Cassandra refuses a period with batch or group sync, and a file with both the old and the
+	// new name of a setting: the pool's choice wins over Navigator's default.
+	_, newPeriod := pool.Config["commitlog_sync_period"]
+	if newPeriod || s["commitlog_sync"] != "periodic" {
+		delete(s, "commitlog_sync_period_in_ms")
+	}
+	return s, nil
+}
+
+// navigatorJVMOptions are the JVM options Navigator itself adds: the dead node's address while
+// the node replaces it. Cassandra reads replace_address_first_boot only while the node has never
+// bootstrapped, so that a later restart with the option still set cannot replace anything again.
+func navigatorJVMOptions(p *navv1alpha1.Pilot) []string {
+	if p == nil || p.Spec.Cassandra == nil || p.Spec.Cassandra.ReplaceAddress == "" {
+		return nil
+	}
+	return []string{"-Dcassandra.replace_address_first_boot=" + p.Spec.Cassandra.ReplaceAddress}
+}

@@ -1,0 +1,106 @@
+package pilot
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
+)
+
+// TestSimLeave decommissions one node of four through its engine. Every row written at QUORUM
+// reads back at QUORUM after; cleanups asked of the others meanwhile wait while ranges move to
+// them, then complete; the action stays complete for a restarted pilot; the next node is refused
+// before anything happens, because its datacenter would keep fewer live nodes than the
+// replication factor. A graceful stop then drains a node.
+func TestSimLeave(t *testing.T) {
+	t.Parallel()
+	c := newSimCluster(t, "a", "b", "c", "d")
+	c.rate = 16 << 10 // slow streams: the decommission takes a while
+	c.startAll()
+	s := c.session("a")
+	writeRows(t, s, "shop", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}", rows)
+
+	var leave []string
+	cleanups := map[string][]string{}
+	record := func(messages []string, m string) []string {
+		if len(messages) == 0 || messages[len(messages)-1] != m {
+			messages = append(messages, m)
+		}
+		return messages
+	}
+	// As the agents do, every step: Leave on d, and once d is leaving, Cleanup on the others.
+	eventually(t, 20*time.Second, "the decommission and the cleanups to end", func() bool {
+		st, err := c.engine("d").Act(t.Context(), navv1alpha1.ActionLeave, c.input("d", 2))
+		if err != nil || st.Phase == navv1alpha1.ActionFailed {
+			t.Fatalf("leave: %+v, %v", st, err)
+		}
+		leave = record(leave, st.Message)
+		over := st.Phase == navv1alpha1.ActionComplete
+		if len(leave) == 1 {
+			return false
+		}
+		for _, name := range []string{"a", "b", "c"} {
+			st, err := c.engine(name).Act(t.Context(), navv1alpha1.ActionCleanup, c.input(name, 2))
+			if err != nil || st.Phase == navv1alpha1.ActionFailed {
+				t.Fatalf("cleanup on %s: %+v, %v", name, st, err)
+			}
+			cleanups[name] = record(cleanups[name], st.Message)
+			over = over && st.Phase == navv1alpha1.ActionComplete
+		}
+		return over
+	})
+	if leave[0] != "nodetool decommission started" || !slices.ContainsFunc(leave, func(m string) bool {
+		return strings.HasPrefix(m, "decommissioning (mode LEAVING): streaming to ")
+	}) {
+		t.Errorf("progress of the decommission: %q", leave)
+	}
+	waited := false
+	for _, messages := range cleanups {
+		waited = waited || slices.ContainsFunc(messages, func(m string) bool {
+			return strings.HasPrefix(m, "waiting to try again: nodetool cleanup: Node is involved in cluster membership changes")
+		})
+	}
+	if !waited {
+		t.Errorf("no cleanup waited for the ranges moving to its node: %q", cleanups)
+	}
+	if found := readRows(t, s, "shop", rows); found != rows {
+		t.Errorf("%d of %d rows read back at QUORUM after the decommission", found, rows)
+	}
+	st := &navv1alpha1.PilotStatus{Cassandra: &navv1alpha1.CassandraPilotStatus{State: "UL"}}
+	if err := c.observe("d", st); err != nil || st.Cassandra.State != "" || st.Version != simRelease {
+		t.Errorf("observing a decommissioned node: %v, %+v", err, st.Cassandra)
+	}
+
+	// A pilot that restarted knows nothing of the decommission it ran; netstats tells it.
+	d := c.engine("d")
+	restarted := &Engine{NodePool: d.NodePool, Seeds: d.Seeds, ConfigDir: d.ConfigDir, DataDir: d.DataDir,
+		CQLPort: d.CQLPort, StoragePort: d.StoragePort, Nodetool: d.Nodetool}
+	if err := restarted.Init(); err != nil {
+		t.Fatal(err)
+	}
+	if again, err := restarted.Act(t.Context(), navv1alpha1.ActionLeave, c.input("d", 2)); err != nil || again.Phase != navv1alpha1.ActionComplete {
+		t.Errorf("leave after a pilot restart: %+v, %v", again, err)
+	}
+
+	// Three nodes left and three replicas asked for: c may not leave.
+	refused, err := c.engine("c").Act(t.Context(), navv1alpha1.ActionLeave, c.input("c", 3))
+	if err != nil || refused.Phase != navv1alpha1.ActionFailed ||
+		refused.Message != "refusing to decommission: keyspaces ask for 3 replicas in datacenter dc1, and only 2 other nodes there are up and normal (UN)" {
+		t.Fatalf("leave below the replication factor: %+v, %v", refused, err)
+	}
+	ns, err := c.engine("c").netstats(t.Context())
+	if err != nil || ns.Mode != nodetool.ModeNormal {
+		t.Errorf("c after the refusal: %+v, %v", ns, err)
+	}
+
+	// A graceful stop drains.
+	if err := c.engine("a").GracefulStop(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if ns, err := c.engine("a").netstats(t.Context()); err != nil || ns.Mode != nodetool.ModeDrained {
+		t.Errorf("a after its graceful stop: %+v, %v", ns, err)
+	}
+}

@@ -1,0 +1,133 @@
+package pilot
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+	"time"
+
+	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
+)
+
+const (
+	// readTimeout bounds the nodetool runs that only read (status, version, netstats): one that
+	// takes longer is a node that does not answer.
+	readTimeout = 30 * time.Second
+	// statusMaxAge is how long one nodetool status serves: the readiness probe and Observe of
+	// the same step share it, rather than start a JVM each.
+	statusMaxAge = time.Second
+	// waitDelay bounds the wait for nodetool's output once it has exited or been killed, should
+	// a child of the script keep the pipes open.
+	waitDelay = 5 * time.Second
+)
+
+// nodetoolError is a nodetool run that failed: the node refused, raised an error, or could not
+// be reached.
+type nodetoolError struct {
+	command string
+	// message is what nodetool printed about it (nodetool.Failure).
+	message string
+}
+
+func (e *nodetoolError) Error() string { return fmt.Sprintf("nodetool %s: %s", e.command, e.message) }
+
+// run runs nodetool with args and returns what it printed on stdout. A run that succeeds tells
+// that the node answers nodetool (see Live).
+func (e *Engine) run(ctx context.Context, args ...string) (string, error) {
+	cmd := exec.CommandContext(ctx, e.Nodetool[0], append(e.Nodetool[1:len(e.Nodetool):len(e.Nodetool)], args...)...)
+	// nodetool finds the JMX port in cassandra-env.sh under CASSANDRA_CONF, as Cassandra does.
+	cmd.Env = append(os.Environ(), "CASSANDRA_CONF="+e.ConfigDir)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	cmd.WaitDelay = waitDelay
+	if err := cmd.Run(); err != nil {
+		msg := nodetool.Failure(stdout.String(), stderr.String())
+		if msg == "" || ctx.Err() != nil {
+			msg = strings.TrimSpace(msg + " (" + err.Error() + ")")
+		}
+		return stdout.String(), &nodetoolError{command: strings.Join(args, " "), message: msg}
+	}
+	e.mu.Lock()
+	e.answered = true
+	e.mu.Unlock()
+	return stdout.String(), nil
+}
+
+// read runs a read-only nodetool command, bounded by readTimeout.
+func (e *Engine) read(ctx context.Context, args ...string) (string, error) {
+	ctx, cancel := context.WithTimeout(ctx, readTimeout)
+	defer cancel()
+	return e.run(ctx, args...)
+}
+
+// statusRead is a nodetool status and when it was read.
+type statusRead struct {
+	at     time.Time
+	status *nodetool.Status
+}
+
+// status is nodetool status, shared for statusMaxAge.
+func (e *Engine) status(ctx context.Context) (*nodetool.Status, error) {
+	e.mu.Lock()
+	last := e.lastStatus
+	e.mu.Unlock()
+	if last != nil && e.Clock.Since(last.at) < statusMaxAge {
+		return last.status, nil
+	}
+	out, err := e.read(ctx, "status")
+	if err != nil {
+		return nil, err
+	}
+	st, err := nodetool.ParseStatus(out)
+	if err != nil {
+		return nil, fmt.Errorf("reading nodetool status: %w", err)
+	}
+	e.mu.Lock()
+	e.lastStatus = &statusRead{at: e.Clock.Now(), status: st}
+	e.mu.Unlock()
+	return st, nil
+}
+
+// netstats is nodetool netstats: the node's operation mode and its streams.
+func (e *Engine) netstats(ctx context.Context) (*nodetool.Netstats, error) {
+	out, err := e.read(ctx, "netstats")
+	if err != nil {
+		return nil, err
+	}
+	ns, err := nodetool.ParseNetstats(out)
+	if err != nil {
+		return nil, fmt.Errorf("reading nodetool netstats: %w", err)
+	}
+	return ns, nil
+}
+
+// releaseVersion runs nodetool version, and remembers the release: it cannot change while the
+// process runs.
+func (e *Engine) releaseVersion(ctx context.Context) (string, error) {
+	out, err := e.read(ctx, "version")
+	if err != nil {
+		return "", err
+	}
+	v, err := nodetool.ParseVersion(out)
+	if err != nil {
+		return "", fmt.Errorf("reading nodetool version: %w", err)
+	}
+	e.mu.Lock()
+	e.version = v.Release
+	e.mu.Unlock()
+	return v.Release, nil
+}
+
+// knownVersion is the release, read once per process.
+func (e *Engine) knownVersion(ctx context.Context) (string, error) {
+	e.mu.Lock()
+	v := e.version
+	e.mu.Unlock()
+	if v != "" {
+		return v, nil
+	}
+	return e.releaseVersion(ctx)
+}
