@@ -41,4 +41,4 @@ echo "e2e: running (artifacts of failures go to $E2E_ARTIFACTS)"
 # E2E_TEST_ARGS selects tests or benchmarks, e.g. `-run ^$ -bench .` (make bench-e2e).
 # shellcheck disable=SC2086
 go test -tags e2e -count=1 -timeout 30m ${E2E_TEST_ARGS:-} ./test/e2e/...
-$started && echo "e2e: tearing the local cluster down"
+if $started; then echo "e2e: tearing the local cluster down"; fi
