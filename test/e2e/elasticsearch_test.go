@@ -188,15 +188,21 @@ func waitESCReady(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, version s
 
 func waitESCCondition(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, what string, cond func(*navv1alpha1.ElasticsearchCluster) bool) *navv1alpha1.ElasticsearchCluster {
 	t.Helper()
-	var e navv1alpha1.ElasticsearchCluster
+	return waitFor(t, esc, what, cond, func(e *navv1alpha1.ElasticsearchCluster) any { return e.Status })
+}
+
+// waitFor polls obj for five minutes until cond holds, and fails showing status(obj) otherwise.
+func waitFor[T client.Object](t *testing.T, obj T, what string, cond func(T) bool, status func(T) any) T {
+	t.Helper()
+	fresh := obj.DeepCopyObject().(T)
 	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
-		return k8s.Get(ctx, client.ObjectKeyFromObject(esc), &e) == nil && cond(&e), nil
+		return k8s.Get(ctx, client.ObjectKeyFromObject(obj), fresh) == nil && cond(fresh), nil
 	})
 	if err != nil {
-		raw, _ := json.MarshalIndent(e.Status, "", "  ")
-		t.Fatalf("ElasticsearchCluster %s never reached: %s; status:\n%s", esc.Name, what, raw)
+		raw, _ := json.MarshalIndent(status(fresh), "", "  ")
+		t.Fatalf("%T %s never reached: %s; status:\n%s", obj, obj.GetName(), what, raw)
 	}
-	return &e
+	return fresh
 }
 
 func poolStatus(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, pool string) navv1alpha1.NodePoolStatus {
@@ -217,16 +223,22 @@ func poolStatus(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, pool string
 // updateESC re-reads the cluster and applies change, retrying on conflicts.
 func updateESC(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, change func(*navv1alpha1.ElasticsearchCluster)) {
 	t.Helper()
+	updateObject(t, esc, change)
+}
+
+// updateObject reads obj afresh, changes it and writes it, again on a conflict.
+func updateObject[T client.Object](t *testing.T, obj T, change func(T)) {
+	t.Helper()
 	err := wait.PollUntilContextTimeout(t.Context(), 200*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
-		var e navv1alpha1.ElasticsearchCluster
-		if err := k8s.Get(ctx, client.ObjectKeyFromObject(esc), &e); err != nil {
+		fresh := obj.DeepCopyObject().(T)
+		if err := k8s.Get(ctx, client.ObjectKeyFromObject(obj), fresh); err != nil {
 			return false, nil
 		}
-		change(&e)
-		return k8s.Update(ctx, &e) == nil, nil
+		change(fresh)
+		return k8s.Update(ctx, fresh) == nil, nil
 	})
 	if err != nil {
-		t.Fatalf("updating ElasticsearchCluster %s: %v", esc.Name, err)
+		t.Fatalf("updating %T %s: %v", obj, obj.GetName(), err)
 	}
 }
 
