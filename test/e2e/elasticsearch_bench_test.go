@@ -42,18 +42,24 @@ func BenchmarkElasticsearchReady(b *testing.B) {
 		ready = append(ready, escToReady(b, ns))
 		lastNS = ns
 	}
+	report(b, "elasticsearch", ready, floor, lastNS, &navv1alpha1.ElasticsearchClusterList{})
+}
+
+// report prints the medians of apply→Ready and of the floor, and the writes of the settled
+// cluster in ns over a minute, as benchmark metrics and as plain lines.
+func report(b *testing.B, engine string, ready, floor []time.Duration, ns string, clusters client.ObjectList) {
 	r, f := median(ready), median(floor)
 	b.ReportMetric(r.Seconds(), "ready-s")
 	b.ReportMetric(f.Seconds(), "floor-s")
 	b.ReportMetric(r.Seconds()/f.Seconds(), "ready/floor")
-	fmt.Fprintf(os.Stdout, "elasticsearch 5 nodes: apply→Ready median %s, floor median %s, ratio %.2f (runs: ready %v, floor %v)\n",
-		r.Round(100*time.Millisecond), f.Round(100*time.Millisecond), r.Seconds()/f.Seconds(), ready, floor)
+	fmt.Fprintf(os.Stdout, "%s 5 nodes: apply→Ready median %s, floor median %s, ratio %.2f (runs: ready %v, floor %v)\n",
+		engine, r.Round(100*time.Millisecond), f.Round(100*time.Millisecond), r.Seconds()/f.Seconds(), ready, floor)
 
-	controller, pilots := settledWrites(b, lastNS, time.Minute)
+	controller, pilots := settledWrites(b, ns, clusters, time.Minute)
 	b.ReportMetric(float64(controller), "controller-writes/min")
 	b.ReportMetric(float64(pilots), "pilot-writes/min")
-	fmt.Fprintf(os.Stdout, "settled 5-node cluster over one minute: controller writes %d, pilot status writes %d (%.2f per pod)\n",
-		controller, pilots, float64(pilots)/5)
+	fmt.Fprintf(os.Stdout, "%s: settled 5-node cluster over one minute: controller writes %d, pilot status writes %d (%.2f per pod)\n",
+		engine, controller, pilots, float64(pilots)/5)
 }
 
 // simFloor creates five simulator pods with static configuration and returns the time until
@@ -122,11 +128,12 @@ func escToReady(b *testing.B, ns string) time.Duration {
 	return time.Since(start)
 }
 
-// settledWrites counts, over window, the writes Navigator makes to a settled cluster: watch
+// settledWrites counts, over window, the writes Navigator makes to a settled cluster (clusters
+// lists its kind of cluster resource): watch
 // events of the objects it writes (a Pilot event with an unchanged generation is its pilot's
 // status write; any other event in the namespace is the controller's), and the pilots' own
 // count of status writes from their metrics.
-func settledWrites(b *testing.B, ns string, window time.Duration) (controller, pilots int) {
+func settledWrites(b *testing.B, ns string, clusters client.ObjectList, window time.Duration) (controller, pilots int) {
 	b.Helper()
 	// Start counting once the pilots have gone five seconds without a status write: the
 	// writes of a cluster that has just become Ready are not those of a settled one.
@@ -142,7 +149,7 @@ func settledWrites(b *testing.B, ns string, window time.Duration) (controller, p
 	}
 	ctx, cancel := context.WithTimeout(b.Context(), window)
 	defer cancel()
-	lists := []client.ObjectList{&navv1alpha1.ElasticsearchClusterList{}, &appsv1.StatefulSetList{}, &corev1.ServiceList{}, &navv1alpha1.PilotList{}}
+	lists := []client.ObjectList{clusters, &appsv1.StatefulSetList{}, &corev1.ServiceList{}, &navv1alpha1.PilotList{}}
 	events := make(chan watch.Event, 1024)
 	for _, l := range lists {
 		w, err := kubeWatch(ctx, ns, l)

@@ -1,0 +1,84 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+)
+
+// BenchmarkCassandraReady measures, side by side in one run, the time from creating a 5-node
+// CassandraCluster (racks of 3 and 2) to Ready, against its floor: five simulator pods of a plain
+// OrderedReady StatefulSet with static configuration, which join one at a time as Cassandra
+// requires (each pod is created once the one before serves CQL), from creation to five nodes UN.
+// Then it counts the API writes of the settled Navigator cluster over a minute. Run it with
+// `make bench-e2e`; it prints medians.
+func BenchmarkCassandraReady(b *testing.B) {
+	var ready, floor []time.Duration
+	var lastNS string
+	for range b.N {
+		ns := restrictedNamespace(b, "bench-cass")
+		floor = append(floor, cassFloor(b, ns))
+		ready = append(ready, cassToReady(b, ns))
+		lastNS = ns
+	}
+	report(b, "cassandra", ready, floor, lastNS, &navv1alpha1.CassandraClusterList{})
+}
+
+// cassFloor creates five simulator pods joining one at a time and returns the time until the
+// ring shows five nodes UN.
+func cassFloor(b *testing.B, ns string) time.Duration {
+	b.Helper()
+	objects := cassSimObjects(ns, os.Getenv("E2E_IMAGE_REPO")+"/cassandra:"+cassSimVersion, map[string]string{"app": "floor"})
+	sts := objects[len(objects)-1].(*appsv1.StatefulSet)
+	sts.Spec.Replicas = ptr.To[int32](5)
+	start := time.Now()
+	for _, o := range objects {
+		if err := k8s.Create(b.Context(), o); err != nil {
+			b.Fatal(err)
+		}
+	}
+	waitRing(b, ns, "cass-0", 5)
+	took := time.Since(start)
+	if err := k8s.Delete(b.Context(), sts); err != nil {
+		b.Fatal(err)
+	}
+	return took
+}
+
+// cassToReady applies a 5-node cluster and returns the time until it is Ready.
+func cassToReady(b *testing.B, ns string) time.Duration {
+	b.Helper()
+	cc := &navv1alpha1.CassandraCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ring"},
+		Spec: navv1alpha1.CassandraClusterSpec{
+			Version:           cassSimVersion,
+			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/cassandra", PullPolicy: corev1.PullNever}},
+			NodePools:         []navv1alpha1.CassandraNodePool{cassPool("r1", 3), cassPool("r2", 2)},
+		},
+	}
+	start := time.Now()
+	if err := k8s.Create(b.Context(), cc); err != nil {
+		b.Fatal(err)
+	}
+	err := wait.PollUntilContextTimeout(b.Context(), 200*time.Millisecond, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
+		var c navv1alpha1.CassandraCluster
+		return k8s.Get(ctx, client.ObjectKeyFromObject(cc), &c) == nil && meta.IsStatusConditionTrue(c.Status.Conditions, navv1alpha1.ConditionReady), nil
+	})
+	if err != nil {
+		b.Fatal("the cluster never became Ready")
+	}
+	return time.Since(start)
+}
