@@ -25,9 +25,10 @@ bin/helm upgrade --install navigator deploy/charts/navigator --namespace "$NAMES
 K8S_BIN=$(hack/k8s-binaries.sh kubectl)
 "$K8S_BIN/kubectl" -n "$NAMESPACE" rollout status deployment/navigator-controller --timeout=2m
 
-# The local cluster cannot pull images: the demo cluster runs the Elasticsearch simulator image
-# built by `make images` (navigator.local/elasticsearch:<version>), the way config/samples run
-# the upstream image on clusters that can pull it.
+# The local cluster cannot pull images: the demo clusters run the Elasticsearch and Cassandra
+# simulator images built by `make images` (navigator.local/elasticsearch:<version>,
+# navigator.local/cassandra:<version>), the way config/samples run the upstream images on
+# clusters that can pull them.
 DEMO_NS=demo
 "$K8S_BIN/kubectl" create namespace "$DEMO_NS" --dry-run=client -o yaml | "$K8S_BIN/kubectl" apply -f - >/dev/null
 "$K8S_BIN/kubectl" apply -f - <<YAML
@@ -53,26 +54,59 @@ spec:
       resources: {limits: {memory: 128Mi}}
       persistence: {size: 10Mi}
 YAML
+# Three Cassandra nodes in one datacenter over two racks. The simulated nodes gossip their whole
+# state every second, so a 3 s ring delay (30 s by default) is enough and keeps joins short.
+"$K8S_BIN/kubectl" apply -f - <<YAML
+apiVersion: navigator.dev/v1alpha1
+kind: CassandraCluster
+metadata:
+  name: ring
+  namespace: $DEMO_NS
+spec:
+  version: 4.1.10
+  image:
+    repository: $IMAGE_REPO/cassandra
+    pullPolicy: Never
+  nodePools:
+    - name: rack-a
+      replicas: 2
+      datacenter: dc1
+      rack: a
+      resources: {limits: {memory: 256Mi}}
+      persistence: {size: 10Mi}
+      jvmOptions: [-Dcassandra.ring_delay_ms=3000]
+    - name: rack-b
+      replicas: 1
+      datacenter: dc1
+      rack: b
+      resources: {limits: {memory: 256Mi}}
+      persistence: {size: 10Mi}
+      jvmOptions: [-Dcassandra.ring_delay_ms=3000]
+YAML
 echo "demo: waiting for ElasticsearchCluster $DEMO_NS/search to be Ready"
 "$K8S_BIN/kubectl" -n "$DEMO_NS" wait esc/search --for=condition=Ready --timeout=5m
-"$K8S_BIN/kubectl" -n "$DEMO_NS" get esc,pilots,pods
+echo "demo: waiting for CassandraCluster $DEMO_NS/ring to be Ready (its nodes join one at a time)"
+"$K8S_BIN/kubectl" -n "$DEMO_NS" wait cass/ring --for=condition=Ready --timeout=5m
+"$K8S_BIN/kubectl" -n "$DEMO_NS" get esc,cass,pilots,pods
 
 cat <<MSG
 
 Navigator is running on the local cluster, with a Ready ElasticsearchCluster demo/search
-(3 masters, 2 data nodes).
+(3 masters, 2 data nodes) and a Ready CassandraCluster demo/ring (3 nodes, racks a and b).
 
-This local cluster cannot pull images, so it runs the Elasticsearch SIMULATOR images
-($IMAGE_REPO/elasticsearch:<version>, built from test/sim/elasticsearch), not Elasticsearch.
-The examples in config/samples use the upstream images, for clusters that can pull them.
+This local cluster cannot pull images, so it runs the Elasticsearch and Cassandra SIMULATOR
+images ($IMAGE_REPO/elasticsearch:<version> and $IMAGE_REPO/cassandra:<version>, built from
+test/sim), not Elasticsearch or Cassandra. The examples in config/samples use the upstream
+images, for clusters that can pull them.
 
   export KUBECONFIG=$KUBECONFIG
   export PATH=$K8S_BIN:\$PATH
-  kubectl -n $DEMO_NS get esc,pilots,pods
+  kubectl -n $DEMO_NS get esc,cass,pilots,pods
   kubectl -n $DEMO_NS describe esc search
   kubectl -n $DEMO_NS patch esc search --type=json -p '[{"op":"replace","path":"/spec/nodePools/1/replicas","value":3}]'
-
-The Cassandra engine arrives with issue #8.
+  kubectl -n $DEMO_NS describe cass ring
+  kubectl -n $DEMO_NS patch cass ring --type=json -p '[{"op":"replace","path":"/spec/nodePools/1/replicas","value":2}]'
+  kubectl -n $DEMO_NS exec ring-rack-a-0 -c cassandra -- nodetool status
 
 Stop everything with: make demo-down
 MSG
