@@ -17,12 +17,12 @@ func (r *Reconciler) cleanup(ctx context.Context, s *clusterState, prog *progres
 	// A finished cleanup is acknowledged first, whatever else happens.
 	var running *node
 	for _, n := range s.nodes() {
-		if n.pilot == nil || n.pilot.Spec.Action != navv1alpha1.ActionCleanup {
+		if n.Pilot == nil || n.Pilot.Spec.Action != navv1alpha1.ActionCleanup {
 			continue
 		}
-		if n.actionDone(navv1alpha1.ActionCleanup) {
-			s.cleaned = append(s.cleaned, n.name)
-			if err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+		if n.ActionDone(navv1alpha1.ActionCleanup) {
+			s.cleaned = append(s.cleaned, n.Name)
+			if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
 				return err
 			}
 			continue
@@ -31,27 +31,27 @@ func (r *Reconciler) cleanup(ctx context.Context, s *clusterState, prog *progres
 	}
 	if running != nil {
 		prog.Set(navv1alpha1.ReasonScalingOut, "cleaning up after the scale out")
-		prog.Op(running.name, running.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationInProgress, "", "nodetool cleanup: "+running.actionMessage())
+		prog.Op(running.Name, running.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationInProgress, "", "nodetool cleanup: "+running.ActionMessage())
 		return nil
 	}
 	if prog.Reason != "" {
 		return nil // something more important is under way
 	}
 	for _, n := range s.nodes() {
-		m := s.member(n.name)
-		if m == nil || !m.CleanupPending || slices.Contains(s.cleaned, n.name) {
+		m := s.member(n.Name)
+		if m == nil || !m.CleanupPending || slices.Contains(s.cleaned, n.Name) {
 			continue
 		}
 		if busy := rangeMovement(s, nil); busy != "" {
-			prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationPending, "", "waits: "+busy)
+			prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationPending, "", "waits: "+busy)
 			return nil
 		}
 		if !joined(n) {
 			continue
 		}
 		prog.Set(navv1alpha1.ReasonScalingOut, "cleaning up after the scale out")
-		prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationInProgress, "", "asked to run nodetool cleanup")
-		return objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionCleanup })
+		prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationInProgress, "", "asked to run nodetool cleanup")
+		return objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionCleanup })
 	}
 	return nil
 }

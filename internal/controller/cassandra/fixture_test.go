@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client/fake"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
@@ -56,7 +57,7 @@ func fixture() *clusterState {
 				},
 			}
 			pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "db", UID: types.UID("uid-" + name), Labels: map[string]string{}}}
-			p.nodes = append(p.nodes, &node{name: name, pool: p, ordinal: o, pod: pod, pilot: pl, state: pilot.NodeReady, updated: true})
+			p.nodes = append(p.nodes, &node{Node: &nodes.Node{Name: name, Ordinal: o, Pod: pod, Pilot: pl, State: pilot.NodeReady, Updated: true}, pool: p})
 			cc.Status.Nodes = append(cc.Status.Nodes, navv1alpha1.CassandraNodeStatus{Name: name, HostID: "host-" + name, Address: addr})
 		}
 		s.pools = append(s.pools, p)
@@ -66,7 +67,7 @@ func fixture() *clusterState {
 
 func (s *clusterState) node(name string) *node {
 	for _, n := range s.nodes() {
-		if n.name == name {
+		if n.Name == name {
 			return n
 		}
 	}
@@ -76,20 +77,21 @@ func (s *clusterState) node(name string) *node {
 // emptyNode turns a node into a freshly created pod whose pilot announced itself, holds no data
 // and waits at the start gate.
 func emptyNode(n *node, address string) {
-	n.pilot.Spec.Start = false
-	n.pilot.Status.Conditions[0].Status = metav1.ConditionFalse
-	n.pilot.Status.Node = navv1alpha1.PilotNode{Address: address}
-	n.pilot.Status.Cassandra = nil
-	n.state = pilot.NodeNotReady
+	n.Pilot.Spec.Start = false
+	n.Pilot.Status.Conditions[0].Status = metav1.ConditionFalse
+	n.Pilot.Status.Node = navv1alpha1.PilotNode{Address: address}
+	n.Pilot.Status.Cassandra = nil
+	n.State = pilot.NodeNotReady
 }
 
 // addNode appends a new, empty, announced node to a pool.
 func addNode(p *poolState, address string) *node {
-	n := *p.nodes[0]
-	n.ordinal = int32(len(p.nodes))
-	n.name = fmt.Sprintf("ring-%s-%d", p.spec.Name, n.ordinal)
-	n.pilot, n.pod = n.pilot.DeepCopy(), n.pod.DeepCopy()
-	n.pilot.Name, n.pod.Name, n.pod.UID = n.name, n.name, types.UID("uid-"+n.name)
+	base := *p.nodes[0].Node
+	n := node{Node: &base, pool: p}
+	n.Ordinal = int32(len(p.nodes))
+	n.Name = fmt.Sprintf("ring-%s-%d", p.spec.Name, n.Ordinal)
+	n.Pilot, n.Pod = n.Pilot.DeepCopy(), n.Pod.DeepCopy()
+	n.Pilot.Name, n.Pod.Name, n.Pod.UID = n.Name, n.Name, types.UID("uid-"+n.Name)
 	emptyNode(&n, address)
 	p.nodes = append(p.nodes, &n)
 	*p.sts.Spec.Replicas = int32(len(p.nodes))
@@ -107,7 +109,7 @@ func reconciler(t *testing.T, s *clusterState) *Reconciler {
 	}
 	var objs []client.Object
 	for _, n := range s.nodes() {
-		objs = append(objs, n.pilot, n.pod)
+		objs = append(objs, n.Pilot, n.Pod)
 	}
 	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).Build()
 	return &Reconciler{Client: c, Clock: clocktesting.NewFakePassiveClock(s.now), StaleAfter: pilot.DefaultStaleAfter}

@@ -21,10 +21,10 @@ import (
 func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	var waiting []*node
 	for _, n := range s.nodes() {
-		if n.pilot == nil || n.started() || n.state == pilot.NodeUnknown {
+		if n.Pilot == nil || n.Started() || n.State == pilot.NodeUnknown {
 			continue
 		}
-		if n.pilot.Status.Node.HoldsData {
+		if n.Pilot.Status.Node.HoldsData {
 			if err := r.start(ctx, n, ""); err != nil {
 				return err
 			}
@@ -41,36 +41,36 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 	// Replacements first (they restore lost replicas), then across racks: lowest ordinal
 	// first, pools in the spec's order, so that racks grow evenly.
 	slices.SortStableFunc(waiting, func(a, b *node) int {
-		if ra, rb := s.member(a.name) != nil, s.member(b.name) != nil; ra != rb {
+		if ra, rb := s.member(a.Name) != nil, s.member(b.Name) != nil; ra != rb {
 			if ra {
 				return -1
 			}
 			return 1
 		}
-		return int(a.ordinal - b.ordinal)
+		return int(a.Ordinal - b.Ordinal)
 	})
 	if busy := rangeMovement(s, nil); busy != "" {
 		for _, n := range waiting {
-			prog.Op(n.name, n.pool.spec.Name, joinType(s, n), navv1alpha1.OperationPending, "", "waits to join: "+busy)
+			prog.Op(n.Name, n.pool.spec.Name, joinType(s, n), navv1alpha1.OperationPending, "", "waits to join: "+busy)
 		}
 		return nil
 	}
 	next := waiting[0]
 	for _, n := range waiting[1:] {
-		prog.Op(n.name, n.pool.spec.Name, joinType(s, n), navv1alpha1.OperationPending, "", "waits to join: one node joins at a time, "+next.name+" first")
+		prog.Op(n.Name, n.pool.spec.Name, joinType(s, n), navv1alpha1.OperationPending, "", "waits to join: one node joins at a time, "+next.Name+" first")
 	}
-	if m := s.member(next.name); m != nil {
+	if m := s.member(next.Name); m != nil {
 		if !seenDown(s, m.Address) {
-			prog.Op(next.name, next.pool.spec.Name, navv1alpha1.OperationReplace, navv1alpha1.OperationBlocked, PredicateOldNodeDown,
+			prog.Op(next.Name, next.pool.spec.Name, navv1alpha1.OperationReplace, navv1alpha1.OperationBlocked, PredicateOldNodeDown,
 				fmt.Sprintf("the node lost its data; it will replace its old self at %s once the ring sees that address down", m.Address))
 			return nil
 		}
-		prog.Set(navv1alpha1.ReasonReplacingNode, fmt.Sprintf("%s replaces its old self at %s", next.name, m.Address))
-		prog.Op(next.name, next.pool.spec.Name, navv1alpha1.OperationReplace, navv1alpha1.OperationInProgress, "", "starting as the replacement of "+m.Address)
+		prog.Set(navv1alpha1.ReasonReplacingNode, fmt.Sprintf("%s replaces its old self at %s", next.Name, m.Address))
+		prog.Op(next.Name, next.pool.spec.Name, navv1alpha1.OperationReplace, navv1alpha1.OperationInProgress, "", "starting as the replacement of "+m.Address)
 		return r.start(ctx, next, m.Address)
 	}
-	prog.Set(navv1alpha1.ReasonScalingOut, next.name+" bootstraps")
-	prog.Op(next.name, next.pool.spec.Name, navv1alpha1.OperationScaleOut, navv1alpha1.OperationInProgress, "", "bootstrapping: streaming its ranges from the ring")
+	prog.Set(navv1alpha1.ReasonScalingOut, next.Name+" bootstraps")
+	prog.Op(next.Name, next.pool.spec.Name, navv1alpha1.OperationScaleOut, navv1alpha1.OperationInProgress, "", "bootstrapping: streaming its ranges from the ring")
 	return r.start(ctx, next, "")
 }
 
@@ -81,17 +81,17 @@ func (r *Reconciler) found(ctx context.Context, s *clusterState, waiting []*node
 		prog.Set(navv1alpha1.ReasonBootstrapping, "waiting for the first node to found the ring")
 		return nil
 	}
-	if f.pod.Labels[res.LabelSeed] != "true" {
-		prog.Set(navv1alpha1.ReasonBootstrapping, "making "+f.name+" the first seed")
+	if f.Pod.Labels[res.LabelSeed] != "true" {
+		prog.Set(navv1alpha1.ReasonBootstrapping, "making "+f.Name+" the first seed")
 		return nil
 	}
-	prog.Set(navv1alpha1.ReasonBootstrapping, "founding the ring on "+f.name)
+	prog.Set(navv1alpha1.ReasonBootstrapping, "founding the ring on "+f.Name)
 	return r.start(ctx, f, "")
 }
 
 // start opens a node's start gate, as the replacement of replaceAddress when it is set.
 func (r *Reconciler) start(ctx context.Context, n *node, replaceAddress string) error {
-	return objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) {
+	return objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) {
 		sp.Start = true
 		if replaceAddress != "" {
 			sp.Cassandra = &navv1alpha1.CassandraPilotSpec{ReplaceAddress: replaceAddress}
@@ -101,7 +101,7 @@ func (r *Reconciler) start(ctx context.Context, n *node, replaceAddress string) 
 
 // joinType is the operation a waiting node is about to run.
 func joinType(s *clusterState, n *node) navv1alpha1.OperationType {
-	if s.member(n.name) != nil {
+	if s.member(n.Name) != nil {
 		return navv1alpha1.OperationReplace
 	}
 	return navv1alpha1.OperationScaleOut
@@ -124,23 +124,23 @@ func rangeMovement(s *clusterState, except *node) string {
 			continue
 		}
 		switch {
-		case n.pod == nil:
-			return n.name + " has no pod yet"
-		case !n.started():
+		case n.Pod == nil:
+			return n.Name + " has no pod yet"
+		case !n.Started():
 			continue
-		case n.state == pilot.NodeUnknown:
-			return n.name + "'s pilot has not reported recently"
-		case n.pilot.Spec.Action == navv1alpha1.ActionLeave && !n.actionDone(navv1alpha1.ActionLeave):
-			return n.name + " is leaving the ring"
-		case n.actionDone(navv1alpha1.ActionLeave):
+		case n.State == pilot.NodeUnknown:
+			return n.Name + "'s pilot has not reported recently"
+		case n.Pilot.Spec.Action == navv1alpha1.ActionLeave && !n.ActionDone(navv1alpha1.ActionLeave):
+			return n.Name + " is leaving the ring"
+		case n.ActionDone(navv1alpha1.ActionLeave):
 			continue // out of the ring, waiting for its pod to go
-		case n.pilot.Spec.Action == navv1alpha1.ActionCleanup:
-			return n.name + " is running nodetool cleanup"
-		case !n.ready():
+		case n.Pilot.Spec.Action == navv1alpha1.ActionCleanup:
+			return n.Name + " is running nodetool cleanup"
+		case !n.Ready():
 			if f := n.facts(); f != nil && f.State != "" {
-				return fmt.Sprintf("%s is %s, not UN", n.name, f.State)
+				return fmt.Sprintf("%s is %s, not UN", n.Name, f.State)
 			}
-			return n.name + " is not up and normal yet"
+			return n.Name + " is not up and normal yet"
 		}
 	}
 	return ""

@@ -12,7 +12,7 @@ import (
 func started(t *testing.T, r *Reconciler, n *node) *navv1alpha1.Pilot {
 	t.Helper()
 	var p navv1alpha1.Pilot
-	if err := r.Client.Get(t.Context(), client.ObjectKeyFromObject(n.pilot), &p); err != nil {
+	if err := r.Client.Get(t.Context(), client.ObjectKeyFromObject(n.Pilot), &p); err != nil {
 		t.Fatal(err)
 	}
 	return &p
@@ -37,8 +37,8 @@ func TestNewNodesBootstrapOneAtATime(t *testing.T) {
 	}
 	// Next pass: ring-b-2 runs but is joining (UJ): ring-b-3 still waits, and says why.
 	b2 := s.node("ring-b-2")
-	b2.pilot = started(t, r, b2)
-	b2.pilot.Status.Cassandra = &navv1alpha1.CassandraPilotStatus{State: "UJ"}
+	b2.Pilot = started(t, r, b2)
+	b2.Pilot.Status.Cassandra = &navv1alpha1.CassandraPilotStatus{State: "UJ"}
 	prog = &progress.Progress{}
 	if err := r.openGates(t.Context(), s, prog); err != nil {
 		t.Fatal(err)
@@ -68,7 +68,7 @@ func TestDiskLossStartsAReplacementOnceTheOldAddressIsDown(t *testing.T) {
 	if ops := prog.Operations(nil, s.cc.CreationTimestamp); len(ops) != 1 || ops[0].BlockedBy != PredicateOldNodeDown {
 		t.Fatalf("operations %+v, want the replacement held by %s", ops, PredicateOldNodeDown)
 	}
-	s.node("ring-a-0").pilot.Status.Cassandra.DownNodes = []string{"10.0.0.2"}
+	s.node("ring-a-0").Pilot.Status.Cassandra.DownNodes = []string{"10.0.0.2"}
 	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,8 +81,8 @@ func TestDiskLossStartsAReplacementOnceTheOldAddressIsDown(t *testing.T) {
 func TestNodesHoldingDataStartTogether(t *testing.T) {
 	s := fixture()
 	for _, n := range s.nodes() {
-		emptyNode(n, n.pilot.Status.Node.Address)
-		n.pilot.Status.Node.HoldsData = true
+		emptyNode(n, n.Pilot.Status.Node.Address)
+		n.Pilot.Status.Node.HoldsData = true
 	}
 	r := reconciler(t, s)
 	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
@@ -90,7 +90,7 @@ func TestNodesHoldingDataStartTogether(t *testing.T) {
 	}
 	for _, n := range s.nodes() {
 		if p := started(t, r, n); !p.Spec.Start || p.Spec.Cassandra != nil {
-			t.Errorf("%s: spec %+v, want a plain start", n.name, p.Spec)
+			t.Errorf("%s: spec %+v, want a plain start", n.Name, p.Spec)
 		}
 	}
 }
@@ -99,7 +99,7 @@ func TestANewRingStartsOnItsSeedFounderAlone(t *testing.T) {
 	s := fixture()
 	s.cc.Status.Nodes = nil
 	for _, n := range s.nodes() {
-		emptyNode(n, n.pilot.Status.Node.Address)
+		emptyNode(n, n.Pilot.Status.Node.Address)
 	}
 	r := reconciler(t, s)
 	if err := r.labelSeeds(t.Context(), s); err != nil {
@@ -109,9 +109,9 @@ func TestANewRingStartsOnItsSeedFounderAlone(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range s.nodes() {
-		want := n.name == "ring-a-0"
+		want := n.Name == "ring-a-0"
 		if got := started(t, r, n).Spec.Start; got != want {
-			t.Errorf("%s started %v, want %v", n.name, got, want)
+			t.Errorf("%s started %v, want %v", n.Name, got, want)
 		}
 	}
 }

@@ -22,34 +22,34 @@ func members(s *clusterState, prev []navv1alpha1.CassandraNodeStatus) []navv1alp
 	hadMembers := len(prev) > 0
 	for _, n := range s.nodes() {
 		replacing := ""
-		if n.pilot != nil && n.pilot.Spec.Cassandra != nil {
-			replacing = n.pilot.Spec.Cassandra.ReplaceAddress
+		if n.Pilot != nil && n.Pilot.Spec.Cassandra != nil {
+			replacing = n.Pilot.Spec.Cassandra.ReplaceAddress
 		}
-		i := byName(n.name)
-		if !n.ready() || n.pilot.Status.Node.ID == "" {
-			if i >= 0 && replacing != "" && n.started() {
+		i := byName(n.Name)
+		if !n.Ready() || n.Pilot.Status.Node.ID == "" {
+			if i >= 0 && replacing != "" && n.Started() {
 				out[i].ReplacedAddress = replacing
 			}
 			continue
 		}
-		m := navv1alpha1.CassandraNodeStatus{Name: n.name, HostID: n.pilot.Status.Node.ID, Address: n.pilot.Status.Node.Address}
+		m := navv1alpha1.CassandraNodeStatus{Name: n.Name, HostID: n.Pilot.Status.Node.ID, Address: n.Pilot.Status.Node.Address}
 		if i < 0 {
 			out = append(out, m)
 			if hadMembers {
 				for j := range out {
-					if out[j].Name != n.name && datacenterOf(s, out[j].Name) == n.pool.datacenter() {
+					if out[j].Name != n.Name && datacenterOf(s, out[j].Name) == n.pool.datacenter() {
 						out[j].CleanupPending = true
 					}
 				}
 			}
 			continue
 		}
-		m.CleanupPending = out[i].CleanupPending && !slices.Contains(s.cleaned, n.name)
+		m.CleanupPending = out[i].CleanupPending && !slices.Contains(s.cleaned, n.Name)
 		out[i] = m
 	}
 	running := map[string]bool{}
 	for _, n := range s.nodes() {
-		running[n.name] = true
+		running[n.Name] = true
 	}
 	out = slices.DeleteFunc(out, func(m navv1alpha1.CassandraNodeStatus) bool { return !running[m.Name] })
 	slices.SortFunc(out, func(a, b navv1alpha1.CassandraNodeStatus) int { return strings.Compare(a.Name, b.Name) })
@@ -59,7 +59,7 @@ func members(s *clusterState, prev []navv1alpha1.CassandraNodeStatus) []navv1alp
 // datacenterOf is the datacenter of the pool running the named node.
 func datacenterOf(s *clusterState, name string) string {
 	for _, n := range s.nodes() {
-		if n.name == name {
+		if n.Name == name {
 			return n.pool.datacenter()
 		}
 	}

@@ -7,7 +7,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -22,13 +21,7 @@ import (
 func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 	cc := s.cc
 	sa, role, binding := pilotpod.RBAC(cc.Namespace, cc.Name, navv1alpha1.EngineCassandra, res.Labels(cc.Name))
-	if err := objects.Upsert(ctx, r.Client, cc, sa, &corev1.ServiceAccount{}, func(dst, src *corev1.ServiceAccount) {}); err != nil {
-		return err
-	}
-	if err := objects.Upsert(ctx, r.Client, cc, role, &rbacv1.Role{}, func(dst, src *rbacv1.Role) { dst.Rules = src.Rules }); err != nil {
-		return err
-	}
-	if err := objects.Upsert(ctx, r.Client, cc, binding, &rbacv1.RoleBinding{}, func(dst, src *rbacv1.RoleBinding) { dst.Subjects = src.Subjects }); err != nil {
+	if err := objects.UpsertPilotRBAC(ctx, r.Client, cc, sa, role, binding); err != nil {
 		return err
 	}
 	for _, svc := range []*corev1.Service{res.NodesService(cc), res.SeedsService(cc), res.ClientService(cc)} {

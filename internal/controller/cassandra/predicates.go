@@ -2,9 +2,10 @@ package cassandra
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
-	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 )
 
 // Names of the restart predicates, as status.operations[].blockedBy reports them.
@@ -49,14 +50,8 @@ func mayRestart(s *clusterState, candidate *node, inFlight []*node) verdict {
 // a guess. The candidate's own silence does not hold its restart: a restart is how a wedged
 // node recovers.
 func pilotsReporting(s *clusterState, c *node, _ []*node) verdict {
-	var unknown []string
-	for _, n := range s.nodes() {
-		if n != c && n.state == pilot.NodeUnknown && n.pod != nil {
-			unknown = append(unknown, n.name)
-		}
-	}
-	if len(unknown) > 0 {
-		return verdict{PredicatePilotsReporting, false, "no recent report from " + strings.Join(unknown, ", ")}
+	if silent := nodes.Silent(s.all(), c.Node); len(silent) > 0 {
+		return verdict{PredicatePilotsReporting, false, "no recent report from " + strings.Join(silent, ", ")}
 	}
 	return verdict{PredicatePilotsReporting, true, ""}
 }
@@ -65,11 +60,11 @@ func pilotsReporting(s *clusterState, c *node, _ []*node) verdict {
 // break it, and Cassandra allows one range movement at a time.
 func ringSettled(s *clusterState, c *node, inFlight []*node) verdict {
 	for _, n := range s.nodes() {
-		if n == c || contains(inFlight, n) || n.pilot == nil {
+		if n == c || slices.Contains(inFlight, n) || n.Pilot == nil {
 			continue
 		}
 		if f := n.facts(); f != nil && (f.State == "UJ" || f.State == "UL" || f.State == "UM") {
-			return verdict{PredicateRingSettled, false, fmt.Sprintf("%s is %s", n.name, f.State)}
+			return verdict{PredicateRingSettled, false, fmt.Sprintf("%s is %s", n.Name, f.State)}
 		}
 	}
 	return verdict{PredicateRingSettled, true, ""}
@@ -80,14 +75,14 @@ func ringSettled(s *clusterState, c *node, inFlight []*node) verdict {
 // could hold the second replica of a range, and QUORUM would fail.
 func otherNodesUp(s *clusterState, c *node, inFlight []*node) verdict {
 	for _, n := range s.nodes() {
-		if n == c || contains(inFlight, n) {
+		if n == c || slices.Contains(inFlight, n) {
 			continue
 		}
-		if !n.ready() {
-			return verdict{PredicateOtherNodesUp, false, n.name + " is not up and normal"}
+		if !n.Ready() {
+			return verdict{PredicateOtherNodesUp, false, n.Name + " is not up and normal"}
 		}
 		if f := n.facts(); f != nil && len(f.DownNodes) > 0 {
-			return verdict{PredicateOtherNodesUp, false, fmt.Sprintf("%s sees %s down", n.name, strings.Join(f.DownNodes, ", "))}
+			return verdict{PredicateOtherNodesUp, false, fmt.Sprintf("%s sees %s down", n.Name, strings.Join(f.DownNodes, ", "))}
 		}
 	}
 	return verdict{PredicateOtherNodesUp, true, ""}
@@ -98,7 +93,7 @@ func otherNodesUp(s *clusterState, c *node, inFlight []*node) verdict {
 func oneRackAtATime(_ *clusterState, c *node, inFlight []*node) verdict {
 	for _, n := range inFlight {
 		if n != c && (n.pool.datacenter() != c.pool.datacenter() || n.pool.rack() != c.pool.rack()) {
-			return verdict{PredicateOneRackAtATime, false, fmt.Sprintf("%s in rack %s/%s is restarting", n.name, n.pool.datacenter(), n.pool.rack())}
+			return verdict{PredicateOneRackAtATime, false, fmt.Sprintf("%s in rack %s/%s is restarting", n.Name, n.pool.datacenter(), n.pool.rack())}
 		}
 	}
 	return verdict{PredicateOneRackAtATime, true, ""}
@@ -106,24 +101,12 @@ func oneRackAtATime(_ *clusterState, c *node, inFlight []*node) verdict {
 
 // withinBudget: at most spec.updateStrategy.maxUnavailable nodes down at once.
 func withinBudget(s *clusterState, c *node, inFlight []*node) verdict {
-	budget := max(s.cc.Spec.UpdateStrategy.MaxUnavailable, 1)
-	down := int32(0)
+	var down []*nodes.Node
 	for _, n := range inFlight {
-		if n != c {
-			down++
-		}
+		down = append(down, n.Node)
 	}
-	if down >= budget {
-		return verdict{PredicateWithinBudget, false, fmt.Sprintf("%d node(s) already restarting; maxUnavailable is %d", down, budget)}
+	if why := nodes.OverBudget(s.cc.Spec.UpdateStrategy.MaxUnavailable, c.Node, down); why != "" {
+		return verdict{PredicateWithinBudget, false, why}
 	}
 	return verdict{PredicateWithinBudget, true, ""}
-}
-
-func contains(nodes []*node, n *node) bool {
-	for _, m := range nodes {
-		if m == n {
-			return true
-		}
-	}
-	return false
 }

@@ -19,6 +19,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/reconcile"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 	"github.com/navigator-dbaas/navigator/internal/resources/workload"
@@ -87,7 +88,7 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	if err := r.writeStatus(ctx, s, prog); err != nil {
 		return ctrl.Result{}, err
 	}
-	return ctrl.Result{RequeueAfter: r.nextStaleness(s)}, nil
+	return ctrl.Result{RequeueAfter: nodes.NextStaleness(s.all(), s.now, r.StaleAfter)}, nil
 }
 
 // step takes every operation one safe step further, most important first: scaling, then
@@ -111,35 +112,8 @@ func (r *Reconciler) step(ctx context.Context, s *clusterState, prog *progress.P
 	if err := r.roll(ctx, s, prog); err != nil {
 		return err
 	}
-	if waiting := joining(s); len(waiting) > 0 {
+	if waiting := nodes.Joining(s.all()); len(waiting) > 0 {
 		prog.Set(navv1alpha1.ReasonNodesNotReady, "waiting for nodes to join: "+strings.Join(waiting, ", "))
 	}
 	return nil
-}
-
-// joining lists the nodes that exist but are not up and normal yet.
-func joining(s *clusterState) []string {
-	var out []string
-	for _, n := range s.nodes() {
-		if !n.ready() && (n.pilot == nil || n.state != pilot.NodeUnknown) {
-			out = append(out, n.name)
-		}
-	}
-	return out
-}
-
-// nextStaleness is when the freshest-looking Pilot report goes stale: a silent pilot sends no
-// event, so the controller wakes itself to report the node unknown.
-func (r *Reconciler) nextStaleness(s *clusterState) time.Duration {
-	var next time.Duration
-	for _, n := range s.nodes() {
-		if n.pilot == nil || n.pilot.Status.LastHeartbeatTime == nil || n.state == pilot.NodeUnknown {
-			continue
-		}
-		d := n.pilot.Status.LastHeartbeatTime.Add(r.StaleAfter).Sub(s.now) + time.Second
-		if d > 0 && (next == 0 || d < next) {
-			next = d
-		}
-	}
-	return next
 }

@@ -29,14 +29,14 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 	var outdated, inFlight []*node
 	for _, n := range s.nodes() {
 		switch {
-		case n.pod == nil:
+		case n.Pod == nil:
 			inFlight = append(inFlight, n)
-		case !n.updated:
+		case !n.Updated:
 			outdated = append(outdated, n)
-			if n.pilot != nil && n.pilot.Spec.Action == navv1alpha1.ActionPrepareRestart {
+			if n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionPrepareRestart {
 				inFlight = append(inFlight, n)
 			}
-		case !n.ready():
+		case !n.Ready():
 			// Unready counts against the budget whatever the cause.
 			inFlight = append(inFlight, n)
 		}
@@ -50,19 +50,19 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 	}
 	prog.Set(reason, fmt.Sprintf("%d node(s) to restart, rack by rack", len(outdated)))
 	for _, n := range inFlight {
-		op := func(msg string) { prog.Op(n.name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", msg) }
+		op := func(msg string) { prog.Op(n.Name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", msg) }
 		switch {
-		case n.pod == nil:
+		case n.Pod == nil:
 			op("waiting for the pod to be recreated")
-		case n.updated:
+		case n.Updated:
 			op("waiting for the node to be up and normal")
-		case n.actionDone(navv1alpha1.ActionPrepareRestart) || !joined(n):
-			if err := objects.DeletePod(ctx, r.Client, n.pod); err != nil {
+		case n.ActionDone(navv1alpha1.ActionPrepareRestart) || !joined(n):
+			if err := objects.DeletePod(ctx, r.Client, n.Pod); err != nil {
 				return err
 			}
 			op("restarting")
 		default:
-			op("draining: " + n.actionMessage())
+			op("draining: " + n.ActionMessage())
 		}
 	}
 	slices.SortStableFunc(outdated, restartOrder(s))
@@ -71,24 +71,24 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 			continue
 		}
 		if v := mayRestart(s, c, inFlight); !v.ok {
-			prog.Op(c.name, c.pool.spec.Name, opType, navv1alpha1.OperationBlocked, v.predicate, v.reason)
+			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationBlocked, v.predicate, v.reason)
 			for _, rest := range outdated[i+1:] {
-				prog.Op(rest.name, rest.pool.spec.Name, opType, navv1alpha1.OperationPending, "", "waits for its turn")
+				prog.Op(rest.Name, rest.pool.spec.Name, opType, navv1alpha1.OperationPending, "", "waits for its turn")
 			}
 			return nil
 		}
 		if !joined(c) {
 			// Nothing to drain on a node that does not run or has not joined: restart it into
 			// the new revision.
-			if err := objects.DeletePod(ctx, r.Client, c.pod); err != nil {
+			if err := objects.DeletePod(ctx, r.Client, c.Pod); err != nil {
 				return err
 			}
-			prog.Op(c.name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting a node that had not joined the ring")
+			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting a node that had not joined the ring")
 		} else {
-			if err := objects.PatchPilot(ctx, r.Client, c.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
+			if err := objects.PatchPilot(ctx, r.Client, c.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
 				return err
 			}
-			prog.Op(c.name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "draining before the restart")
+			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "draining before the restart")
 		}
 		inFlight = append(inFlight, c)
 	}
@@ -114,16 +114,16 @@ func restartOrder(s *clusterState) func(a, b *node) int {
 		if d := slices.Index(s.pools, a.pool) - slices.Index(s.pools, b.pool); d != 0 {
 			return d
 		}
-		return int(b.ordinal - a.ordinal)
+		return int(b.Ordinal - a.Ordinal)
 	}
 }
 
 // joined: the node's database runs and its fresh report says it is up and normal.
-func joined(n *node) bool { return n.ready() && n.started() }
+func joined(n *node) bool { return n.Ready() && n.Started() }
 
 // upgrading: some node reports a version other than the spec's.
 func (s *clusterState) upgrading() bool {
 	return slices.ContainsFunc(s.nodes(), func(n *node) bool {
-		return n.pilot != nil && n.pilot.Status.Version != "" && n.pilot.Status.Version != s.cc.Spec.Version
+		return n.Pilot != nil && n.Pilot.Status.Version != "" && n.Pilot.Status.Version != s.cc.Spec.Version
 	})
 }

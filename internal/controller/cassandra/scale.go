@@ -42,12 +42,12 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 				return err
 			}
 			leavingBusy = leavingBusy || busy
-		case last != nil && last.pilot != nil && last.pilot.Spec.Action == navv1alpha1.ActionLeave:
+		case last != nil && last.Pilot != nil && last.Pilot.Spec.Action == navv1alpha1.ActionLeave:
 			// The spec asks for this node again. A decommission cannot be called back once
 			// Cassandra has begun it: one under way is finished and the node removed, after
 			// which the pool grows again with a new node; one not begun is withdrawn.
-			if a := last.pilot.Status.Action; a != nil && a.Action == navv1alpha1.ActionLeave && a.Phase != navv1alpha1.ActionFailed {
-				prog.Set(navv1alpha1.ReasonScalingIn, "finishing the decommission of "+last.name+", begun before the spec changed; the pool grows again after")
+			if a := last.Pilot.Status.Action; a != nil && a.Action == navv1alpha1.ActionLeave && a.Phase != navv1alpha1.ActionFailed {
+				prog.Set(navv1alpha1.ReasonScalingIn, "finishing the decommission of "+last.Name+", begun before the spec changed; the pool grows again after")
 				busy, err := r.scaleIn(ctx, s, p, last, leavingBusy, prog)
 				if err != nil {
 					return err
@@ -55,7 +55,7 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 				leavingBusy = leavingBusy || busy
 				continue
 			}
-			if err := objects.PatchPilot(ctx, r.Client, last.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+			if err := objects.PatchPilot(ctx, r.Client, last.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
 				return err
 			}
 		case want > cur:
@@ -71,25 +71,25 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 // scaleIn decommissions the pool's highest ordinal, and shrinks the StatefulSet past it once the
 // pilot reports it out of the ring. busy reports whether a decommission is under way.
 func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState, n *node, otherLeaving bool, prog *progress.Progress) (bool, error) {
-	for _, rest := range p.nodes[min(p.desired(), n.ordinal):n.ordinal] {
-		prog.Op(rest.name, p.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationPending, "", "waits for "+n.name+" to leave first")
+	for _, rest := range p.nodes[min(p.desired(), n.Ordinal):n.Ordinal] {
+		prog.Op(rest.Name, p.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationPending, "", "waits for "+n.Name+" to leave first")
 	}
 	op := func(phase navv1alpha1.OperationPhase, by, msg string) {
-		prog.Op(n.name, p.spec.Name, navv1alpha1.OperationScaleIn, phase, by, msg)
+		prog.Op(n.Name, p.spec.Name, navv1alpha1.OperationScaleIn, phase, by, msg)
 	}
 	switch {
-	case n.pod != nil && n.pilot != nil && n.state != pilot.NodeUnknown && !n.started() && !n.pilot.Status.Node.HoldsData:
+	case n.Pod != nil && n.Pilot != nil && n.State != pilot.NodeUnknown && !n.Started() && !n.Pilot.Status.Node.HoldsData:
 		// Never started, holds nothing: nothing to stream.
-		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.ordinal)
-	case n.actionDone(navv1alpha1.ActionLeave):
-		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.ordinal)
-	case n.pilot != nil && n.pilot.Spec.Action == navv1alpha1.ActionLeave:
-		if n.state == pilot.NodeUnknown {
+		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.Ordinal)
+	case n.ActionDone(navv1alpha1.ActionLeave):
+		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.Ordinal)
+	case n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionLeave:
+		if n.State == pilot.NodeUnknown {
 			op(navv1alpha1.OperationBlocked, PredicatePilotReporting, "the pilot has not reported recently; the decommission cannot be followed")
-		} else if a := n.pilot.Status.Action; a != nil && a.Action == navv1alpha1.ActionLeave && a.Phase == navv1alpha1.ActionFailed {
+		} else if a := n.Pilot.Status.Action; a != nil && a.Action == navv1alpha1.ActionLeave && a.Phase == navv1alpha1.ActionFailed {
 			op(navv1alpha1.OperationBlocked, PredicateDecommission, "nodetool decommission failed: "+a.Message)
 		} else {
-			op(navv1alpha1.OperationInProgress, "", "decommissioning: "+n.actionMessage())
+			op(navv1alpha1.OperationInProgress, "", "decommissioning: "+n.ActionMessage())
 		}
 		return true, nil
 	case otherLeaving:
@@ -104,7 +104,7 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 		op(phase, v.predicate, v.reason)
 		return false, nil
 	}
-	if err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
+	if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
 		return false, err
 	}
 	op(navv1alpha1.OperationInProgress, "", "asked to decommission")
@@ -114,7 +114,7 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 // mayLeave runs the scale-in predicates for the node about to be decommissioned.
 func mayLeave(s *clusterState, n *node) verdict {
 	f := n.facts()
-	if n.pod == nil || f == nil {
+	if n.Pod == nil || f == nil {
 		return verdict{PredicatePilotReporting, false, "the pilot has not reported recently; the node's load and the ring cannot be judged"}
 	}
 	if busy := rangeMovement(s, n); busy != "" {
@@ -130,7 +130,7 @@ func mayLeave(s *clusterState, n *node) verdict {
 		if mf := m.facts(); mf != nil {
 			rf = max(rf, mf.ReplicationFactor)
 		}
-		if m.ordinal >= m.pool.desired() {
+		if m.Ordinal >= m.pool.desired() {
 			continue // leaving too, now or later
 		}
 		staying++
@@ -157,11 +157,11 @@ func mayLeave(s *clusterState, n *node) verdict {
 	for _, m := range takers {
 		mf := m.facts()
 		if mf == nil || mf.FreeSpace == nil {
-			return verdict{PredicatePilotReporting, false, m.name + " has not reported its free space"}
+			return verdict{PredicatePilotReporting, false, m.Name + " has not reported its free space"}
 		}
 		if mf.FreeSpace.Value() < share {
 			return verdict{PredicateRemainingNodesRoom, false, fmt.Sprintf("%s has %s free but would receive about %s of %s's %s",
-				m.name, mf.FreeSpace.String(), resource.NewQuantity(share, resource.BinarySI).String(), n.name, f.Load.String())}
+				m.Name, mf.FreeSpace.String(), resource.NewQuantity(share, resource.BinarySI).String(), n.Name, f.Load.String())}
 		}
 	}
 	return verdict{PredicateRemainingNodesRoom, true, ""}

@@ -22,14 +22,14 @@ func TestScaleInPredicates(t *testing.T) {
 			*s.pools[1].spec.Replicas = 0 // b leaves entirely: a keeps 2, RF is 3
 		}, PredicateReplicationFactorMet},
 		{"the rack's other nodes lack room", func(s *clusterState) {
-			s.node("ring-a-1").pilot.Status.Cassandra.FreeSpace = ptr.To(resource.MustParse("4Gi")) // share is 5Gi
+			s.node("ring-a-1").Pilot.Status.Cassandra.FreeSpace = ptr.To(resource.MustParse("4Gi")) // share is 5Gi
 		}, PredicateRemainingNodesRoom},
 		{"another node joins", func(s *clusterState) {
-			s.node("ring-b-0").pilot.Status.Cassandra.State = "UJ"
-			s.node("ring-b-0").state = "NotReady"
+			s.node("ring-b-0").Pilot.Status.Cassandra.State = "UJ"
+			s.node("ring-b-0").State = "NotReady"
 		}, PredicateRingSettled},
 		{"the leaving node's pilot is silent", func(s *clusterState) {
-			s.node("ring-a-2").state = "Unknown"
+			s.node("ring-a-2").State = "Unknown"
 		}, PredicatePilotReporting},
 	}
 	for _, tt := range tests {
@@ -65,9 +65,9 @@ func TestScaleInDecommissionsTheHighestOrdinalThenShrinks(t *testing.T) {
 	}
 	// The pilot reports the decommission done: the StatefulSet shrinks past ring-a-2 only.
 	a2 := s.node("ring-a-2")
-	a2.pilot = started(t, r, a2)
-	a2.pilot.Status.Action = &navv1alpha1.PilotActionStatus{Action: navv1alpha1.ActionLeave, Phase: navv1alpha1.ActionComplete}
-	a2.pilot.Status.ObservedGeneration = a2.pilot.Generation
+	a2.Pilot = started(t, r, a2)
+	a2.Pilot.Status.Action = &navv1alpha1.PilotActionStatus{Action: navv1alpha1.ActionLeave, Phase: navv1alpha1.ActionComplete}
+	a2.Pilot.Status.ObservedGeneration = a2.Pilot.Generation
 	if err := r.Client.Create(t.Context(), s.pools[0].sts); err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestScaleInDecommissionsTheHighestOrdinalThenShrinks(t *testing.T) {
 func TestRestartsGoRackByRack(t *testing.T) {
 	s := fixture()
 	for _, n := range s.nodes() {
-		n.updated = false
+		n.Updated = false
 	}
 	// ring-a-2 is draining: another node of rack a may follow within the budget, rack b may not.
 	s.cc.Spec.UpdateStrategy.MaxUnavailable = 2
@@ -93,7 +93,7 @@ func TestRestartsGoRackByRack(t *testing.T) {
 	if v := mayRestart(s, s.node("ring-b-1"), inFlight); v.ok || v.predicate != PredicateOneRackAtATime {
 		t.Fatalf("ring-b-1: %+v, want held by %s", v, PredicateOneRackAtATime)
 	}
-	s.node("ring-b-0").pilot.Status.Cassandra.DownNodes = []string{"10.0.0.9"}
+	s.node("ring-b-0").Pilot.Status.Cassandra.DownNodes = []string{"10.0.0.9"}
 	if v := mayRestart(s, s.node("ring-a-1"), inFlight); v.ok || v.predicate != PredicateOtherNodesUp || !strings.Contains(v.reason, "10.0.0.9") {
 		t.Fatalf("with a node down: %+v, want held by %s", v, PredicateOtherNodesUp)
 	}
@@ -102,13 +102,13 @@ func TestRestartsGoRackByRack(t *testing.T) {
 func TestMembersMarkCleanupAfterAJoinAndForgetDecommissioned(t *testing.T) {
 	s := fixture()
 	n := addNode(s.pools[1], "10.0.1.93")
-	n.pilot.Spec.Start = true
-	n.pilot.Status.Conditions[0].Status = "True"
-	n.pilot.Status.Node.ID = "host-new"
-	n.state = "Ready"
+	n.Pilot.Spec.Start = true
+	n.Pilot.Status.Conditions[0].Status = "True"
+	n.Pilot.Status.Node.ID = "host-new"
+	n.State = "Ready"
 	got := members(s, s.cc.Status.Nodes)
 	for _, m := range got {
-		if want := m.Name != n.name; m.CleanupPending != want {
+		if want := m.Name != n.Name; m.CleanupPending != want {
 			t.Errorf("%s: cleanupPending %v, want %v", m.Name, m.CleanupPending, want)
 		}
 	}

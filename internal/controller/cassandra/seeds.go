@@ -49,24 +49,24 @@ func (r *Reconciler) labelSeeds(ctx context.Context, s *clusterState) error {
 	candidates := seedCandidates(s)
 	first := founder(s)
 	for _, n := range s.nodes() {
-		if n.pod == nil || n.pod.DeletionTimestamp != nil {
+		if n.Pod == nil || n.Pod.DeletionTimestamp != nil {
 			continue
 		}
-		fresh := n.pilot != nil && n.state != pilot.NodeUnknown
-		want := candidates[n] && (n.ready() || (fresh && n.pilot.Status.Node.HoldsData) || (!s.formed() && n == first && fresh))
-		has := n.pod.Labels[res.LabelSeed] == "true"
+		fresh := n.Pilot != nil && n.State != pilot.NodeUnknown
+		want := candidates[n] && (n.Ready() || (fresh && n.Pilot.Status.Node.HoldsData) || (!s.formed() && n == first && fresh))
+		has := n.Pod.Labels[res.LabelSeed] == "true"
 		if want == has || (has && candidates[n]) {
 			// A seed that is restarting stays a seed: it still holds its data.
 			continue
 		}
-		before := n.pod.DeepCopy()
+		before := n.Pod.DeepCopy()
 		if want {
-			n.pod.Labels[res.LabelSeed] = "true"
+			n.Pod.Labels[res.LabelSeed] = "true"
 		} else {
-			delete(n.pod.Labels, res.LabelSeed)
+			delete(n.Pod.Labels, res.LabelSeed)
 		}
-		if err := r.Client.Patch(ctx, n.pod, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); client.IgnoreNotFound(err) != nil {
-			return fmt.Errorf("labelling the seed %s: %w", n.name, err)
+		if err := r.Client.Patch(ctx, n.Pod, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); client.IgnoreNotFound(err) != nil {
+			return fmt.Errorf("labelling the seed %s: %w", n.Name, err)
 		}
 	}
 	return nil

@@ -2,33 +2,21 @@ package cassandra
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 )
 
-// node is one ordinal of a pool as the controller sees it: its pod and Pilot, either of which
-// may be missing.
+// node is one ordinal of a pool: the engine-neutral facts, and the pool it belongs to.
 type node struct {
-	name    string
-	pool    *poolState
-	ordinal int32
-	pod     *corev1.Pod
-	pilot   *navv1alpha1.Pilot
-	// state is what the Pilot's status allows the controller to believe; a missing Pilot or a
-	// stale heartbeat is Unknown.
-	state pilot.NodeState
-	// updated: the pod runs the StatefulSet's current revision.
-	updated bool
+	*nodes.Node
+	pool *poolState
 }
 
 // poolState is one pool (one rack): its spec, its StatefulSet (nil before creation), and the
@@ -75,6 +63,24 @@ func (s *clusterState) nodes() []*node {
 	return all
 }
 
+// all is the engine-neutral part of the pool's nodes.
+func (p *poolState) all() []*nodes.Node {
+	out := make([]*nodes.Node, len(p.nodes))
+	for i, n := range p.nodes {
+		out[i] = n.Node
+	}
+	return out
+}
+
+// all is every node's engine-neutral part, for the judgements of package nodes.
+func (s *clusterState) all() []*nodes.Node {
+	var out []*nodes.Node
+	for _, n := range s.nodes() {
+		out = append(out, n.Node)
+	}
+	return out
+}
+
 // member is the status record of a node Navigator has seen in the ring, or nil.
 func (s *clusterState) member(name string) *navv1alpha1.CassandraNodeStatus {
 	i := slices.IndexFunc(s.cc.Status.Nodes, func(m navv1alpha1.CassandraNodeStatus) bool { return m.Name == name })
@@ -90,90 +96,35 @@ func (s *clusterState) formed() bool {
 	if len(s.cc.Status.Nodes) > 0 {
 		return true
 	}
-	return slices.ContainsFunc(s.nodes(), func(n *node) bool { return n.pilot != nil && n.pilot.Status.Node.HoldsData })
+	return slices.ContainsFunc(s.nodes(), func(n *node) bool { return n.Pilot != nil && n.Pilot.Status.Node.HoldsData })
 }
-
-// ready is a fresh Pilot saying the node is UN in its own view and serves CQL.
-func (n *node) ready() bool { return n.state == pilot.NodeReady }
 
 // facts are the node's fresh Cassandra facts, or nil when they cannot be believed.
 func (n *node) facts() *navv1alpha1.CassandraPilotStatus {
-	if n.state == pilot.NodeUnknown || n.pilot == nil {
+	if n.State == pilot.NodeUnknown || n.Pilot == nil {
 		return nil
 	}
-	return n.pilot.Status.Cassandra
-}
-
-// started: the controller has opened the node's start gate.
-func (n *node) started() bool { return n.pilot != nil && n.pilot.Spec.Start }
-
-// actionDone reports whether the Pilot has completed the action its spec asks for now.
-func (n *node) actionDone(a navv1alpha1.PilotAction) bool {
-	if n.pilot == nil || n.pilot.Spec.Action != a {
-		return false
-	}
-	st := n.pilot.Status.Action
-	return st != nil && st.Action == a && st.Phase == navv1alpha1.ActionComplete &&
-		n.pilot.Status.ObservedGeneration == n.pilot.Generation
-}
-
-// actionMessage is the pilot's word on its action, or a placeholder.
-func (n *node) actionMessage() string {
-	if n.pilot != nil && n.pilot.Status.Action != nil && n.pilot.Status.Action.Message != "" {
-		return n.pilot.Status.Action.Message
-	}
-	return "waiting for the pilot"
+	return n.Pilot.Status.Cassandra
 }
 
 // load reads the cluster's StatefulSets, pods and Pilots.
 func (r *Reconciler) load(ctx context.Context, cc *navv1alpha1.CassandraCluster) (*clusterState, error) {
 	s := &clusterState{cc: cc, now: r.Clock.Now()}
-	var pods corev1.PodList
-	if err := r.Client.List(ctx, &pods, client.InNamespace(cc.Namespace), client.MatchingLabels(res.Selector(cc.Name))); err != nil {
-		return nil, fmt.Errorf("listing pods: %w", err)
-	}
-	var pilots navv1alpha1.PilotList
-	if err := r.Client.List(ctx, &pilots, client.InNamespace(cc.Namespace), client.MatchingLabels{pilot.LabelCluster: cc.Name, pilot.LabelEngine: string(navv1alpha1.EngineCassandra)}); err != nil {
-		return nil, fmt.Errorf("listing Pilots: %w", err)
-	}
-	podByName := map[string]*corev1.Pod{}
-	for i := range pods.Items {
-		podByName[pods.Items[i].Name] = &pods.Items[i]
-	}
-	pilotByName := map[string]*navv1alpha1.Pilot{}
-	for i := range pilots.Items {
-		pilotByName[pilots.Items[i].Name] = &pilots.Items[i]
+	read, err := nodes.Read(ctx, r.Client, cc.Namespace, cc.Name, navv1alpha1.EngineCassandra, s.now, r.StaleAfter)
+	if err != nil {
+		return nil, err
 	}
 	for i := range cc.Spec.NodePools {
-		spec := &cc.Spec.NodePools[i]
-		p := &poolState{spec: spec}
-		var sts appsv1.StatefulSet
-		err := r.Client.Get(ctx, client.ObjectKey{Namespace: cc.Namespace, Name: res.StatefulSetName(cc.Name, spec.Name)}, &sts)
-		if client.IgnoreNotFound(err) != nil {
-			return nil, fmt.Errorf("reading the StatefulSet of pool %s: %w", spec.Name, err)
+		p := &poolState{spec: &cc.Spec.NodePools[i]}
+		sts, all, err := read.Pool(ctx, res.StatefulSetName(cc.Name, p.spec.Name))
+		if err != nil {
+			return nil, err
 		}
-		if err == nil {
-			p.sts = &sts
-		}
-		for o := range p.current() {
-			name := fmt.Sprintf("%s-%d", res.StatefulSetName(cc.Name, spec.Name), o)
-			n := &node{name: name, pool: p, ordinal: o, pod: podByName[name], pilot: pilotByName[name], state: pilot.NodeUnknown}
-			if n.pilot != nil && n.pod != nil && ownedBy(n.pilot, n.pod) {
-				n.state = pilot.StateOf(n.pilot, s.now, r.StaleAfter)
-			} else {
-				// A Pilot left from the pod's previous life says nothing of the new pod.
-				n.pilot = nil
-			}
-			if n.pod != nil && p.sts != nil {
-				n.updated = n.pod.Labels[appsv1.ControllerRevisionHashLabelKey] == p.sts.Status.UpdateRevision
-			}
-			p.nodes = append(p.nodes, n)
+		p.sts = sts
+		for _, n := range all {
+			p.nodes = append(p.nodes, &node{Node: n, pool: p})
 		}
 		s.pools = append(s.pools, p)
 	}
 	return s, nil
-}
-
-func ownedBy(p *navv1alpha1.Pilot, pod *corev1.Pod) bool {
-	return slices.ContainsFunc(p.OwnerReferences, func(o metav1.OwnerReference) bool { return o.UID == pod.UID })
 }

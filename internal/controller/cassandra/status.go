@@ -9,10 +9,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 )
 
@@ -25,13 +24,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, s *clusterState, prog *pro
 	if equality.Semantic.DeepEqual(old, st) {
 		return nil
 	}
-	progress.EmitEvents(r.Recorder, s.cc, &old.ClusterCommonStatus, &st.ClusterCommonStatus)
-	before := s.cc.DeepCopy()
-	s.cc.Status = *st
-	if err := r.Client.Status().Patch(ctx, s.cc, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
-		return fmt.Errorf("writing the status: %w", err)
-	}
-	return nil
+	return progress.Publish(ctx, r.Client, r.Recorder, s.cc, &old.ClusterCommonStatus, &st.ClusterCommonStatus, func() { s.cc.Status = *st })
 }
 
 // computeStatus fills st, keeping the transition times of unchanged conditions and the start
@@ -43,23 +36,10 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Cas
 	var notReady, unknown, down []string
 	total := 0
 	for _, p := range s.pools {
-		ps := navv1alpha1.NodePoolStatus{Name: p.spec.Name, Version: commonVersion(p.nodes)}
+		ps, nr, stale := nodes.Tally(p.spec.Name, p.all())
+		total += len(p.nodes)
+		notReady, unknown = append(notReady, nr...), append(unknown, stale...)
 		for _, n := range p.nodes {
-			total++
-			if n.pod != nil {
-				ps.Replicas++
-			}
-			if n.updated {
-				ps.UpdatedReplicas++
-			}
-			switch {
-			case n.ready():
-				ps.ReadyReplicas++
-			case n.state == pilot.NodeUnknown && n.pod != nil && n.pilot != nil && n.pilot.Status.LastHeartbeatTime != nil:
-				unknown = append(unknown, n.name)
-			default:
-				notReady = append(notReady, n.name)
-			}
 			if f := n.facts(); f != nil {
 				for _, a := range f.DownNodes {
 					if !slices.Contains(down, a) {
@@ -71,7 +51,7 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Cas
 		st.NodePools = append(st.NodePools, ps)
 	}
 	// The cluster's version changes only once every node runs it.
-	if v := commonVersion(s.nodes()); v != "" {
+	if v := nodes.CommonVersion(s.all()); v != "" {
 		st.Version = v
 	}
 	st.Nodes = members(s, st.Nodes)
@@ -107,20 +87,4 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Cas
 	default:
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionFalse, navv1alpha1.ReasonHealthy, "nothing is degraded")
 	}
-}
-
-// commonVersion is the version every node's fresh report gives, or empty when they differ or
-// some node has not reported.
-func commonVersion(nodes []*node) string {
-	v := ""
-	for _, n := range nodes {
-		if n.state == pilot.NodeUnknown || n.pilot.Status.Version == "" {
-			return ""
-		}
-		if v != "" && v != n.pilot.Status.Version {
-			return ""
-		}
-		v = n.pilot.Status.Version
-	}
-	return v
 }

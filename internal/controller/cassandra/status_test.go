@@ -22,8 +22,8 @@ func TestStatusNeverCallsAStaleNodeHealthy(t *testing.T) {
 	// ring-b-1's pilot last reported ready four minutes ago: its word is not believed.
 	b1 := s.node("ring-b-1")
 	old := metav1.NewTime(s.now.Add(-4 * time.Minute))
-	b1.pilot.Status.LastHeartbeatTime = &old
-	b1.state = pilot.StateOf(b1.pilot, s.now, pilot.DefaultStaleAfter)
+	b1.Pilot.Status.LastHeartbeatTime = &old
+	b1.State = pilot.StateOf(b1.Pilot, s.now, pilot.DefaultStaleAfter)
 	computeStatus(s, &progress.Progress{}, st)
 	for _, typ := range []string{navv1alpha1.ConditionReady, navv1alpha1.ConditionDegraded} {
 		c := meta.FindStatusCondition(st.Conditions, typ)
@@ -41,7 +41,7 @@ func TestStatusNeverCallsAStaleNodeHealthy(t *testing.T) {
 
 func TestStatusReportsNodesSeenDown(t *testing.T) {
 	s := fixture()
-	s.node("ring-a-0").pilot.Status.Cassandra.DownNodes = []string{"10.0.7.7"}
+	s.node("ring-a-0").Pilot.Status.Cassandra.DownNodes = []string{"10.0.7.7"}
 	st := s.cc.Status.DeepCopy()
 	computeStatus(s, &progress.Progress{}, st)
 	c := meta.FindStatusCondition(st.Conditions, navv1alpha1.ConditionDegraded)

@@ -20,12 +20,12 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 	if !s.formed() {
 		var missing []string
 		for _, n := range s.nodes() {
-			if !n.masterEligible() || n.ordinal >= n.pool.desired() {
+			if !n.masterEligible() || n.Ordinal >= n.pool.desired() {
 				continue
 			}
-			initial = append(initial, n.name)
-			if n.pilot == nil || n.pilot.Status.LastHeartbeatTime == nil {
-				missing = append(missing, n.name)
+			initial = append(initial, n.Name)
+			if n.Pilot == nil || n.Pilot.Status.LastHeartbeatTime == nil {
+				missing = append(missing, n.Name)
 			}
 		}
 		if len(initial) == 0 {
@@ -40,10 +40,10 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 		prog.Set(navv1alpha1.ReasonBootstrapping, fmt.Sprintf("forming a new cluster with initial master nodes %s", strings.Join(initial, ", ")))
 	}
 	for _, n := range s.nodes() {
-		if n.pilot == nil || n.pilot.Spec.Start {
+		if n.Pilot == nil || n.Pilot.Spec.Start {
 			continue
 		}
-		err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) {
+		err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) {
 			sp.Start = true
 			if initial != nil && n.masterEligible() {
 				sp.Elasticsearch = &navv1alpha1.ElasticsearchPilotSpec{InitialMasterNodes: initial}

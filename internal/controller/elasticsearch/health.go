@@ -13,10 +13,10 @@ import (
 func (s *clusterState) health() navv1alpha1.ElasticsearchHealth {
 	worst := navv1alpha1.ElasticsearchHealth("")
 	for _, n := range s.nodes() {
-		if n.state == pilot.NodeUnknown || n.pilot.Status.Elasticsearch == nil {
+		if n.State == pilot.NodeUnknown || n.Pilot.Status.Elasticsearch == nil {
 			continue
 		}
-		h := n.pilot.Status.Elasticsearch.ClusterHealth
+		h := n.Pilot.Status.Elasticsearch.ClusterHealth
 		if h != "" && (worst == "" || rank(h) > rank(worst)) {
 			worst = h
 		}

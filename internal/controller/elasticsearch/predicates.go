@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 )
 
 // Names of the restart predicates, as status.operations[].blockedBy reports them.
@@ -48,16 +48,8 @@ func mayRestart(s *clusterState, candidate *node, inFlight []*node) verdict {
 // pilotsReporting: a node whose pilot is silent may be down already; nothing is restarted on
 // a guess.
 func pilotsReporting(s *clusterState, c *node, _ []*node) verdict {
-	var unknown []string
-	for _, n := range s.nodes() {
-		// The candidate's own silence does not hold its restart: a restart is how a wedged
-		// node recovers. The other predicates treat what it holds as unknown.
-		if n != c && n.state == pilot.NodeUnknown && n.pod != nil {
-			unknown = append(unknown, n.name)
-		}
-	}
-	if len(unknown) > 0 {
-		return verdict{PredicatePilotsReporting, false, "no recent report from " + strings.Join(unknown, ", ")}
+	if silent := nodes.Silent(s.all(), c.Node); len(silent) > 0 {
+		return verdict{PredicatePilotsReporting, false, "no recent report from " + strings.Join(silent, ", ")}
 	}
 	return verdict{PredicatePilotsReporting, true, ""}
 }
@@ -82,7 +74,7 @@ func shardCopiesAvailable(s *clusterState, c *node, inFlight []*node) verdict {
 	}
 	for _, n := range inFlight {
 		if n != c && n.shards() != 0 && n.holdsShards() {
-			return verdict{PredicateShardCopiesAvailable, false, n.name + " holds shards and is restarting; its copies may be the only ones left"}
+			return verdict{PredicateShardCopiesAvailable, false, n.Name + " holds shards and is restarting; its copies may be the only ones left"}
 		}
 	}
 	if h := s.health(); h != navv1alpha1.ESHealthGreen {
@@ -99,7 +91,7 @@ func oneMasterAtATime(s *clusterState, c *node, inFlight []*node) verdict {
 	}
 	for _, n := range inFlight {
 		if n != c && n.masterEligible() {
-			return verdict{PredicateOneMasterAtATime, false, n.name + " is master-eligible and restarting"}
+			return verdict{PredicateOneMasterAtATime, false, n.Name + " is master-eligible and restarting"}
 		}
 	}
 	if others := notReadyMasters(s, c); len(others) > 0 {
@@ -110,15 +102,12 @@ func oneMasterAtATime(s *clusterState, c *node, inFlight []*node) verdict {
 
 // withinBudget: at most spec.updateStrategy.maxUnavailable nodes down at once.
 func withinBudget(s *clusterState, c *node, inFlight []*node) verdict {
-	budget := max(s.esc.Spec.UpdateStrategy.MaxUnavailable, 1)
-	down := int32(0)
+	var down []*nodes.Node
 	for _, n := range inFlight {
-		if n != c {
-			down++
-		}
+		down = append(down, n.Node)
 	}
-	if down >= budget {
-		return verdict{PredicateWithinBudget, false, fmt.Sprintf("%d node(s) already restarting; maxUnavailable is %d", down, budget)}
+	if why := nodes.OverBudget(s.esc.Spec.UpdateStrategy.MaxUnavailable, c.Node, down); why != "" {
+		return verdict{PredicateWithinBudget, false, why}
 	}
 	return verdict{PredicateWithinBudget, true, ""}
 }

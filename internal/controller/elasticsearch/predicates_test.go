@@ -11,6 +11,7 @@ import (
 	"k8s.io/utils/ptr"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 )
@@ -40,7 +41,7 @@ func fixture() *clusterState {
 				Elasticsearch: &navv1alpha1.ElasticsearchPilotStatus{Shards: shards, ClusterHealth: navv1alpha1.ESHealthGreen, MasterNode: "search-master-0"},
 			}}
 			pl.Spec.Start = true
-			p.nodes = append(p.nodes, &node{name: name, pool: p, ordinal: o, pod: &corev1.Pod{}, pilot: pl, state: pilot.NodeReady, updated: true})
+			p.nodes = append(p.nodes, &node{Node: &nodes.Node{Name: name, Ordinal: o, Pod: &corev1.Pod{}, Pilot: pl, State: pilot.NodeReady, Updated: true}, pool: p})
 		}
 		s.pools = append(s.pools, p)
 	}
@@ -49,7 +50,7 @@ func fixture() *clusterState {
 
 func (s *clusterState) node(name string) *node {
 	for _, n := range s.nodes() {
-		if n.name == name {
+		if n.Name == name {
 			return n
 		}
 	}
@@ -67,9 +68,9 @@ func TestRestartPredicates(t *testing.T) {
 		{name: "a data node of a green cluster", candidate: "search-data-2"},
 		{name: "a master while every other master serves", candidate: "search-master-2"},
 		{name: "a silent pilot elsewhere holds everything", candidate: "search-data-2",
-			change: func(s *clusterState) { s.node("search-data-0").state = pilot.NodeUnknown }, want: PredicatePilotsReporting},
+			change: func(s *clusterState) { s.node("search-data-0").State = pilot.NodeUnknown }, want: PredicatePilotsReporting},
 		{name: "the candidate's own silence does not hold it", candidate: "search-master-2",
-			change: func(s *clusterState) { s.node("search-master-2").state = pilot.NodeUnknown }},
+			change: func(s *clusterState) { s.node("search-master-2").State = pilot.NodeUnknown }},
 		{name: "red holds every restart", candidate: "search-master-2",
 			change: func(s *clusterState) { setHealth(s, navv1alpha1.ESHealthRed) }, want: PredicateHealthAtLeastYellow},
 		{name: "yellow holds a node with shards", candidate: "search-data-1",
@@ -78,7 +79,7 @@ func TestRestartPredicates(t *testing.T) {
 			change: func(s *clusterState) { setHealth(s, navv1alpha1.ESHealthYellow) }},
 		{name: "a node of unknown shards counts as holding some", candidate: "search-master-1",
 			change: func(s *clusterState) {
-				s.node("search-master-1").state = pilot.NodeUnknown
+				s.node("search-master-1").State = pilot.NodeUnknown
 				setHealth(s, navv1alpha1.ESHealthYellow)
 			}, want: PredicateShardCopiesAvailable},
 		{name: "two shard holders never down together, whatever the budget", candidate: "search-data-1", inFlight: []string{"search-data-2"},
@@ -86,7 +87,7 @@ func TestRestartPredicates(t *testing.T) {
 		{name: "one master at a time", candidate: "search-master-1", inFlight: []string{"search-master-2"},
 			change: func(s *clusterState) { s.esc.Spec.UpdateStrategy.MaxUnavailable = 3 }, want: PredicateOneMasterAtATime},
 		{name: "a master waits for an unready master", candidate: "search-master-1",
-			change: func(s *clusterState) { s.node("search-master-0").state = pilot.NodeNotReady }, want: PredicateOneMasterAtATime},
+			change: func(s *clusterState) { s.node("search-master-0").State = pilot.NodeNotReady }, want: PredicateOneMasterAtATime},
 		{name: "budget of one", candidate: "search-master-1", inFlight: []string{"search-data-2"}, want: PredicateWithinBudget},
 		{name: "budget of two", candidate: "search-master-1", inFlight: []string{"search-data-2"},
 			change: func(s *clusterState) { s.esc.Spec.UpdateStrategy.MaxUnavailable = 2 }},
@@ -117,22 +118,22 @@ func TestRestartPredicates(t *testing.T) {
 
 func setHealth(s *clusterState, h navv1alpha1.ElasticsearchHealth) {
 	for _, n := range s.nodes() {
-		n.pilot.Status.Elasticsearch.ClusterHealth = h
+		n.Pilot.Status.Elasticsearch.ClusterHealth = h
 	}
 }
 
 func TestHealthIsTheWorstFreshView(t *testing.T) {
 	s := fixture()
-	s.node("search-data-0").pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthYellow
+	s.node("search-data-0").Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthYellow
 	if h := s.health(); h != navv1alpha1.ESHealthYellow {
 		t.Fatalf("health %s: one fresh yellow view outweighs the master's green", h)
 	}
-	s.node("search-data-0").state = pilot.NodeUnknown
+	s.node("search-data-0").State = pilot.NodeUnknown
 	if h := s.health(); h != navv1alpha1.ESHealthGreen {
 		t.Fatalf("health %s: a stale view counts for nothing", h)
 	}
 	for _, n := range s.nodes() {
-		n.state = pilot.NodeUnknown
+		n.State = pilot.NodeUnknown
 	}
 	if h := s.health(); h != navv1alpha1.ESHealthUnknown {
 		t.Fatalf("health %s with every pilot stale, want unknown", h)
@@ -153,7 +154,7 @@ func TestRestartOrderDataFirstHighestOrdinalFirst(t *testing.T) {
 	}
 	var got []string
 	for _, n := range sorted {
-		got = append(got, n.name)
+		got = append(got, n.Name)
 	}
 	want := []string{"search-data-2", "search-data-1", "search-data-0", "search-master-2", "search-master-1", "search-master-0"}
 	if fmt.Sprint(got) != fmt.Sprint(want) {
@@ -169,12 +170,12 @@ func TestNoDataDestination(t *testing.T) {
 		t.Fatal("scaling the only data pool to zero while it holds shards must be held")
 	}
 	for _, n := range data.nodes {
-		n.pilot.Status.Elasticsearch.Shards = 0
+		n.Pilot.Status.Elasticsearch.Shards = 0
 	}
 	if why := noDataDestination(s, data, data.nodes); why != "" {
 		t.Fatalf("empty nodes may go: %s", why)
 	}
-	data.nodes[2].state = pilot.NodeUnknown
+	data.nodes[2].State = pilot.NodeUnknown
 	if why := noDataDestination(s, data, data.nodes); why == "" {
 		t.Fatal("a node whose shards are unknown counts as holding some")
 	}
@@ -187,8 +188,8 @@ func TestNoDataDestination(t *testing.T) {
 func TestStatusReportsStalePilotsAsUnknown(t *testing.T) {
 	s := fixture()
 	stale := s.node("search-data-1")
-	stale.state = pilot.NodeUnknown
-	stale.pilot.Status.LastHeartbeatTime = &metav1.Time{Time: s.now.Add(-time.Hour)}
+	stale.State = pilot.NodeUnknown
+	stale.Pilot.Status.LastHeartbeatTime = &metav1.Time{Time: s.now.Add(-time.Hour)}
 	st := &navv1alpha1.ElasticsearchClusterStatus{}
 	computeStatus(s, &progress.Progress{}, st)
 	for _, c := range []string{navv1alpha1.ConditionReady, navv1alpha1.ConditionDegraded} {

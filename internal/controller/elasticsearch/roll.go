@@ -29,14 +29,14 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 	var outdated, inFlight []*node
 	for _, n := range s.nodes() {
 		switch {
-		case n.pod == nil:
+		case n.Pod == nil:
 			inFlight = append(inFlight, n)
-		case !n.updated:
+		case !n.Updated:
 			outdated = append(outdated, n)
-			if n.pilot != nil && n.pilot.Spec.Action == navv1alpha1.ActionPrepareRestart {
+			if n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionPrepareRestart {
 				inFlight = append(inFlight, n)
 			}
-		case !n.ready():
+		case !n.Ready():
 			// Unready counts against the budget whatever the cause: maxUnavailable bounds
 			// nodes down, not only nodes Navigator took down.
 			inFlight = append(inFlight, n)
@@ -52,20 +52,20 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 	prog.Set(reason, fmt.Sprintf("%d node(s) to restart, one safe step at a time", len(outdated)))
 	for _, n := range inFlight {
 		switch {
-		case n.pod == nil:
-			prog.Op(n.name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "waiting for the pod to be recreated")
-		case n.updated:
-			prog.Op(n.name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "waiting for the node to rejoin")
-		case n.actionDone(navv1alpha1.ActionPrepareRestart) || !joined(n):
+		case n.Pod == nil:
+			prog.Op(n.Name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "waiting for the pod to be recreated")
+		case n.Updated:
+			prog.Op(n.Name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "waiting for the node to rejoin")
+		case n.ActionDone(navv1alpha1.ActionPrepareRestart) || !joined(n):
 			// A node that has dropped out of its cluster cannot register its restart (that
 			// goes through the master), and serves nothing the cluster could lose by the
 			// restart: restart it rather than wait.
-			if err := objects.DeletePod(ctx, r.Client, n.pod); err != nil {
+			if err := objects.DeletePod(ctx, r.Client, n.Pod); err != nil {
 				return err
 			}
-			prog.Op(n.name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting")
+			prog.Op(n.Name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting")
 		default:
-			prog.Op(n.name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "preparing for restart: "+actionMessage(n))
+			prog.Op(n.Name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "preparing for restart: "+actionMessage(n))
 		}
 	}
 	slices.SortStableFunc(outdated, restartOrder(s))
@@ -74,24 +74,24 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 			continue
 		}
 		if v := mayRestart(s, c, inFlight); !v.ok {
-			prog.Op(c.name, c.pool.spec.Name, opType, navv1alpha1.OperationBlocked, v.predicate, v.reason)
+			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationBlocked, v.predicate, v.reason)
 			for _, rest := range outdated[i+1:] {
-				prog.Op(rest.name, rest.pool.spec.Name, opType, navv1alpha1.OperationPending, "", "waits for its turn")
+				prog.Op(rest.Name, rest.pool.spec.Name, opType, navv1alpha1.OperationPending, "", "waits for its turn")
 			}
 			return nil
 		}
 		if !joined(c) {
 			// Nothing to prepare on a node that is not in its cluster (not running, not
 			// joined, or silent): restart it into the new revision.
-			if err := objects.DeletePod(ctx, r.Client, c.pod); err != nil {
+			if err := objects.DeletePod(ctx, r.Client, c.Pod); err != nil {
 				return err
 			}
-			prog.Op(c.name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting a node that had not joined its cluster")
+			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting a node that had not joined its cluster")
 		} else {
-			if err := objects.PatchPilot(ctx, r.Client, c.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
+			if err := objects.PatchPilot(ctx, r.Client, c.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
 				return err
 			}
-			prog.Op(c.name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "preparing for restart")
+			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "preparing for restart")
 		}
 		inFlight = append(inFlight, c)
 	}
@@ -112,18 +112,18 @@ func restartOrder(s *clusterState) func(a, b *node) int {
 		if d := poolIndex(a) - poolIndex(b); d != 0 {
 			return d
 		}
-		return int(b.ordinal - a.ordinal)
+		return int(b.Ordinal - a.Ordinal)
 	}
 }
 
 // joined: the node's database runs and its fresh report says it serves in its cluster.
 func joined(n *node) bool {
-	return n.ready() && n.pilot != nil && n.pilot.Spec.Start
+	return n.Ready() && n.Pilot != nil && n.Pilot.Spec.Start
 }
 
 func actionMessage(n *node) string {
-	if n.pilot != nil && n.pilot.Status.Action != nil && n.pilot.Status.Action.Message != "" {
-		return n.pilot.Status.Action.Message
+	if n.Pilot != nil && n.Pilot.Status.Action != nil && n.Pilot.Status.Action.Message != "" {
+		return n.Pilot.Status.Action.Message
 	}
 	return "waiting for the pilot"
 }
@@ -131,7 +131,7 @@ func actionMessage(n *node) string {
 // upgrading: some node reports a version other than the spec's.
 func (s *clusterState) upgrading() bool {
 	for _, n := range s.nodes() {
-		if n.pilot != nil && n.pilot.Status.Version != "" && n.pilot.Status.Version != s.esc.Spec.Version {
+		if n.Pilot != nil && n.Pilot.Status.Version != "" && n.Pilot.Status.Version != s.esc.Spec.Version {
 			return true
 		}
 	}

@@ -30,8 +30,8 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 		// stays. Known gap (issue #6 notes): the pilot does not yet lift the remove-type
 		// shutdown it registered, so such a node stays empty until that record is deleted.
 		for _, n := range p.nodes {
-			if n.ordinal < want && n.pilot != nil && n.pilot.Spec.Action == navv1alpha1.ActionLeave {
-				if err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+			if n.Ordinal < want && n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionLeave {
+				if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
 					return err
 				}
 			}
@@ -61,7 +61,7 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 	prog.Set(navv1alpha1.ReasonScalingIn, fmt.Sprintf("pool %s: %d → %d nodes, moving data off %d node(s) first", p.spec.Name, p.current(), want, len(leaving)))
 	if blocked := noDataDestination(s, p, leaving); blocked != "" {
 		for _, n := range leaving {
-			prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicateDataHasSomewhereToGo, blocked)
+			prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicateDataHasSomewhereToGo, blocked)
 		}
 		return nil
 	}
@@ -74,35 +74,35 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 			done[i] = true
 			continue
 		} else if why != "" {
-			prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicatePilotReporting, why)
+			prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicatePilotReporting, why)
 			continue
 		}
-		if n.actionDone(navv1alpha1.ActionLeave) {
+		if n.ActionDone(navv1alpha1.ActionLeave) {
 			done[i] = true
 			continue
 		}
 		if n.masterEligible() {
 			if masterBusy {
-				prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationPending, "", "waits for the master-eligible node before it to leave")
+				prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationPending, "", "waits for the master-eligible node before it to leave")
 				continue
 			}
 			masterBusy = true
-			if others := notReadyMasters(s, n); len(others) > 0 && n.pilot.Spec.Action != navv1alpha1.ActionLeave {
-				prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicateOneMasterAtATime,
+			if others := notReadyMasters(s, n); len(others) > 0 && n.Pilot.Spec.Action != navv1alpha1.ActionLeave {
+				prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicateOneMasterAtATime,
 					"master-eligible nodes not ready: "+strings.Join(others, ", ")+"; a master leaves only while every other one serves")
 				continue
 			}
 		}
-		if err := objects.PatchPilot(ctx, r.Client, n.pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
+		if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
 			return err
 		}
 		phase, by, msg := leavePhase(n)
-		prog.Op(n.name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, phase, by, msg)
+		prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, phase, by, msg)
 	}
 	// Shrink past the longest run of finished nodes at the top.
 	next := p.current()
 	for i := len(leaving) - 1; i >= 0 && done[i]; i-- {
-		next = leaving[i].ordinal
+		next = leaving[i].Ordinal
 	}
 	if next < p.current() {
 		return objects.SetReplicas(ctx, r.Client, p.sts, next)
@@ -113,14 +113,14 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 // leavePhase turns the pilot's report on a Leave into the operation's phase and message:
 // Elasticsearch's STALLED shutdown (the shards have nowhere to go) is a blocked scale in.
 func leavePhase(n *node) (navv1alpha1.OperationPhase, string, string) {
-	if n.state == pilot.NodeUnknown {
+	if n.State == pilot.NodeUnknown {
 		return navv1alpha1.OperationBlocked, PredicatePilotReporting, "the pilot has not reported recently; its data cannot be confirmed moved"
 	}
-	if es := n.pilot.Status.Elasticsearch; es != nil && es.Shutdown != nil && es.Shutdown.Type == "remove" && es.Shutdown.Status == "STALLED" {
+	if es := n.Pilot.Status.Elasticsearch; es != nil && es.Shutdown != nil && es.Shutdown.Type == "remove" && es.Shutdown.Status == "STALLED" {
 		return navv1alpha1.OperationBlocked, PredicateShardsCanMove, "Elasticsearch cannot move the node's shards: " + es.Shutdown.Explanation
 	}
 	msg := "asked to leave; waiting for its shards to move away"
-	if a := n.pilot.Status.Action; a != nil && a.Action == navv1alpha1.ActionLeave && a.Message != "" {
+	if a := n.Pilot.Status.Action; a != nil && a.Action == navv1alpha1.ActionLeave && a.Message != "" {
 		msg = a.Message
 	}
 	return navv1alpha1.OperationInProgress, "", msg
@@ -129,13 +129,13 @@ func leavePhase(n *node) (navv1alpha1.OperationPhase, string, string) {
 // neverStarted reports whether a leaving node can go without draining: it never started and
 // holds no data. why is set when the node's state cannot be known.
 func neverStarted(n *node) (bool, string) {
-	if n.pod == nil {
+	if n.Pod == nil {
 		return false, "the pod is missing; waiting for it to come back and report"
 	}
-	if n.pilot == nil || n.state == pilot.NodeUnknown {
+	if n.Pilot == nil || n.State == pilot.NodeUnknown {
 		return false, "the pilot has not reported recently; its data cannot be confirmed moved"
 	}
-	return !n.pilot.Spec.Start && !n.pilot.Status.Node.HoldsData, ""
+	return !n.Pilot.Spec.Start && !n.Pilot.Status.Node.HoldsData, ""
 }
 
 // noDataDestination says why the leaving nodes' shards would have nowhere to go: no node that
@@ -155,8 +155,8 @@ func noDataDestination(s *clusterState, p *poolState, leaving []*node) string {
 func notReadyMasters(s *clusterState, except *node) []string {
 	var out []string
 	for _, n := range s.nodes() {
-		if n != except && n.masterEligible() && !n.ready() {
-			out = append(out, n.name)
+		if n != except && n.masterEligible() && !n.Ready() {
+			out = append(out, n.Name)
 		}
 	}
 	return out

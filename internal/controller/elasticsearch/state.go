@@ -2,33 +2,20 @@ package elasticsearch
 
 import (
 	"context"
-	"fmt"
-	"slices"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	res "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
 )
 
-// node is one ordinal of a pool as the controller sees it: its pod and Pilot, either of which
-// may be missing.
+// node is one ordinal of a pool: the engine-neutral facts, and the pool it belongs to.
 type node struct {
-	name    string
-	pool    *poolState
-	ordinal int32
-	pod     *corev1.Pod
-	pilot   *navv1alpha1.Pilot
-	// state is what the Pilot's status allows the controller to believe; a missing Pilot or a
-	// stale heartbeat is Unknown.
-	state pilot.NodeState
-	// updated: the pod runs the StatefulSet's current revision.
-	updated bool
+	*nodes.Node
+	pool *poolState
 }
 
 // poolState is one pool: its spec, its StatefulSet (nil before creation), and the nodes of
@@ -69,82 +56,55 @@ func (s *clusterState) nodes() []*node {
 	return all
 }
 
+// all is the engine-neutral part of the pool's nodes.
+func (p *poolState) all() []*nodes.Node {
+	out := make([]*nodes.Node, len(p.nodes))
+	for i, n := range p.nodes {
+		out[i] = n.Node
+	}
+	return out
+}
+
+// all is every node's engine-neutral part, for the judgements of package nodes.
+func (s *clusterState) all() []*nodes.Node {
+	var out []*nodes.Node
+	for _, n := range s.nodes() {
+		out = append(out, n.Node)
+	}
+	return out
+}
+
 // masterEligible and holdsShards answer from the pool's spec, which is what the node runs with
 // once it is up to date.
 func (n *node) masterEligible() bool { return res.MasterEligible(n.pool.spec) }
 func (n *node) holdsShards() bool    { return res.HoldsShards(n.pool.spec) }
 
-// ready is a fresh Pilot saying the node serves and has joined.
-func (n *node) ready() bool { return n.state == pilot.NodeReady }
-
 // shards the node's fresh report says it holds; -1 when unknown.
 func (n *node) shards() int32 {
-	if n.state == pilot.NodeUnknown || n.pilot == nil || n.pilot.Status.Elasticsearch == nil {
+	if n.State == pilot.NodeUnknown || n.Pilot == nil || n.Pilot.Status.Elasticsearch == nil {
 		return -1
 	}
-	return n.pilot.Status.Elasticsearch.Shards
-}
-
-// actionDone reports whether the Pilot has completed the action its spec asks for now.
-func (n *node) actionDone(a navv1alpha1.PilotAction) bool {
-	if n.pilot == nil || n.pilot.Spec.Action != a {
-		return false
-	}
-	st := n.pilot.Status.Action
-	return st != nil && st.Action == a && st.Phase == navv1alpha1.ActionComplete &&
-		n.pilot.Status.ObservedGeneration == n.pilot.Generation
+	return n.Pilot.Status.Elasticsearch.Shards
 }
 
 // load reads the cluster's StatefulSets, pods and Pilots.
 func (r *Reconciler) load(ctx context.Context, esc *navv1alpha1.ElasticsearchCluster) (*clusterState, error) {
 	s := &clusterState{esc: esc, now: r.now()}
-	sel := client.MatchingLabels(res.Selector(esc.Name))
-	var pods corev1.PodList
-	if err := r.Client.List(ctx, &pods, client.InNamespace(esc.Namespace), sel); err != nil {
-		return nil, fmt.Errorf("listing pods: %w", err)
-	}
-	var pilots navv1alpha1.PilotList
-	if err := r.Client.List(ctx, &pilots, client.InNamespace(esc.Namespace), client.MatchingLabels{pilot.LabelCluster: esc.Name}); err != nil {
-		return nil, fmt.Errorf("listing Pilots: %w", err)
-	}
-	podByName := map[string]*corev1.Pod{}
-	for i := range pods.Items {
-		podByName[pods.Items[i].Name] = &pods.Items[i]
-	}
-	pilotByName := map[string]*navv1alpha1.Pilot{}
-	for i := range pilots.Items {
-		pilotByName[pilots.Items[i].Name] = &pilots.Items[i]
+	read, err := nodes.Read(ctx, r.Client, esc.Namespace, esc.Name, navv1alpha1.EngineElasticsearch, s.now, r.StaleAfter)
+	if err != nil {
+		return nil, err
 	}
 	for i := range esc.Spec.NodePools {
-		spec := &esc.Spec.NodePools[i]
-		p := &poolState{spec: spec}
-		var sts appsv1.StatefulSet
-		err := r.Client.Get(ctx, client.ObjectKey{Namespace: esc.Namespace, Name: res.StatefulSetName(esc.Name, spec.Name)}, &sts)
-		if client.IgnoreNotFound(err) != nil {
-			return nil, fmt.Errorf("reading the StatefulSet of pool %s: %w", spec.Name, err)
+		p := &poolState{spec: &esc.Spec.NodePools[i]}
+		sts, all, err := read.Pool(ctx, res.StatefulSetName(esc.Name, p.spec.Name))
+		if err != nil {
+			return nil, err
 		}
-		if err == nil {
-			p.sts = &sts
-		}
-		for o := range p.current() {
-			name := fmt.Sprintf("%s-%d", res.StatefulSetName(esc.Name, spec.Name), o)
-			n := &node{name: name, pool: p, ordinal: o, pod: podByName[name], pilot: pilotByName[name], state: pilot.NodeUnknown}
-			if n.pilot != nil && n.pod != nil && ownedBy(n.pilot, n.pod) {
-				n.state = pilot.StateOf(n.pilot, s.now, r.StaleAfter)
-			} else {
-				// A Pilot left from the pod's previous life says nothing of the new pod.
-				n.pilot = nil
-			}
-			if n.pod != nil && p.sts != nil {
-				n.updated = n.pod.Labels[appsv1.ControllerRevisionHashLabelKey] == p.sts.Status.UpdateRevision
-			}
-			p.nodes = append(p.nodes, n)
+		p.sts = sts
+		for _, n := range all {
+			p.nodes = append(p.nodes, &node{Node: n, pool: p})
 		}
 		s.pools = append(s.pools, p)
 	}
 	return s, nil
-}
-
-func ownedBy(p *navv1alpha1.Pilot, pod *corev1.Pod) bool {
-	return slices.ContainsFunc(p.OwnerReferences, func(o metav1.OwnerReference) bool { return o.UID == pod.UID })
 }

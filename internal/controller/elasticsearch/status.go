@@ -8,10 +8,9 @@ import (
 	"k8s.io/apimachinery/pkg/api/equality"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 )
 
@@ -24,13 +23,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, s *clusterState, prog *pro
 	if equality.Semantic.DeepEqual(old, st) {
 		return nil
 	}
-	progress.EmitEvents(r.Recorder, s.esc, &old.ClusterCommonStatus, &st.ClusterCommonStatus)
-	before := s.esc.DeepCopy()
-	s.esc.Status = *st
-	if err := r.Client.Status().Patch(ctx, s.esc, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
-		return fmt.Errorf("writing the status: %w", err)
-	}
-	return nil
+	return progress.Publish(ctx, r.Client, r.Recorder, s.esc, &old.ClusterCommonStatus, &st.ClusterCommonStatus, func() { s.esc.Status = *st })
 }
 
 // computeStatus fills st, keeping the transition times of unchanged conditions and the start
@@ -43,28 +36,13 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Ela
 	var notReady, unknown []string
 	total := 0
 	for _, p := range s.pools {
-		ps := navv1alpha1.NodePoolStatus{Name: p.spec.Name, Version: commonVersion(p.nodes)}
-		for _, n := range p.nodes {
-			total++
-			if n.pod != nil {
-				ps.Replicas++
-			}
-			if n.updated {
-				ps.UpdatedReplicas++
-			}
-			switch {
-			case n.ready():
-				ps.ReadyReplicas++
-			case n.state == pilot.NodeUnknown && n.pod != nil && n.pilot != nil && n.pilot.Status.LastHeartbeatTime != nil:
-				unknown = append(unknown, n.name)
-			default:
-				notReady = append(notReady, n.name)
-			}
-		}
+		ps, nr, stale := nodes.Tally(p.spec.Name, p.all())
+		total += len(p.nodes)
+		notReady, unknown = append(notReady, nr...), append(unknown, stale...)
 		st.NodePools = append(st.NodePools, ps)
 	}
 	// The cluster's version changes only once every node runs it.
-	if v := commonVersion(s.nodes()); v != "" {
+	if v := nodes.CommonVersion(s.all()); v != "" {
 		st.Version = v
 	}
 
@@ -111,20 +89,4 @@ func healthReason(h navv1alpha1.ElasticsearchHealth) string {
 		return navv1alpha1.ReasonHealthRed
 	}
 	return navv1alpha1.ReasonNodesNotReady
-}
-
-// commonVersion is the version every node's fresh report gives, or empty when they differ or
-// some node has not reported.
-func commonVersion(nodes []*node) string {
-	v := ""
-	for _, n := range nodes {
-		if n.state == pilot.NodeUnknown || n.pilot.Status.Version == "" {
-			return ""
-		}
-		if v != "" && v != n.pilot.Status.Version {
-			return ""
-		}
-		v = n.pilot.Status.Version
-	}
-	return v
 }

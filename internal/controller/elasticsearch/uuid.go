@@ -17,14 +17,14 @@ func (r *Reconciler) recordClusterUUID(ctx context.Context, s *clusterState) err
 		return nil
 	}
 	for _, n := range s.nodes() {
-		if n.state == pilot.NodeUnknown || n.pilot.Status.Elasticsearch == nil || n.pilot.Status.Elasticsearch.ClusterUUID == "" {
+		if n.State == pilot.NodeUnknown || n.Pilot.Status.Elasticsearch == nil || n.Pilot.Status.Elasticsearch.ClusterUUID == "" {
 			continue
 		}
 		before := s.esc.DeepCopy()
 		if s.esc.Annotations == nil {
 			s.esc.Annotations = map[string]string{}
 		}
-		s.esc.Annotations[res.AnnotationClusterUUID] = n.pilot.Status.Elasticsearch.ClusterUUID
+		s.esc.Annotations[res.AnnotationClusterUUID] = n.Pilot.Status.Elasticsearch.ClusterUUID
 		if err := r.Client.Patch(ctx, s.esc, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
 			return fmt.Errorf("recording the cluster UUID: %w", err)
 		}
@@ -40,7 +40,7 @@ func (s *clusterState) formed() bool {
 		return true
 	}
 	for _, n := range s.nodes() {
-		if n.pilot != nil && (n.pilot.Status.Node.HoldsData || (n.pilot.Status.Elasticsearch != nil && n.pilot.Status.Elasticsearch.ClusterUUID != "")) {
+		if n.Pilot != nil && (n.Pilot.Status.Node.HoldsData || (n.Pilot.Status.Elasticsearch != nil && n.Pilot.Status.Elasticsearch.ClusterUUID != "")) {
 			return true
 		}
 	}

@@ -7,6 +7,7 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
@@ -79,4 +80,15 @@ func CopyStatefulSetSpec(dst, src *appsv1.StatefulSet) {
 	dst.Spec.Template = src.Spec.Template
 	dst.Spec.UpdateStrategy = src.Spec.UpdateStrategy
 	dst.Spec.PersistentVolumeClaimRetentionPolicy = src.Spec.PersistentVolumeClaimRetentionPolicy
+}
+
+// UpsertPilotRBAC keeps a cluster's pilot ServiceAccount, Role and RoleBinding.
+func UpsertPilotRBAC(ctx context.Context, c client.Client, owner client.Object, sa *corev1.ServiceAccount, role *rbacv1.Role, binding *rbacv1.RoleBinding) error {
+	if err := Upsert(ctx, c, owner, sa, &corev1.ServiceAccount{}, func(dst, src *corev1.ServiceAccount) {}); err != nil {
+		return err
+	}
+	if err := Upsert(ctx, c, owner, role, &rbacv1.Role{}, func(dst, src *rbacv1.Role) { dst.Rules = src.Rules }); err != nil {
+		return err
+	}
+	return Upsert(ctx, c, owner, binding, &rbacv1.RoleBinding{}, func(dst, src *rbacv1.RoleBinding) { dst.Subjects = src.Subjects })
 }

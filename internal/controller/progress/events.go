@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strings"
@@ -9,8 +10,10 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/client-go/tools/events"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
 // EmitEvents records, once, each operation that starts or changes phase, and each change of
@@ -36,4 +39,16 @@ func EmitEvents(rec events.EventRecorder, obj runtime.Object, old, cur *navv1alp
 	if curP != nil && (oldP == nil || oldP.Reason != curP.Reason) {
 		rec.Eventf(obj, nil, corev1.EventTypeNormal, curP.Reason, "Reconcile", "%s", curP.Message)
 	}
+}
+
+// Publish writes a cluster's new status as a merge patch and records the events of its changes.
+// obj holds the status before; setStatus puts the new one in place.
+func Publish(ctx context.Context, c client.Client, rec events.EventRecorder, obj client.Object, old, cur *navv1alpha1.ClusterCommonStatus, setStatus func()) error {
+	EmitEvents(rec, obj, old, cur)
+	before := obj.DeepCopyObject().(client.Object)
+	setStatus()
+	if err := c.Status().Patch(ctx, obj, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
+		return fmt.Errorf("writing the status: %w", err)
+	}
+	return nil
 }

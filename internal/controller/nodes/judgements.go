@@ -1,0 +1,104 @@
+package nodes
+
+import (
+	"fmt"
+	"time"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+)
+
+// Joining names the nodes that exist but have not joined yet (silent ones excepted: they are
+// reported as stale, not as joining).
+func Joining(all []*Node) []string {
+	var out []string
+	for _, n := range all {
+		if !n.Ready() && (n.Pilot == nil || n.State != pilot.NodeUnknown) {
+			out = append(out, n.Name)
+		}
+	}
+	return out
+}
+
+// NextStaleness is when the freshest-looking Pilot report goes stale: a silent pilot sends no
+// event, so the controller wakes itself to report the node unknown. Zero when none will.
+func NextStaleness(all []*Node, now time.Time, staleAfter time.Duration) time.Duration {
+	var next time.Duration
+	for _, n := range all {
+		if n.Pilot == nil || n.Pilot.Status.LastHeartbeatTime == nil || n.State == pilot.NodeUnknown {
+			continue
+		}
+		d := n.Pilot.Status.LastHeartbeatTime.Add(staleAfter).Sub(now) + time.Second
+		if d > 0 && (next == 0 || d < next) {
+			next = d
+		}
+	}
+	return next
+}
+
+// CommonVersion is the version every node's fresh report gives, or empty when they differ or
+// some node has not reported.
+func CommonVersion(all []*Node) string {
+	v := ""
+	for _, n := range all {
+		if n.State == pilot.NodeUnknown || n.Pilot.Status.Version == "" {
+			return ""
+		}
+		if v != "" && v != n.Pilot.Status.Version {
+			return ""
+		}
+		v = n.Pilot.Status.Version
+	}
+	return v
+}
+
+// Silent names the nodes with a pod whose pilot has not reported recently, candidate excepted:
+// a restart is how a wedged node recovers, so its own silence does not hold it.
+func Silent(all []*Node, candidate *Node) []string {
+	var out []string
+	for _, n := range all {
+		if n != candidate && n.State == pilot.NodeUnknown && n.Pod != nil {
+			out = append(out, n.Name)
+		}
+	}
+	return out
+}
+
+// OverBudget says why candidate may not go down now, or is empty: at most maxUnavailable
+// (at least one) nodes down at once, besides candidate.
+func OverBudget(maxUnavailable int32, candidate *Node, inFlight []*Node) string {
+	budget := max(maxUnavailable, 1)
+	down := int32(0)
+	for _, n := range inFlight {
+		if n != candidate {
+			down++
+		}
+	}
+	if down >= budget {
+		return fmt.Sprintf("%d node(s) already restarting; maxUnavailable is %d", down, budget)
+	}
+	return ""
+}
+
+// Tally counts a pool's nodes into its status, and names the nodes not ready, silent ones
+// apart.
+func Tally(name string, pool []*Node) (ps navv1alpha1.NodePoolStatus, notReady, stale []string) {
+	ps = navv1alpha1.NodePoolStatus{Name: name, Version: CommonVersion(pool)}
+	for _, n := range pool {
+		if n.Pod != nil {
+			ps.Replicas++
+		}
+		if n.Updated {
+			ps.UpdatedReplicas++
+		}
+		switch {
+		case n.Ready():
+			ps.ReadyReplicas++
+		case n.Stale():
+			stale = append(stale, n.Name)
+		default:
+			notReady = append(notReady, n.Name)
+		}
+	}
+	return ps, notReady, stale
+}

@@ -1,0 +1,45 @@
+package nodes
+
+import (
+	"testing"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+)
+
+func TestNewBelievesOnlyThePilotOfThisPod(t *testing.T) {
+	now := time.Now()
+	hb := metav1.NewTime(now)
+	pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "c-p-0", UID: "new", Labels: map[string]string{appsv1.ControllerRevisionHashLabelKey: "r2"}}}
+	p := &navv1alpha1.Pilot{
+		ObjectMeta: metav1.ObjectMeta{Name: "c-p-0", OwnerReferences: []metav1.OwnerReference{{UID: "old"}}},
+		Status:     navv1alpha1.PilotStatus{LastHeartbeatTime: &hb, Conditions: []metav1.Condition{{Type: navv1alpha1.PilotConditionReady, Status: metav1.ConditionTrue}}},
+	}
+	sts := &appsv1.StatefulSet{Status: appsv1.StatefulSetStatus{UpdateRevision: "r2"}}
+	n := New("c-p-0", 0, pod, p, sts, now, time.Minute)
+	if n.Pilot != nil || n.State != pilot.NodeUnknown || !n.Updated {
+		t.Fatalf("a Pilot of the pod's previous life was believed: %+v", n)
+	}
+	p.OwnerReferences[0].UID = "new"
+	if n = New("c-p-0", 0, pod, p, sts, now, time.Minute); !n.Ready() {
+		t.Fatalf("the pod's own fresh ready Pilot: state %s", n.State)
+	}
+	if n = New("c-p-0", 0, pod, p, sts, now.Add(2*time.Minute), time.Minute); n.Ready() || !n.Stale() {
+		t.Fatalf("a report older than staleAfter: state %s, stale %v", n.State, n.Stale())
+	}
+}
+
+func TestOverBudgetCountsOthersOnly(t *testing.T) {
+	a, b, c := &Node{Name: "a"}, &Node{Name: "b"}, &Node{Name: "c"}
+	if why := OverBudget(0, a, []*Node{a}); why != "" {
+		t.Fatalf("the candidate alone is within a budget of one: %s", why)
+	}
+	if why := OverBudget(2, c, []*Node{a, b}); why == "" {
+		t.Fatal("two down already and a budget of two: the third must wait")
+	}
+}
