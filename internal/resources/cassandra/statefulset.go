@@ -2,13 +2,11 @@ package cassandra
 
 import (
 	"fmt"
-	"maps"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/utils/ptr"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
@@ -32,59 +30,19 @@ func SeedHost(c *navv1alpha1.CassandraCluster) string {
 // StatefulSet builds a pool's StatefulSet. Replicas are left unset: how many nodes a pool runs
 // is the controller's decision (one joins at a time, one leaves at a time).
 func StatefulSet(c *navv1alpha1.CassandraCluster, pool *navv1alpha1.CassandraNodePool, images workload.Images) (*appsv1.StatefulSet, error) {
-	podLabels := maps.Clone(pool.PodLabels)
-	if podLabels == nil {
-		podLabels = map[string]string{}
-	}
-	maps.Copy(podLabels, Labels(c.Name))
+	podLabels := Labels(c.Name)
 	podLabels[pilot.LabelNodePool] = pool.Name
 	podLabels[LabelDatacenter] = Datacenter(pool)
-	annotations := maps.Clone(pool.PodAnnotations)
-	if annotations == nil {
-		annotations = map[string]string{}
-	}
 	// The pilot writes cassandra.yaml and the JVM options from these when the node starts: a
 	// change must roll the pool although the pod template would not otherwise differ.
-	annotations[AnnotationConfigHash] = workload.Hash(struct {
+	annotations := map[string]string{AnnotationConfigHash: workload.Hash(struct {
 		Config     map[string]string
 		JVMOptions []string
 		Resources  corev1.ResourceRequirements
-	}{pool.Config, pool.JVMOptions, pool.Resources})
+	}{pool.Config, pool.JVMOptions, pool.Resources})}
 	if token := c.Annotations[AnnotationRestart]; token != "" {
 		annotations[AnnotationRestart] = token
 	}
-
-	spec := corev1.PodSpec{
-		Containers: []corev1.Container{{
-			Name:            ContainerName,
-			Image:           workload.DatabaseImage(c.Spec.Image, DefaultImage, c.Spec.Version),
-			ImagePullPolicy: workload.PullPolicy(c.Spec.Image),
-			Command:         []string{Command, "-f"},
-			Ports: []corev1.ContainerPort{
-				{Name: "storage", ContainerPort: StoragePort, Protocol: corev1.ProtocolTCP},
-				{Name: "cql", ContainerPort: CQLPort, Protocol: corev1.ProtocolTCP},
-			},
-			Resources:    pool.Resources,
-			VolumeMounts: []corev1.VolumeMount{{Name: DataVolume, MountPath: DataPath}},
-			SecurityContext: &corev1.SecurityContext{
-				AllowPrivilegeEscalation: ptr.To(false),
-				Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
-			},
-		}},
-		NodeSelector: pool.NodeSelector,
-		Tolerations:  pool.Tolerations,
-		Affinity:     pool.Affinity,
-		SecurityContext: &corev1.PodSecurityContext{
-			RunAsUser:      ptr.To[int64](cassandraUser),
-			RunAsGroup:     ptr.To[int64](0),
-			RunAsNonRoot:   ptr.To(true),
-			FSGroup:        ptr.To[int64](cassandraUser),
-			SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
-		},
-	}
-	claims, retention, volumes := workload.DataClaims(pool.Persistence, DataVolume, PoolSelector(c.Name, pool.Name))
-	spec.Volumes = append(spec.Volumes, volumes...)
-
 	in := pilotpod.Injection{
 		Engine:         "cassandra",
 		Cluster:        c.Name,
@@ -99,28 +57,28 @@ func StatefulSet(c *navv1alpha1.CassandraCluster, pool *navv1alpha1.CassandraNod
 	if in.Image, in.PullPolicy, err = workload.PilotImage(c.Spec.PilotImage, images); err != nil {
 		return nil, err
 	}
-	if err := pilotpod.Inject(&spec, ContainerName, in); err != nil {
-		return nil, err
-	}
-
-	selector := PoolSelector(c.Name, pool.Name)
 	stsLabels := Labels(c.Name)
 	stsLabels[pilot.LabelNodePool] = pool.Name
-	return &appsv1.StatefulSet{
-		ObjectMeta: metav1.ObjectMeta{Namespace: c.Namespace, Name: StatefulSetName(c.Name, pool.Name), Labels: stsLabels},
-		Spec: appsv1.StatefulSetSpec{
-			Selector:    &metav1.LabelSelector{MatchLabels: selector},
-			ServiceName: NodesServiceName(c.Name),
-			// The start gate orders the nodes' starts (one bootstrap at a time); the pods
-			// may all be created at once.
-			PodManagementPolicy:                  appsv1.ParallelPodManagement,
-			UpdateStrategy:                       appsv1.StatefulSetUpdateStrategy{Type: appsv1.OnDeleteStatefulSetStrategyType},
-			PersistentVolumeClaimRetentionPolicy: retention,
-			VolumeClaimTemplates:                 claims,
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: podLabels, Annotations: annotations},
-				Spec:       spec,
+	return workload.StatefulSet(workload.Pool{
+		Meta:           metav1.ObjectMeta{Namespace: c.Namespace, Name: StatefulSetName(c.Name, pool.Name), Labels: stsLabels},
+		Spec:           &pool.NodePoolCommon,
+		Selector:       PoolSelector(c.Name, pool.Name),
+		PodLabels:      podLabels,
+		PodAnnotations: annotations,
+		ServiceName:    NodesServiceName(c.Name),
+		Container: corev1.Container{
+			Name:            ContainerName,
+			Image:           workload.DatabaseImage(c.Spec.Image, DefaultImage, c.Spec.Version),
+			ImagePullPolicy: workload.PullPolicy(c.Spec.Image),
+			Command:         []string{Command, "-f"},
+			Ports: []corev1.ContainerPort{
+				{Name: "storage", ContainerPort: StoragePort, Protocol: corev1.ProtocolTCP},
+				{Name: "cql", ContainerPort: CQLPort, Protocol: corev1.ProtocolTCP},
 			},
+			VolumeMounts: []corev1.VolumeMount{{Name: DataVolume, MountPath: DataPath}},
 		},
-	}, nil
+		User:       cassandraUser,
+		DataVolume: DataVolume,
+		Pilot:      in,
+	})
 }
