@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -90,9 +91,10 @@ func (c *simCluster) add(name string) {
 	c.t.Helper()
 	nextIP.Lock()
 	nextIP.n++
-	ip := fmt.Sprintf("127.0.%d.%d", 60+nextIP.n/250, nextIP.n%250+1)
+	seq := nextIP.n
 	nextIP.Unlock()
-	n := &simNode{ip: ip, storage: listen(c.t, ip), admin: listen(c.t, ip), cqlPort: freePort(c.t)}
+	ip := fmt.Sprintf("127.0.%d.%d", 60+seq/250, seq%250+1)
+	n := &simNode{ip: ip, storage: listen(c.t, ip), admin: listen(c.t, ip), cqlPort: cqlPort(seq)}
 	n.storagePort = port(n.storage)
 	if c.seed == "" {
 		c.seed = net.JoinHostPort(ip, strconv.Itoa(n.storagePort))
@@ -123,15 +125,12 @@ func listen(t *testing.T, ip string) net.Listener {
 
 func port(l net.Listener) int { return l.Addr().(*net.TCPAddr).Port }
 
-// freePort is a port free on every address: the node binds CQL on 0.0.0.0 once it has joined.
-func freePort(t *testing.T) int {
-	l, err := net.Listen("tcp", ":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = l.Close() }()
-	return port(l)
-}
+// cqlPort is a port for a node's CQL server, which binds 0.0.0.0 once the node has joined, so the
+// port must be free on every address. The ports lie below the kernel's ephemeral range, where no
+// connection made meanwhile by this or a parallel test package can take one between the node's
+// set-up and its join (a port picked with ":0" and closed again could be); each process takes a
+// block of its own, by process id, and the nodes of one run take turns through it.
+func cqlPort(n int) int { return 10000 + os.Getpid()%200*100 + n%100 }
 
 func (c *simCluster) node(name string) *simNode {
 	c.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -25,8 +26,8 @@ import (
 var fastTiming = Timing{Gossip: 50 * time.Millisecond, RingDelay: 200 * time.Millisecond, Convict: time.Second,
 	ShadowRound: 3 * time.Second, RequestTimeout: 2 * time.Second}
 
-// simCluster is an in-process cluster of simulated nodes: each on its own loopback address
-// (127.0.0.x, as pods have their own IPs), with free ports, its data under the test's directory.
+// simCluster is an in-process cluster of simulated nodes: each on its own loopback address, as
+// pods have their own IPs, with Cassandra's default ports, its data under the test's directory.
 type simCluster struct {
 	t       *testing.T
 	dir     string
@@ -34,7 +35,6 @@ type simCluster struct {
 	names   []string
 	seeds   []string
 	ip      map[string]string
-	ports   map[string][2]int // storage, native
 	rack    map[string]string
 	// rate is each node's stream_throughput_outbound.
 	rate int64
@@ -49,15 +49,25 @@ type simCluster struct {
 	logs  map[string]*bytes.Buffer
 }
 
-var nextIP struct {
+// Every node listens on Cassandra's default ports at an address of its own. The ports lie below
+// the kernel's ephemeral range, so no connection made meanwhile by this or a parallel test package
+// can take them between a node's stop and its restart, as a port picked with ":0" could be. The
+// second octet comes from the process id, so that two runs of this package side by side use
+// different addresses; other packages' simulated nodes use 127.0.x.x.
+const (
+	storagePort = 7000
+	nativePort  = 9042
+)
+
+var nextIP = struct {
 	sync.Mutex
-	n int
-}
+	octet, n int
+}{octet: 1 + os.Getpid()%254}
 
 // newSimCluster names the nodes; the first is the seed.
 func newSimCluster(t *testing.T, names ...string) *simCluster {
 	c := &simCluster{t: t, dir: t.TempDir(), release: "4.1.10", seeds: names[:1], ip: map[string]string{},
-		ports: map[string][2]int{}, rack: map[string]string{}, replace: map[string]string{}, releases: map[string]string{},
+		rack: map[string]string{}, replace: map[string]string{}, releases: map[string]string{},
 		nodes: map[string]*Node{}, logs: map[string]*bytes.Buffer{}, rate: 10 << 20, clusterName: "sim"}
 	for i, name := range names {
 		c.add(name, fmt.Sprintf("rack%d", i%3+1))
@@ -81,27 +91,17 @@ func newSimCluster(t *testing.T, names ...string) *simCluster {
 func (c *simCluster) add(name, rack string) {
 	nextIP.Lock()
 	nextIP.n++
-	ip := fmt.Sprintf("127.0.%d.%d", 10+nextIP.n/250, nextIP.n%250+1)
+	ip := fmt.Sprintf("127.%d.%d.%d", nextIP.octet, nextIP.n/250, nextIP.n%250+1)
 	nextIP.Unlock()
 	c.names = append(c.names, name)
 	c.ip[name], c.rack[name] = ip, rack
-	c.ports[name] = [2]int{freePort(c.t, ip), freePort(c.t, ip)}
 	c.logs[name] = &bytes.Buffer{}
-}
-
-func freePort(t *testing.T, ip string) int {
-	l, err := net.Listen("tcp", ip+":0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer func() { _ = l.Close() }()
-	return l.Addr().(*net.TCPAddr).Port
 }
 
 func (c *simCluster) yaml(name string) string {
 	var seeds []string
 	for _, s := range c.seeds {
-		seeds = append(seeds, fmt.Sprintf("%s:%d", c.ip[s], c.ports[s][0]))
+		seeds = append(seeds, fmt.Sprintf("%s:%d", c.ip[s], storagePort))
 	}
 	return fmt.Sprintf(`cluster_name: %s
 num_tokens: 8
@@ -117,7 +117,7 @@ storage_port: %d
 native_transport_port: %d
 data_file_directories:
   - %s
-`, c.clusterName, strings.Join(seeds, ","), c.ip[name], c.ip[name], c.ports[name][0], c.ports[name][1], filepath.Join(c.dir, name))
+`, c.clusterName, strings.Join(seeds, ","), c.ip[name], c.ip[name], storagePort, nativePort, filepath.Join(c.dir, name))
 }
 
 // launch starts a node and returns at once; Ready tells how its start ends.
