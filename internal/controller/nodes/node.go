@@ -30,6 +30,12 @@ func New(name string, ordinal int32, pod *corev1.Pod, p *navv1alpha1.Pilot, sts 
 	n := &Node{Name: name, Ordinal: ordinal, Pod: pod, Pilot: p, State: pilot.NodeUnknown}
 	if p != nil && pod != nil && ownedBy(p, pod) {
 		n.State = pilot.StateOf(p, now, staleAfter)
+		// The kubelet's readiness probe asks the same pilot, but Services and disruption budgets
+		// go by the pod's condition: until the kubelet agrees, no client reaches the node and a
+		// budget counts it unavailable, so the controller does not count it ready either.
+		if n.State == pilot.NodeReady && !podReady(pod) {
+			n.State = pilot.NodeNotReady
+		}
 	} else {
 		// A Pilot left from the pod's previous life says nothing of the new pod.
 		n.Pilot = nil
@@ -38,6 +44,12 @@ func New(name string, ordinal int32, pod *corev1.Pod, p *navv1alpha1.Pilot, sts 
 		n.Updated = pod.Labels[appsv1.ControllerRevisionHashLabelKey] == sts.Status.UpdateRevision
 	}
 	return n
+}
+
+func podReady(pod *corev1.Pod) bool {
+	return slices.ContainsFunc(pod.Status.Conditions, func(c corev1.PodCondition) bool {
+		return c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue
+	})
 }
 
 func ownedBy(p *navv1alpha1.Pilot, pod *corev1.Pod) bool {

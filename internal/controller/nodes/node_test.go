@@ -26,6 +26,10 @@ func TestNewBelievesOnlyThePilotOfThisPod(t *testing.T) {
 		t.Fatalf("a Pilot of the pod's previous life was believed: %+v", n)
 	}
 	p.OwnerReferences[0].UID = "new"
+	if n = New("c-p-0", 0, pod, p, sts, now, time.Minute); n.State != pilot.NodeNotReady {
+		t.Fatalf("a ready Pilot whose pod the kubelet has not yet found ready: state %s", n.State)
+	}
+	pod.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}
 	if n = New("c-p-0", 0, pod, p, sts, now, time.Minute); !n.Ready() {
 		t.Fatalf("the pod's own fresh ready Pilot: state %s", n.State)
 	}
