@@ -27,8 +27,8 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 	for _, p := range s.pools {
 		want, cur := p.desired(), p.current()
 		// A node asked to leave that the spec keeps again (the user raised replicas back)
-		// stays. Known gap (issue #6 notes): the pilot does not yet lift the remove-type
-		// shutdown it registered, so such a node stays empty until that record is deleted.
+		// stays: once its Pilot no longer asks to Leave, its pilot deletes the remove-type
+		// shutdown and the master's pilot its voting exclusion, and it takes shards again.
 		for _, n := range p.nodes {
 			if n.Ordinal < want && n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionLeave {
 				if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {

@@ -34,23 +34,21 @@ func (e *Engine) Act(ctx context.Context, action navv1alpha1.PilotAction, _ engi
 	return st, err
 }
 
-// leave moves the node's data away with a remove-type shutdown. A master-eligible node is first
+// leave moves the node's data away with a remove-type shutdown. A master-eligible node is also
 // excluded from the voting configuration, so that its departure never costs the cluster its
-// quorum. Complete once Elasticsearch reports the shutdown COMPLETE and the node holds no shard;
-// a STALLED shutdown stays in progress with Elasticsearch's explanation: the controller decides
-// what to do about it.
+// quorum. The shutdown is registered first: a voting exclusion whose node has no remove-type
+// shutdown is one the elected master's pilot may clear (cleanup.go), so the exclusion must
+// never exist without it. Complete once Elasticsearch reports the shutdown COMPLETE, the node
+// holds no shard and is out of the voting configuration; a STALLED shutdown stays in progress
+// with Elasticsearch's explanation: the controller decides what to do about it.
 func (e *Engine) leave(ctx context.Context) (navv1alpha1.ActionPhase, string, error) {
 	self, err := e.es.local(ctx)
 	if err != nil {
 		return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading the node's stats: %w", err)
 	}
-	if self.masterEligible() {
-		if waiting, err := e.excludeSelf(ctx, self); err != nil {
-			return navv1alpha1.ActionInProgress, "", err
-		} else if waiting {
-			return navv1alpha1.ActionInProgress, "waiting for the node to leave the voting configuration", nil
-		}
-	}
+	e.mu.Lock()
+	e.leavePending = true
+	e.mu.Unlock()
 	sd, err := e.es.shutdownOf(ctx, self.ID)
 	if err != nil {
 		return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading the node's shutdown: %w", err)
@@ -61,6 +59,13 @@ func (e *Engine) leave(ctx context.Context) (navv1alpha1.ActionPhase, string, er
 		}
 		if sd, err = e.es.shutdownOf(ctx, self.ID); err != nil {
 			return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading the node's shutdown: %w", err)
+		}
+	}
+	if sd.is(type_.Remove) && self.masterEligible() {
+		if waiting, err := e.excludeSelf(ctx, self); err != nil {
+			return navv1alpha1.ActionInProgress, "", err
+		} else if waiting {
+			return navv1alpha1.ActionInProgress, "waiting for the node to leave the voting configuration", nil
 		}
 	}
 	return leaveProgress(sd, self.Shards)

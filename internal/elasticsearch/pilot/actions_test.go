@@ -199,3 +199,50 @@ func TestPrepareRestartThenCleanup(t *testing.T) {
 		t.Fatal("Cleanup, a Cassandra action, accepted")
 	}
 }
+
+// TestWithdrawnLeaveLiftsShutdownAndExclusion: a node asked to Leave, then kept (the user
+// raised the replicas back), deletes its own remove shutdown once its Pilot no longer asks to
+// Leave; the elected master's pilot then clears its voting exclusion, and Elasticsearch places
+// shards on the node again.
+func TestWithdrawnLeaveLiftsShutdownAndExclusion(t *testing.T) {
+	c := formedCluster(t, 3, 1, 30)
+	master := c.masterName("logs-hot-0")
+	kept := "logs-hot-2"
+	if kept == master {
+		kept = "logs-hot-1"
+	}
+	seen := c.act(kept, navv1alpha1.ActionLeave, 10*time.Second)
+	left := seen[len(seen)-1]
+
+	// The agent's step observes with the status read before Act: the withdrawal is not
+	// mistaken for one while the status has not yet reported the Leave.
+	if sd := c.observe(kept, nil).Elasticsearch.Shutdown; sd == nil || sd.Type != "remove" {
+		t.Fatalf("remove shutdown right after Leave: %+v", sd)
+	}
+	if sd := c.observe(kept, &left).Elasticsearch.Shutdown; sd == nil {
+		t.Fatal("remove shutdown deleted while the Pilot asks to Leave")
+	}
+	c.observe(master, nil)
+	if ex := c.exclusions(master); !slices.Equal(ex, []string{c.id(kept)}) {
+		t.Fatalf("the master's cleanup while the node leaves: exclusions %v", ex)
+	}
+
+	if sd := c.observe(kept, nil).Elasticsearch.Shutdown; sd != nil {
+		t.Fatalf("remove shutdown of a node whose Pilot no longer asks to Leave: %+v", sd)
+	}
+	eventually(t, 5*time.Second, "the master's pilot clears the exclusion of the node that stays", func() bool {
+		c.observe(master, nil)
+		return len(c.exclusions(master)) == 0
+	})
+	if ids := c.registeredShutdowns(master); len(ids) != 0 {
+		t.Fatalf("shutdowns left: %v", ids)
+	}
+	c.index(master, "more", 3, 1, 9)
+	c.waitGreen(master, 3)
+	if es := c.observe(kept, nil).Elasticsearch; es.Shards == 0 {
+		t.Fatalf("the node that stays holds no shard of a new index: %+v", es)
+	}
+	if n := c.count(master, "docs"); n != 30 {
+		t.Fatalf("%d documents, want 30", n)
+	}
+}

@@ -10,7 +10,7 @@ import (
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 )
 
-// Cleanups the pilot runs while observing. Both remove records that Elasticsearch keeps until
+// Cleanups the pilot runs while observing. Each removes records that Elasticsearch keeps until
 // someone deletes them and that would otherwise pile up or mislead:
 //
 //   - A restart-type shutdown makes Elasticsearch wait allocation_delay before rebuilding the
@@ -18,18 +18,26 @@ import (
 //     recovery after the node's next, unplanned, failure. So a node that has joined its cluster
 //     deletes its own restart shutdown once its Pilot no longer asks for PrepareRestart
 //     (ARCHITECTURE.md: "then clears it once the node is back").
+//   - A remove-type shutdown of a node whose Pilot no longer asks it to Leave (the scale in was
+//     withdrawn: the user raised the replicas back) would keep the node empty for good: the
+//     node's own pilot deletes it, and Elasticsearch may allocate shards to it again.
 //   - A remove-type shutdown and a voting configuration exclusion outlive the node they name.
 //     Elasticsearch caps exclusions at cluster.max_voting_config_exclusions (10), after which no
-//     master-eligible node can leave. Only the elected master's pilot clears them, and only for
-//     nodes that have left the cluster, so that exactly one pilot does it and never for a node
-//     still leaving. This is the database's own election, not one among pilots
-//     (docs/design/0001-pilot.md rule 4).
+//     master-eligible node can leave. Only the elected master's pilot clears them, so that
+//     exactly one pilot does it: the shutdowns of nodes that have left the cluster, and the
+//     exclusions once no excluded node is still leaving, that is each has left or stays with no
+//     remove-type shutdown (a withdrawn leave). This is the database's own election, not one
+//     among pilots (docs/design/0001-pilot.md rule 4).
 
-// cleanupRestart deletes sd, the node's own shutdown, when it is a restart-type one and the
-// Pilot no longer asks for PrepareRestart. It is called only while the node knows a master,
-// that is has joined its cluster. It returns the shutdown still registered.
-func (e *Engine) cleanupRestart(ctx context.Context, sd *shutdown, reported *navv1alpha1.PilotActionStatus) (*shutdown, error) {
-	if !sd.is(type_.Restart) || !e.restartDone(reported) {
+// cleanupOwnShutdown deletes sd, the node's own shutdown, when the Pilot no longer asks for the
+// action that registered it: a restart-type one once it no longer asks for PrepareRestart, a
+// remove-type one once it no longer asks to Leave. It is called only while the node knows a
+// master, that is has joined its cluster. It returns the shutdown still registered.
+func (e *Engine) cleanupOwnShutdown(ctx context.Context, sd *shutdown, reported *navv1alpha1.PilotActionStatus) (*shutdown, error) {
+	restartWithdrawn := e.withdrawn(reported, navv1alpha1.ActionPrepareRestart, &e.restartPending)
+	leaveWithdrawn := e.withdrawn(reported, navv1alpha1.ActionLeave, &e.leavePending)
+	stale := (sd.is(type_.Restart) && restartWithdrawn) || (sd.is(type_.Remove) && leaveWithdrawn)
+	if !stale {
 		return sd, nil
 	}
 	if err := e.es.deleteShutdown(ctx, sd.NodeID); err != nil && !hasStatus(err, 404) {
@@ -38,23 +46,23 @@ func (e *Engine) cleanupRestart(ctx context.Context, sd *shutdown, reported *nav
 	return nil, nil
 }
 
-// restartDone reports whether the Pilot has moved on from PrepareRestart. The status Observe
-// gets is the one read at the start of the agent's step, so it lags one step behind an Act that
-// has just registered a restart: restartPending covers that step.
-func (e *Engine) restartDone(reported *navv1alpha1.PilotActionStatus) bool {
+// withdrawn reports whether the Pilot has moved on from action. The status Observe gets is the
+// one read at the start of the agent's step, so it lags one step behind an Act that has just
+// registered a shutdown: pending, set by that Act, covers that step.
+func (e *Engine) withdrawn(reported *navv1alpha1.PilotActionStatus, action navv1alpha1.PilotAction, pending *bool) bool {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if reported != nil && reported.Action == navv1alpha1.ActionPrepareRestart {
-		e.restartPending = false // the status carries the request from now on
+	if reported != nil && reported.Action == action {
+		*pending = false // the status carries the request from now on
 		return false
 	}
-	return !e.restartPending
+	return !*pending
 }
 
 // cleanupDeparted runs on the elected master: it deletes remove-type shutdowns of nodes that
-// are no longer in the cluster, and clears the voting configuration exclusions once every
-// excluded node has left (Elasticsearch clears them all at once; wait_for_removal=false because
-// they are gone already).
+// are no longer in the cluster, and clears the voting configuration exclusions once no excluded
+// node is leaving (Elasticsearch clears them all at once; wait_for_removal=false because the
+// nodes are gone or stay).
 func (e *Engine) cleanupDeparted(ctx context.Context) error {
 	st, err := e.es.localState(ctx, "nodes,metadata",
 		"cluster_uuid", "nodes.*.name", "metadata.cluster_coordination.voting_config_exclusions")
@@ -71,15 +79,21 @@ func (e *Engine) cleanupDeparted(ctx context.Context) error {
 		return err
 	}
 	var errs []error
+	leaving := map[string]bool{}
 	for _, sd := range all {
-		if _, member := st.Nodes[sd.NodeID]; member || !sd.is(type_.Remove) {
+		_, member := st.Nodes[sd.NodeID]
+		if !sd.is(type_.Remove) {
+			continue
+		}
+		if member {
+			leaving[sd.NodeID] = true
 			continue
 		}
 		if err := e.es.deleteShutdown(ctx, sd.NodeID); err != nil && !hasStatus(err, 404) {
 			errs = append(errs, fmt.Errorf("deleting the shutdown of departed node %s: %w", sd.NodeID, err))
 		}
 	}
-	if exclusions := st.Metadata.ClusterCoordination.VotingConfigExclusions; len(exclusions) > 0 && allDeparted(st, exclusions) {
+	if exclusions := st.Metadata.ClusterCoordination.VotingConfigExclusions; len(exclusions) > 0 && noneLeaving(st, exclusions, leaving) {
 		if err := e.es.clearVotingExclusions(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("clearing voting configuration exclusions: %w", err))
 		}
@@ -87,15 +101,16 @@ func (e *Engine) cleanupDeparted(ctx context.Context) error {
 	return errors.Join(errs...)
 }
 
-// allDeparted reports whether no excluded node is in the cluster. A node excluded by name
-// before it was seen has the id "_absent_", so names are compared too.
-func allDeparted(st *stateView, exclusions []votingExclusion) bool {
+// noneLeaving reports whether every excluded node has left the cluster or is a member that is
+// not leaving (no remove-type shutdown). A node excluded by name before it was seen has the id
+// "_absent_", so names are compared too.
+func noneLeaving(st *stateView, exclusions []votingExclusion, leaving map[string]bool) bool {
 	for _, x := range exclusions {
-		if _, member := st.Nodes[x.NodeID]; member {
+		if leaving[x.NodeID] {
 			return false
 		}
-		for _, n := range st.Nodes {
-			if x.NodeID == "_absent_" && n.Name == x.NodeName {
+		for id, n := range st.Nodes {
+			if x.NodeID == "_absent_" && n.Name == x.NodeName && leaving[id] {
 				return false
 			}
 		}

@@ -45,13 +45,13 @@ type Engine struct {
 
 	es *client
 
-	// mu guards restartPending.
+	// mu guards restartPending and leavePending.
 	mu sync.Mutex
 	// restartPending is set when this process registers a restart-type shutdown and cleared once
 	// the Pilot's status reports the PrepareRestart action: until then the status Observe sees is
 	// older than the registration, and must not make the registration look stale (see
-	// cleanupRestart).
-	restartPending bool
+	// cleanupOwnShutdown). leavePending is the same for Leave and its remove-type shutdown.
+	restartPending, leavePending bool
 }
 
 var _ engine.Engine = (*Engine)(nil)

@@ -69,8 +69,8 @@ func (e *Engine) observeShutdown(ctx context.Context, id string, reported *navv1
 	if err != nil {
 		return nil, fmt.Errorf("reading the node's shutdown: %w", err)
 	}
-	if sd, err = e.cleanupRestart(ctx, sd, reported); err != nil {
-		return nil, fmt.Errorf("deleting the restart shutdown of a node that is back: %w", err)
+	if sd, err = e.cleanupOwnShutdown(ctx, sd, reported); err != nil {
+		return nil, fmt.Errorf("deleting the node's shutdown that its Pilot no longer asks for: %w", err)
 	}
 	return shutdownStatus(sd), nil
 }
