@@ -82,17 +82,22 @@ func (c *simCluster) masterName(via string) string {
 	return ""
 }
 
+// masterAndAnother names the elected master of a formedCluster and a node that is not it.
+func (c *simCluster) masterAndAnother() (master, other string) {
+	master, other = c.masterName("logs-hot-0"), "logs-hot-2"
+	if other == master {
+		other = "logs-hot-1"
+	}
+	return master, other
+}
+
 // TestLeaveMovesDataAway: a master-eligible data node of a three-node cluster with one replica
 // leaves: it is excluded from voting, its shards move away while Leave reports progress, and it
 // is complete once it holds none, with every document still countable. Once the node is gone,
 // the elected master's pilot clears its shutdown and its voting exclusion.
 func TestLeaveMovesDataAway(t *testing.T) {
 	c := formedCluster(t, 3, 1, 60)
-	master := c.masterName("logs-hot-0")
-	leaving := "logs-hot-2"
-	if leaving == master {
-		leaving = "logs-hot-1"
-	}
+	master, leaving := c.masterAndAnother()
 
 	seen := c.act(leaving, navv1alpha1.ActionLeave, 10*time.Second)
 	if len(seen) < 2 || !strings.Contains(seen[0].Message, "shards remaining") {
@@ -206,11 +211,7 @@ func TestPrepareRestartThenCleanup(t *testing.T) {
 // shards on the node again.
 func TestWithdrawnLeaveLiftsShutdownAndExclusion(t *testing.T) {
 	c := formedCluster(t, 3, 1, 30)
-	master := c.masterName("logs-hot-0")
-	kept := "logs-hot-2"
-	if kept == master {
-		kept = "logs-hot-1"
-	}
+	master, kept := c.masterAndAnother()
 	seen := c.act(kept, navv1alpha1.ActionLeave, 10*time.Second)
 	left := seen[len(seen)-1]
 
