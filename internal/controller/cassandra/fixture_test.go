@@ -112,5 +112,5 @@ func reconciler(t *testing.T, s *clusterState) *Reconciler {
 		objs = append(objs, n.Pilot, n.Pod)
 	}
 	c := fake.NewClientBuilder().WithScheme(scheme).WithObjects(objs...).Build()
-	return &Reconciler{Client: c, Clock: clocktesting.NewFakePassiveClock(s.now), StaleAfter: pilot.DefaultStaleAfter}
+	return &Reconciler{Client: c, APIReader: c, Clock: clocktesting.NewFakePassiveClock(s.now), StaleAfter: pilot.DefaultStaleAfter}
 }

@@ -12,12 +12,15 @@ import (
 	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 )
 
-// openGates lets announced nodes start. A node that holds data from an earlier run starts at
-// once: it does not bootstrap, so any number may start together (a whole cluster restarting).
-// A new ring starts with its founder alone. Every other node streams data when it starts, and
+// openGates lets announced nodes start. A member that holds data from an earlier run starts at
+// once: it does not bootstrap, so any number may start together (a whole cluster restarting,
+// or a ring Navigator has no record of, such as a cluster re-created on its kept claims). A
+// new ring starts with its founder alone. Every other node streams data when it starts, and
 // Cassandra allows one range movement at a time, so they start one by one, each once the ring
-// is settled: the new node bootstraps, or, when it is a member that lost its disk, replaces its
-// old self (replace_address_first_boot) once the ring sees that old self down.
+// is settled: the new node bootstraps (again, if an earlier bootstrap was cut short), or, when
+// it is a member that lost its disk, replaces its old self (replace_address_first_boot) once
+// the ring sees that old self down. A node on the kept claim of a decommissioned node does not
+// start at all (claims.go).
 func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	var waiting []*node
 	for _, n := range s.nodes() {
@@ -25,8 +28,21 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 			continue
 		}
 		if n.Pilot.Status.Node.HoldsData {
-			if err := r.start(ctx, n, ""); err != nil {
+			hostID, err := r.decommissionedClaim(ctx, n)
+			if err != nil {
 				return err
+			}
+			switch {
+			case hostID != "":
+				prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleOut, navv1alpha1.OperationBlocked, PredicateNotDecommissioned, fmt.Sprintf(
+					"the claim %s, kept by whenScaled: Retain, holds the data of host %s, which was decommissioned; Cassandra will not start on it. "+
+						"Delete the claim, then the pod, and the node bootstraps afresh", res.ClaimName(n.Name), hostID))
+			case len(s.cc.Status.Nodes) > 0 && s.member(n.Name) == nil:
+				waiting = append(waiting, n) // a bootstrap cut short: it streams again
+			default:
+				if err := r.start(ctx, n, ""); err != nil {
+					return err
+				}
 			}
 			continue
 		}

@@ -1,12 +1,16 @@
 package cassandra
 
 import (
+	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 )
 
 func started(t *testing.T, r *Reconciler, n *node) *navv1alpha1.Pilot {
@@ -92,6 +96,64 @@ func TestNodesHoldingDataStartTogether(t *testing.T) {
 		if p := started(t, r, n); !p.Spec.Start || p.Spec.Cassandra != nil {
 			t.Errorf("%s: spec %+v, want a plain start", n.Name, p.Spec)
 		}
+	}
+}
+
+// TestAKeptClaimOfADecommissionedNodeHoldsItsNode: a scale out brings back an ordinal whose
+// claim was kept after its decommission; Cassandra would refuse to start on it, so the node
+// waits at the gate and the operation says what to do.
+func TestAKeptClaimOfADecommissionedNodeHoldsItsNode(t *testing.T) {
+	s := fixture()
+	*s.pools[0].spec.Replicas = 4
+	a3 := addNode(s.pools[0], "10.0.0.93")
+	a3.Pilot.Status.Node.HoldsData = true
+	r := reconciler(t, s)
+	claim := &corev1.PersistentVolumeClaim{ObjectMeta: metav1.ObjectMeta{Name: "data-ring-a-3", Namespace: "db",
+		Annotations: map[string]string{res.AnnotationDecommissioned: "host-old"}}}
+	if err := r.Client.Create(t.Context(), claim); err != nil {
+		t.Fatal(err)
+	}
+	prog := &progress.Progress{}
+	if err := r.openGates(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	if started(t, r, a3).Spec.Start {
+		t.Fatal("ring-a-3 was started on the data of a decommissioned node")
+	}
+	ops := prog.Operations(nil, s.cc.CreationTimestamp)
+	if len(ops) != 1 || ops[0].Node != "ring-a-3" || ops[0].Phase != navv1alpha1.OperationBlocked || ops[0].BlockedBy != PredicateNotDecommissioned ||
+		!strings.Contains(ops[0].Message, "Delete the claim, then the pod") {
+		t.Fatalf("operations %+v, want ring-a-3 blocked by %s with the way out", ops, PredicateNotDecommissioned)
+	}
+
+	// The user deletes the claim and the pod: the new pod holds nothing and bootstraps.
+	if err := r.Client.Delete(t.Context(), claim); err != nil {
+		t.Fatal(err)
+	}
+	a3.Pilot.Status.Node.HoldsData = false
+	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	if !started(t, r, a3).Spec.Start {
+		t.Fatal("ring-a-3 on a fresh claim was not let in")
+	}
+}
+
+// TestABootstrapCutShortWaitsItsTurn: a node that holds data but never became a member (its
+// bootstrap was cut short) bootstraps again when it starts, so it waits for the ring to settle.
+func TestABootstrapCutShortWaitsItsTurn(t *testing.T) {
+	s := fixture()
+	*s.pools[1].spec.Replicas = 4
+	b2, b3 := addNode(s.pools[1], "10.0.1.92"), addNode(s.pools[1], "10.0.1.93")
+	b2.Pilot.Spec.Start = true
+	b2.Pilot.Status.Cassandra = &navv1alpha1.CassandraPilotStatus{State: "UJ"}
+	b3.Pilot.Status.Node.HoldsData = true
+	r := reconciler(t, s)
+	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	if started(t, r, b3).Spec.Start {
+		t.Fatal("ring-b-3, whose bootstrap was cut short, was let in while ring-b-2 is joining")
 	}
 }
 

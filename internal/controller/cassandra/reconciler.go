@@ -27,8 +27,10 @@ import (
 
 // Reconciler drives CassandraClusters toward their spec.
 type Reconciler struct {
-	Client   client.Client
-	Recorder events.EventRecorder
+	Client client.Client
+	// APIReader reads what the manager does not cache: a node's data claim, at its start gate.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
 	// Images are the defaults injected when a cluster names none.
 	Images workload.Images
 	// StaleAfter is how old a Pilot's heartbeat may be before its report is not believed.
@@ -44,6 +46,9 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	}
 	if r.Clock == nil {
 		r.Clock = clock.RealClock{}
+	}
+	if r.APIReader == nil {
+		r.APIReader = mgr.GetAPIReader()
 	}
 	byCluster := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
 		l := o.GetLabels()

@@ -20,6 +20,7 @@ const (
 	PredicateRemainingNodesRoom   = "RemainingNodesHaveRoom"
 	PredicateDecommission         = "Decommission"
 	PredicateOldNodeDown          = "OldNodeDown"
+	PredicateNotDecommissioned    = "NotDecommissioned"
 )
 
 // scale brings every pool's StatefulSet to its declared size. Out: the StatefulSet grows at
@@ -82,6 +83,9 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 		// Never started, holds nothing: nothing to stream.
 		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.Ordinal)
 	case n.ActionDone(navv1alpha1.ActionLeave):
+		if err := r.markDecommissioned(ctx, n); err != nil {
+			return false, err
+		}
 		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.Ordinal)
 	case n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionLeave:
 		if n.State == pilot.NodeUnknown {

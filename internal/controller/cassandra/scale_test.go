@@ -4,11 +4,15 @@ import (
 	"strings"
 	"testing"
 
+	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 )
 
 func TestScaleInPredicates(t *testing.T) {
@@ -71,11 +75,22 @@ func TestScaleInDecommissionsTheHighestOrdinalThenShrinks(t *testing.T) {
 	if err := r.Client.Create(t.Context(), s.pools[0].sts); err != nil {
 		t.Fatal(err)
 	}
+	claim := &corev1.PersistentVolumeClaim{ObjectMeta: metav1.ObjectMeta{Name: "data-ring-a-2", Namespace: "db"}}
+	if err := r.Client.Create(t.Context(), claim); err != nil {
+		t.Fatal(err)
+	}
 	if err := r.scale(t.Context(), s, &progress.Progress{}); err != nil {
 		t.Fatal(err)
 	}
 	if n := *s.pools[0].sts.Spec.Replicas; n != 2 {
 		t.Fatalf("StatefulSet at %d replicas, want 2 (one node at a time)", n)
+	}
+	// The claim, which whenScaled: Retain would keep, records whose data it holds.
+	if err := r.Client.Get(t.Context(), client.ObjectKeyFromObject(claim), claim); err != nil {
+		t.Fatal(err)
+	}
+	if got := claim.Annotations[res.AnnotationDecommissioned]; got != "host-ring-a-2" {
+		t.Fatalf("the decommissioned node's claim is marked %q, want host-ring-a-2", got)
 	}
 }
 

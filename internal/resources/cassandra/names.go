@@ -36,7 +36,14 @@ const (
 	// AnnotationConfigHash on the pod template is the hash of what the pilot configures the
 	// node from, so that changing it rolls the pool.
 	AnnotationConfigHash = "navigator.dev/config-hash"
+	// AnnotationDecommissioned on a node's data claim carries the host id the node had when it
+	// was decommissioned: a claim kept by whenScaled: Retain holds data Cassandra will not start
+	// on again, and the controller holds the next pod of that name until the claim is deleted.
+	AnnotationDecommissioned = "navigator.dev/decommissioned"
 )
+
+// ClaimName is the data claim of a node (pod), as the StatefulSet names it.
+func ClaimName(node string) string { return DataVolume + "-" + node }
 
 // StatefulSetName is the StatefulSet, and the prefix of the pod names, of a pool.
 func StatefulSetName(cluster, pool string) string { return cluster + "-" + pool }
