@@ -35,8 +35,10 @@ var cassUpgrades = []string{"4.1.10", "5.0.5"}
 // with rows written at QUORUM (RF 3) first and all read back after every step: created with 3
 // nodes over 2 racks; scaled out 3 → 5 (one join at a time, cleanup after) and in 5 → 3
 // (decommission); a scale in below the replication factor, held with its reason; pause, change,
-// resume; rolling upgrades 4.0 → 4.1 → 5.0 with QUORUM reads and writes checked continuously; a
-// killed pod; a pod deleted with its disk, replaced automatically.
+// resume; rolling upgrades 4.0 → 4.1 → 5.0 and a rolling restart asked for by annotation, with
+// QUORUM reads and writes checked continuously; a killed pod; a pod deleted with its disk,
+// replaced automatically; a scale in under whenScaled: Retain, whose kept claim holds the pod
+// that comes back on it until the claim is deleted.
 func TestCassandraClusterLifecycle(t *testing.T) {
 	ns := restrictedNamespace(t, "e2e-cass")
 	cc := &navv1alpha1.CassandraCluster{
@@ -114,6 +116,22 @@ func TestCassandraClusterLifecycle(t *testing.T) {
 		})
 	}
 
+	t.Run("rolling restart on demand", func(t *testing.T) {
+		before := podUIDs(t, ns, cc.Name)
+		traffic := quorumTraffic(t, session)
+		updateCass(t, cc, func(c *navv1alpha1.CassandraCluster) {
+			metav1.SetMetaDataAnnotation(&c.ObjectMeta, res.AnnotationRestart, "e2e-1")
+		})
+		waitAllRecreated(t, ns, cc.Name, before)
+		waitCassReady(t, cc, cassUpgrades[len(cassUpgrades)-1], 4)
+		ok, failures := traffic()
+		if len(failures) > 0 || ok == 0 {
+			t.Fatalf("QUORUM traffic during the restart: %d ok, %d failed: %v", ok, len(failures), failures)
+		}
+		t.Logf("QUORUM traffic during the restart: %d writes and reads, none failed", ok)
+		checkRows(t, session, cassRows)
+	})
+
 	t.Run("killed pod heals", func(t *testing.T) {
 		deletePods(t, ns, "ring-r1-0")
 		waitRecreated(t, ns, "ring-r1-0")
@@ -139,6 +157,42 @@ func TestCassandraClusterLifecycle(t *testing.T) {
 			t.Fatalf("%s still recorded at %s: the replacement did not take place", victim, before.Address)
 		}
 		t.Logf("%s replaced: %s → %s (host id %s → %s); nodes %+v", victim, before.Address, after.Address, before.HostID, after.HostID, ready.Status.Nodes)
+		waitRing(t, ns, "ring-r1-0", 4)
+		checkRows(t, session, cassRows)
+	})
+
+	t.Run("a kept claim of a decommissioned node holds its pod", func(t *testing.T) {
+		const gone = "ring-r2-1"
+		version := cassUpgrades[len(cassUpgrades)-1]
+		updateCass(t, cc, func(c *navv1alpha1.CassandraCluster) {
+			for i := range c.Spec.NodePools {
+				if c.Spec.NodePools[i].Name == "r2" {
+					c.Spec.NodePools[i].Persistence.RetentionPolicy.WhenScaled = navv1alpha1.PVCRetain
+					c.Spec.NodePools[i].Replicas = ptr.To[int32](1)
+				}
+			}
+		})
+		waitCassReady(t, cc, version, 3)
+		claim := &corev1.PersistentVolumeClaim{}
+		if err := k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: res.ClaimName(gone)}, claim); err != nil {
+			t.Fatalf("the claim of %s was not kept: %v", gone, err)
+		}
+		if claim.Annotations[res.AnnotationDecommissioned] == "" {
+			t.Fatalf("the kept claim of %s is not marked decommissioned: %v", gone, claim.Annotations)
+		}
+		setCassReplicas(t, cc, map[string]int32{"r2": 2})
+		held := waitCassCondition(t, cc, gone+" held on its kept claim", func(c *navv1alpha1.CassandraCluster) bool {
+			p := meta.FindStatusCondition(c.Status.Conditions, navv1alpha1.ConditionProgressing)
+			return p != nil && p.Reason == navv1alpha1.ReasonBlocked && hasOperation(c, navv1alpha1.OperationScaleOut, "NotDecommissioned")
+		})
+		t.Logf("held: %s", meta.FindStatusCondition(held.Status.Conditions, navv1alpha1.ConditionProgressing).Message)
+		expectEvent(t, ns, cc.Name, "ScaleOutBlocked")
+		// The way out the message gives: delete the claim, then the pod.
+		if err := k8s.Delete(t.Context(), claim); err != nil {
+			t.Fatal(err)
+		}
+		deletePods(t, ns, gone)
+		waitCassReady(t, cc, version, 4)
 		waitRing(t, ns, "ring-r1-0", 4)
 		checkRows(t, session, cassRows)
 	})

@@ -14,11 +14,14 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/client-go/rest"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
 // TestClusterServices checks what Navigator's database pods rely on, on the cluster under test:
@@ -186,6 +189,49 @@ func waitRecreated(t *testing.T, ns, pod string) {
 	})
 	if err != nil {
 		t.Fatalf("pod %s/%s was not recreated", ns, pod)
+	}
+}
+
+// podUIDs maps the pods of a cluster resource to their UIDs.
+func podUIDs(t *testing.T, ns, cluster string) map[string]types.UID {
+	t.Helper()
+	var pods corev1.PodList
+	if err := k8s.List(t.Context(), &pods, client.InNamespace(ns), client.MatchingLabels{pilot.LabelCluster: cluster}); err != nil {
+		t.Fatal(err)
+	}
+	uids := map[string]types.UID{}
+	for _, p := range pods.Items {
+		uids[p.Name] = p.UID
+	}
+	return uids
+}
+
+// waitAllRecreated waits until every pod in before has been replaced by a new one (a rolling
+// restart goes one pod, or one rack, at a time: this can take minutes).
+func waitAllRecreated(t *testing.T, ns, cluster string, before map[string]types.UID) {
+	t.Helper()
+	var left []string
+	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 6*time.Minute, true, func(ctx context.Context) (bool, error) {
+		var pods corev1.PodList
+		if err := k8s.List(ctx, &pods, client.InNamespace(ns), client.MatchingLabels{pilot.LabelCluster: cluster}); err != nil {
+			return false, nil // transient: poll again
+		}
+		now := map[string]types.UID{}
+		for _, p := range pods.Items {
+			if p.DeletionTimestamp == nil {
+				now[p.Name] = p.UID
+			}
+		}
+		left = left[:0]
+		for name, uid := range before {
+			if now[name] == "" || now[name] == uid {
+				left = append(left, name)
+			}
+		}
+		return len(left) == 0, nil
+	})
+	if err != nil {
+		t.Fatalf("pods not restarted: %v", left)
 	}
 }
 

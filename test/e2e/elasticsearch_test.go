@@ -38,7 +38,7 @@ const (
 // life on the local cluster, with documents written first and every one read back after each
 // step: bootstrap to Ready and green; data scale out and in (drained first); a scale in that
 // cannot be done safely, held with its reason; pause; rolling upgrades 8.x → 8.y → 9.x with
-// health never red; pods killed.
+// health never red; a rolling restart asked for by annotation; pods killed.
 func TestElasticsearchClusterLifecycle(t *testing.T) {
 	ns := restrictedNamespace(t, "e2e-esc")
 	esc := &navv1alpha1.ElasticsearchCluster{
@@ -152,6 +152,22 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 			readDocs(t, ns)
 		})
 	}
+
+	t.Run("rolling restart on demand", func(t *testing.T) {
+		before := podUIDs(t, ns, esc.Name)
+		watch := watchHealth(t, ns)
+		updateESC(t, esc, func(e *navv1alpha1.ElasticsearchCluster) {
+			metav1.SetMetaDataAnnotation(&e.ObjectMeta, res.AnnotationRestart, "e2e-1")
+		})
+		waitAllRecreated(t, ns, esc.Name, before)
+		waitESCReady(t, esc, escMajorVersion)
+		if seen := watch(); seen["red"] > 0 {
+			t.Fatalf("health during the restart: %v (polls per status); it must never be red", seen)
+		} else {
+			t.Logf("health during the restart: %v", seen)
+		}
+		readDocs(t, ns)
+	})
 
 	t.Run("killed pods heal", func(t *testing.T) {
 		for _, pod := range []string{res.StatefulSetName(esc.Name, "data") + "-0", res.StatefulSetName(esc.Name, "master") + "-1"} {
