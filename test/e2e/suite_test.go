@@ -56,6 +56,9 @@ func run(m *testing.M) (int, error) {
 	if err != nil {
 		return 1, fmt.Errorf("loading %s: %w", kubeconf, err)
 	}
+	// The tests poll the API server and reach the databases through its proxy; client-go's
+	// default limit (5 requests a second) made them wait on themselves, not on the cluster.
+	cfg.QPS, cfg.Burst = 50, 100
 	restConfig = cfg
 	if kube, err = kubernetes.NewForConfig(cfg); err != nil {
 		return 1, err

@@ -81,6 +81,12 @@ func TestReadAndSettingsAPIs(t *testing.T) {
 	if res.Hits.Total.Value != 30 || len(res.Hits.Hits) != 30 {
 		t.Fatalf("search: %s", raw)
 	}
+	_, raw = c.do("es-2", http.MethodGet, "/logs/_search?from=25&size=100", nil) // the URL's paging
+	res = search.NewResponse()
+	decodeTyped(t, raw, res)
+	if res.Hits.Total.Value != 30 || len(res.Hits.Hits) != 5 {
+		t.Fatalf("search from 25 by URL: %s", raw)
+	}
 
 	_, raw = c.do("es-0", http.MethodPut, "/logs/_settings", `{"index":{"number_of_replicas":2}}`)
 	decodeTyped(t, raw, indexput.NewResponse())

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -352,6 +353,17 @@ func (n *Node) restSearch(w *response, req *request) {
 	size := 10
 	if body.Size != nil {
 		size = *body.Size
+	}
+	// The URL's from and size, as Elasticsearch accepts them, win over the body's.
+	for name, into := range map[string]*int{"from": &body.From, "size": &size} {
+		if v := req.query(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				w.error(errType(400, "illegal_argument_exception", "Failed to parse int parameter [%s] with value [%s]", name, v))
+				return
+			}
+			*into = n
+		}
 	}
 	st, _, _ := n.snapshot()
 	targets, err := resolveIndices(st, req.param("index"))
