@@ -86,9 +86,15 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 		t.Logf("scale in reported: %+v", sawScaleIn.Status.Operations)
 		waitESCReady(t, esc, escFirstVersion)
 		readDocs(t, ns)
+		// Ready comes once the removed pods are gone; the elected master drops a node when its
+		// connection closes, which the pod's deletion has only just confirmed.
 		var nodes []map[string]string
-		escRequest(t, ns, "GET", "/_cat/nodes?format=json&h=name", "", &nodes)
-		if len(nodes) != 5 {
+		err := wait.PollUntilContextTimeout(t.Context(), 500*time.Millisecond, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+			nodes = nil
+			raw, err := escRaw(ctx, ns, "GET", "/_cat/nodes?format=json&h=name", "")
+			return err == nil && json.Unmarshal(raw, &nodes) == nil && len(nodes) == 5, nil
+		})
+		if err != nil {
 			t.Fatalf("nodes after scaling in: %v, want 5", nodes)
 		}
 	})

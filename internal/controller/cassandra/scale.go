@@ -31,6 +31,7 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 	leavingBusy := false
 	for _, p := range s.pools {
 		want, cur := p.desired(), p.current()
+		prog.Departing(p.spec.Name, p.departing)
 		last := (*node)(nil)
 		if len(p.nodes) > 0 {
 			last = p.nodes[len(p.nodes)-1]

@@ -140,3 +140,20 @@ func TestMembersMarkCleanupAfterAJoinAndForgetDecommissioned(t *testing.T) {
 		}
 	}
 }
+
+// TestARemovedNodeStillStoppingKeepsTheScaleInOpen: the StatefulSet has shrunk past a
+// decommissioned node whose pod still drains; until it is gone the cluster is still scaling in.
+func TestARemovedNodeStillStoppingKeepsTheScaleInOpen(t *testing.T) {
+	s := fixture()
+	s.pools[1].departing = []string{"ring-b-2"}
+	r := reconciler(t, s)
+	prog := &progress.Progress{}
+	if err := r.scale(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	ops := prog.Operations(nil, s.cc.CreationTimestamp)
+	if prog.Reason != navv1alpha1.ReasonScalingIn || len(ops) != 1 || ops[0].Node != "ring-b-2" ||
+		ops[0].Type != navv1alpha1.OperationScaleIn || ops[0].Phase != navv1alpha1.OperationInProgress {
+		t.Fatalf("progress %q, operations %+v: want ring-b-2's scale in still in progress", prog.Reason, ops)
+	}
+}

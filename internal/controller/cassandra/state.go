@@ -25,6 +25,8 @@ type poolState struct {
 	spec  *navv1alpha1.CassandraNodePool
 	sts   *appsv1.StatefulSet
 	nodes []*node
+	// departing are the pods of nodes removed by a scale in, still stopping.
+	departing []string
 }
 
 func (p *poolState) desired() int32 {
@@ -120,7 +122,7 @@ func (r *Reconciler) load(ctx context.Context, cc *navv1alpha1.CassandraCluster)
 		if err != nil {
 			return nil, err
 		}
-		p.sts = sts
+		p.sts, p.departing = sts, read.Departing(sts)
 		for _, n := range all {
 			p.nodes = append(p.nodes, &node{Node: n, pool: p})
 		}

@@ -26,6 +26,7 @@ const (
 func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	for _, p := range s.pools {
 		want, cur := p.desired(), p.current()
+		prog.Departing(p.spec.Name, p.departing)
 		// A node asked to leave that the spec keeps again (the user raised replicas back)
 		// stays: once its Pilot no longer asks to Leave, its pilot deletes the remove-type
 		// shutdown and the master's pilot its voting exclusion, and it takes shards again.

@@ -1,12 +1,15 @@
 package nodes
 
 import (
+	"slices"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/utils/ptr"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
@@ -45,5 +48,23 @@ func TestOverBudgetCountsOthersOnly(t *testing.T) {
 	}
 	if why := OverBudget(2, c, []*Node{a, b}); why == "" {
 		t.Fatal("two down already and a budget of two: the third must wait")
+	}
+}
+
+func TestDepartingNamesThePodsBeyondTheReplicas(t *testing.T) {
+	sts := &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Name: "c-data", UID: "sts"}, Spec: appsv1.StatefulSetSpec{Replicas: ptr.To[int32](2)}}
+	owned := func(name string, owner types.UID) *corev1.Pod {
+		return &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, OwnerReferences: []metav1.OwnerReference{{UID: owner, Controller: ptr.To(true)}}}}
+	}
+	r := &Reader{pods: map[string]*corev1.Pod{}}
+	for _, p := range []*corev1.Pod{owned("c-data-0", "sts"), owned("c-data-1", "sts"), owned("c-data-3", "sts"), owned("c-data-2", "sts"),
+		owned("c-data-hot-5", "other"), {ObjectMeta: metav1.ObjectMeta{Name: "c-data-4"}}} {
+		r.pods[p.Name] = p
+	}
+	if got := r.Departing(sts); !slices.Equal(got, []string{"c-data-2", "c-data-3"}) {
+		t.Fatalf("departing %v, want c-data-2 and c-data-3 (the StatefulSet's own pods beyond 2)", got)
+	}
+	if got := r.Departing(nil); got != nil {
+		t.Fatalf("departing of no StatefulSet: %v", got)
 	}
 }

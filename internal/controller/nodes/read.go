@@ -3,10 +3,14 @@ package nodes
 import (
 	"context"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
@@ -63,6 +67,27 @@ func (r *Reader) Pool(ctx context.Context, statefulSet string) (*appsv1.Stateful
 		out = append(out, New(name, o, r.pods[name], r.pilots[name], &sts, r.now, r.staleAfter))
 	}
 	return &sts, out, nil
+}
+
+// Departing names the pods of a StatefulSet beyond its replicas: nodes a scale in has removed
+// whose pods have not stopped yet (a graceful stop drains or flushes first). Until they have,
+// the pool does not match its spec, and the cluster must not look settled.
+func (r *Reader) Departing(sts *appsv1.StatefulSet) []string {
+	if sts == nil {
+		return nil
+	}
+	var out []string
+	for name, pod := range r.pods {
+		if !metav1.IsControlledBy(pod, sts) {
+			continue
+		}
+		o, err := strconv.Atoi(name[strings.LastIndex(name, "-")+1:])
+		if err == nil && int32(o) >= ptrOr(sts.Spec.Replicas, 0) {
+			out = append(out, name)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 func ptrOr(p *int32, def int32) int32 {

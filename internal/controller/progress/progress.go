@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -36,6 +37,18 @@ func (p *Progress) Op(node, pool string, t navv1alpha1.OperationType, phase navv
 	if phase == navv1alpha1.OperationBlocked && !p.blocked {
 		p.blocked = true
 		p.Reason, p.Message = navv1alpha1.ReasonBlocked, node+": "+message
+	}
+}
+
+// Departing records the nodes a scale in has removed whose pods are still stopping: the
+// cluster is still scaling in until they are gone.
+func (p *Progress) Departing(pool string, pods []string) {
+	if len(pods) == 0 {
+		return
+	}
+	p.Set(navv1alpha1.ReasonScalingIn, fmt.Sprintf("pool %s: waiting for %d removed node(s) to stop", pool, len(pods)))
+	for _, name := range pods {
+		p.Op(name, pool, navv1alpha1.OperationScaleIn, navv1alpha1.OperationInProgress, "", "removed from its cluster; waiting for its pod to stop")
 	}
 }
 
