@@ -56,14 +56,29 @@ func Start() (*Server, error) {
 }
 
 // WriteKubeconfig writes a kubeconfig for the server's administrator, for processes the tests
-// start (a pilot, for instance).
-func (s *Server) WriteKubeconfig(path string) error {
+// start (a pilot, for instance). A non-empty through is the host:port on 127.0.0.1 the process
+// reaches the server at instead (a loopback.Link that a test can cut); the server's certificate
+// names 127.0.0.1, so TLS holds through it.
+func (s *Server) WriteKubeconfig(path, through string) error {
+	host := s.Config.Host
+	if through != "" {
+		host = "https://" + through
+	}
 	cfg := clientcmdapi.NewConfig()
-	cfg.Clusters["envtest"] = &clientcmdapi.Cluster{Server: s.Config.Host, CertificateAuthorityData: s.Config.CAData}
+	cfg.Clusters["envtest"] = &clientcmdapi.Cluster{Server: host, CertificateAuthorityData: s.Config.CAData}
 	cfg.AuthInfos["admin"] = &clientcmdapi.AuthInfo{ClientCertificateData: s.Config.CertData, ClientKeyData: s.Config.KeyData}
 	cfg.Contexts["envtest"] = &clientcmdapi.Context{Cluster: "envtest", AuthInfo: "admin"}
 	cfg.CurrentContext = "envtest"
 	return clientcmd.WriteToFile(*cfg, path)
+}
+
+// Addr is the host:port the API server listens on.
+func (s *Server) Addr() (string, error) {
+	u, _, err := rest.DefaultServerUrlFor(s.Config)
+	if err != nil {
+		return "", err
+	}
+	return u.Host, nil
 }
 
 // Stop stops the API server and etcd.

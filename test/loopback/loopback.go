@@ -1,5 +1,6 @@
 // Package loopback gives tests addresses on 127.0.0.1 that nothing listens on yet, for the
-// servers they start (a pilot's endpoints, a manager's probes).
+// servers they start (a pilot's endpoints, a manager's probes), and links to a server that a
+// test can cut, for outages.
 package loopback
 
 import (

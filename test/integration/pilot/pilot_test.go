@@ -71,7 +71,7 @@ func setup(m *testing.M) (int, error) {
 	defer func() { _ = s.Stop() }()
 	server, k8s = s, s.Client
 	kubeconfig = filepath.Join(dir, "kubeconfig")
-	if err := s.WriteKubeconfig(kubeconfig); err != nil {
+	if err := s.WriteKubeconfig(kubeconfig, ""); err != nil {
 		return 1, err
 	}
 	return m.Run(), nil
@@ -88,6 +88,12 @@ type pilotProcess struct {
 
 func startPilot(t *testing.T, name string, extra ...string) *pilotProcess {
 	t.Helper()
+	return startPilotWith(t, kubeconfig, name, extra...)
+}
+
+// startPilotWith starts a pilot that reaches the API server as the kubeconfig at config says.
+func startPilotWith(t *testing.T, config, name string, extra ...string) *pilotProcess {
+	t.Helper()
 	data := t.TempDir()
 	p := &pilotProcess{listen: loopback.FreeAddr(t), out: &procio.Buffer{}, done: make(chan struct{})}
 	args := append([]string{"test",
@@ -99,7 +105,7 @@ func startPilot(t *testing.T, name string, extra ...string) *pilotProcess {
 	}, extra...)
 	args = append(args, "--", testdb)
 	p.cmd = exec.Command(testpilot, args...)
-	p.cmd.Env = append(os.Environ(), "KUBECONFIG="+kubeconfig)
+	p.cmd.Env = append(os.Environ(), "KUBECONFIG="+config)
 	p.cmd.Stdout, p.cmd.Stderr = p.out, p.out
 	// A database child that outlives a killed pilot must not hold Wait on its output pipe.
 	p.cmd.WaitDelay = 5 * time.Second
@@ -300,8 +306,13 @@ func TestSilentPilotBecomesUnknown(t *testing.T) {
 
 func waitStatus(t *testing.T, name, what string, cond func(navv1alpha1.PilotStatus) bool) *navv1alpha1.Pilot {
 	t.Helper()
+	return waitStatusWithin(t, time.Minute, name, what, cond)
+}
+
+func waitStatusWithin(t *testing.T, timeout time.Duration, name, what string, cond func(navv1alpha1.PilotStatus) bool) *navv1alpha1.Pilot {
+	t.Helper()
 	var p navv1alpha1.Pilot
-	err := wait.PollUntilContextTimeout(t.Context(), 100*time.Millisecond, time.Minute, true, func(ctx context.Context) (bool, error) {
+	err := wait.PollUntilContextTimeout(t.Context(), 100*time.Millisecond, timeout, true, func(ctx context.Context) (bool, error) {
 		if err := k8s.Get(ctx, client.ObjectKey{Namespace: "default", Name: name}, &p); err != nil {
 			return false, nil
 		}
