@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,6 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
+	"github.com/navigator-dbaas/navigator/test/cqllog"
 )
 
 // cassSimVersion is one of the Makefile's CASS_SIM_VERSIONS.
@@ -232,7 +231,7 @@ func cqlSession(t *testing.T, contact string) *gocql.Session {
 	// Idempotent statements are retried on another node: a node drained for a restart
 	// refuses requests, as real applications are set up to expect.
 	cfg.RetryPolicy = &gocql.SimpleRetryPolicy{NumRetries: 3}
-	log := &cqlLog{}
+	log := &cqllog.Lines{}
 	cfg.Logger = log
 	s, err := cfg.CreateSession()
 	if err != nil {
@@ -267,34 +266,6 @@ func checkRows(t *testing.T, s *gocql.Session, n int) {
 		t.Fatalf("COUNT(*) = %d, want %d", count, n)
 	}
 }
-
-// cqlLog keeps the driver's log lines, shown if the test fails.
-type cqlLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *cqlLog) add(level, msg string, fields []gocql.LogField) {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s %s", level, msg)
-	for _, f := range fields {
-		fmt.Fprintf(&sb, " %s=%s", f.Name, f.Value)
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, sb.String())
-}
-
-func (l *cqlLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
-func (l *cqlLog) Error(msg string, fields ...gocql.LogField)   { l.add("ERROR", msg, fields) }
-func (l *cqlLog) Warning(msg string, fields ...gocql.LogField) { l.add("WARN", msg, fields) }
-func (l *cqlLog) Info(msg string, fields ...gocql.LogField)    { l.add("INFO", msg, fields) }
-func (l *cqlLog) Debug(msg string, fields ...gocql.LogField)   { l.add("DEBUG", msg, fields) }
 
 // podExec runs a command in a pod's container through the exec subresource, as kubectl exec
 // does, and returns its output; a non-zero exit status is an error. It speaks the WebSocket

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
+	"github.com/navigator-dbaas/navigator/test/cqllog"
 )
 
 // frameLog records the header of every frame the driver receives.
@@ -34,10 +36,10 @@ func (f *frameLog) all() []gocql.ObservedFrameHeader {
 func TestDriverFallsBackFromV5ToV4(t *testing.T) {
 	c := startCluster(t, 1, 0)
 	frames := &frameLog{}
-	var log *driverLog
+	var log *cqllog.Lines
 	s := c.session(t, func(cfg *gocql.ClusterConfig) {
 		cfg.FrameHeaderObserver = frames
-		log = cfg.Logger.(*driverLog)
+		log = cfg.Logger.(*cqllog.Lines)
 	})
 	var release string
 	if err := s.Query("SELECT release_version FROM system.local WHERE key = 'local'").ScanContext(t.Context(), &release); err != nil {
@@ -71,7 +73,7 @@ func TestDriverHeldToAnotherVersionIsRefused(t *testing.T) {
 	for _, version := range []int{3, 5} {
 		cfg := gocql.NewCluster(c.nodes[0].addr)
 		cfg.ProtoVersion = version
-		cfg.Logger = &driverLog{}
+		cfg.Logger = &cqllog.Lines{}
 		s, err := cfg.CreateSession()
 		if err == nil {
 			s.Close()

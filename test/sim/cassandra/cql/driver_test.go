@@ -1,13 +1,12 @@
 package cql_test
 
 import (
-	"fmt"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
+	"github.com/navigator-dbaas/navigator/test/cqllog"
 )
 
 // session connects the real driver through one contact point, node 0: the driver must find the
@@ -18,7 +17,7 @@ func (c *testCluster) session(t *testing.T, configure ...func(*gocql.ClusterConf
 	cfg.Timeout = 5 * time.Second
 	cfg.ConnectTimeout = 5 * time.Second
 	cfg.MaxWaitSchemaAgreement = 5 * time.Second
-	log := &driverLog{}
+	log := &cqllog.Lines{}
 	cfg.Logger = log
 	for _, f := range configure {
 		f(cfg)
@@ -35,31 +34,3 @@ func (c *testCluster) session(t *testing.T, configure ...func(*gocql.ClusterConf
 	})
 	return s
 }
-
-// driverLog keeps the driver's log lines, to show when a test fails.
-type driverLog struct {
-	mu    sync.Mutex
-	lines []string
-}
-
-func (l *driverLog) add(level, msg string, fields []gocql.LogField) {
-	var sb strings.Builder
-	fmt.Fprintf(&sb, "%s %s", level, msg)
-	for _, f := range fields {
-		fmt.Fprintf(&sb, " %s=%s", f.Name, f.Value)
-	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.lines = append(l.lines, sb.String())
-}
-
-func (l *driverLog) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return strings.Join(l.lines, "\n")
-}
-
-func (l *driverLog) Error(msg string, fields ...gocql.LogField)   { l.add("ERROR", msg, fields) }
-func (l *driverLog) Warning(msg string, fields ...gocql.LogField) { l.add("WARN", msg, fields) }
-func (l *driverLog) Info(msg string, fields ...gocql.LogField)    { l.add("INFO", msg, fields) }
-func (l *driverLog) Debug(msg string, fields ...gocql.LogField)   { l.add("DEBUG", msg, fields) }
