@@ -195,15 +195,26 @@ func waitRecreated(t *testing.T, ns, pod string) {
 // podUIDs maps the pods of a cluster resource to their UIDs.
 func podUIDs(t *testing.T, ns, cluster string) map[string]types.UID {
 	t.Helper()
-	var pods corev1.PodList
-	if err := k8s.List(t.Context(), &pods, client.InNamespace(ns), client.MatchingLabels{pilot.LabelCluster: cluster}); err != nil {
+	uids, err := listPodUIDs(t.Context(), ns, cluster)
+	if err != nil {
 		t.Fatal(err)
+	}
+	return uids
+}
+
+// listPodUIDs maps the names of the cluster's pods that are not being deleted to their UIDs.
+func listPodUIDs(ctx context.Context, ns, cluster string) (map[string]types.UID, error) {
+	var pods corev1.PodList
+	if err := k8s.List(ctx, &pods, client.InNamespace(ns), client.MatchingLabels{pilot.LabelCluster: cluster}); err != nil {
+		return nil, err
 	}
 	uids := map[string]types.UID{}
 	for _, p := range pods.Items {
-		uids[p.Name] = p.UID
+		if p.DeletionTimestamp == nil {
+			uids[p.Name] = p.UID
+		}
 	}
-	return uids
+	return uids, nil
 }
 
 // waitAllRecreated waits until every pod in before has been replaced by a new one (a rolling
@@ -212,15 +223,9 @@ func waitAllRecreated(t *testing.T, ns, cluster string, before map[string]types.
 	t.Helper()
 	var left []string
 	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 6*time.Minute, true, func(ctx context.Context) (bool, error) {
-		var pods corev1.PodList
-		if err := k8s.List(ctx, &pods, client.InNamespace(ns), client.MatchingLabels{pilot.LabelCluster: cluster}); err != nil {
+		now, err := listPodUIDs(ctx, ns, cluster)
+		if err != nil {
 			return false, nil // transient: poll again
-		}
-		now := map[string]types.UID{}
-		for _, p := range pods.Items {
-			if p.DeletionTimestamp == nil {
-				now[p.Name] = p.UID
-			}
 		}
 		left = left[:0]
 		for name, uid := range before {
