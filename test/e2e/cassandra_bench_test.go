@@ -17,6 +17,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
 // BenchmarkCassandraReady measures, side by side in one run, the time from creating a 5-node
@@ -52,6 +53,7 @@ func cassFloor(b *testing.B, ns string) time.Duration {
 	}
 	waitRing(b, ns, "cass-0", 5)
 	took := time.Since(start)
+	podTimeline(b, ns, map[string]string{"app": "floor"}, start)
 	if err := k8s.Delete(b.Context(), sts); err != nil {
 		b.Fatal(err)
 	}
@@ -77,8 +79,10 @@ func cassToReady(b *testing.B, ns string) time.Duration {
 		var c navv1alpha1.CassandraCluster
 		return k8s.Get(ctx, client.ObjectKeyFromObject(cc), &c) == nil && meta.IsStatusConditionTrue(c.Status.Conditions, navv1alpha1.ConditionReady), nil
 	})
+	took := time.Since(start)
+	podTimeline(b, ns, map[string]string{pilot.LabelCluster: cc.Name}, start)
 	if err != nil {
 		b.Fatal("the cluster never became Ready")
 	}
-	return time.Since(start)
+	return took
 }
