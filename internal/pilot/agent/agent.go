@@ -115,6 +115,7 @@ func (a *Agent) Run(ctx context.Context) (supervisor.Exit, error) {
 			done = nil
 		case <-ticker.C():
 		case <-a.kick:
+			a.heard()
 		}
 	}
 }
@@ -238,6 +239,14 @@ func (a *Agent) observe(ctx context.Context, in engine.Input) observation {
 		o.action = &st
 	}
 	return o
+}
+
+// heard is called when the API server has delivered a change of the Pilot: the server answers
+// again, so a write that failed is retried at once rather than at the end of its back-off
+// (up to maxWriteBackoff after an outage). The failure count stays, so a write that fails
+// for another reason still backs off further.
+func (a *Agent) heard() {
+	a.writeRetryAt = time.Time{}
 }
 
 // cacheLag bounds how long the agent trusts that its cache has not caught up with its own

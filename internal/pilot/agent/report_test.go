@@ -56,6 +56,52 @@ func TestReportBacksOffAndRecovers(t *testing.T) {
 	}
 }
 
+// TestHeardFromTheServerRetriesAtOnce: once the API server delivers a change of the Pilot after
+// an outage, a failed write is retried at the next step, not at the end of its back-off; a
+// write that fails again backs off further than before.
+func TestHeardFromTheServerRetriesAtOnce(t *testing.T) {
+	p := &navv1alpha1.Pilot{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "db-0"}}
+	down, attempts := true, 0
+	api := &fakeAPI{patch: func(_ *navv1alpha1.Pilot, s *navv1alpha1.PilotStatus) (string, error) {
+		attempts++
+		if down {
+			return "", errors.New("connection refused")
+		}
+		p.Status = *s
+		return "2", nil
+	}}
+	start := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	clk := testingclock.NewFakeClock(start)
+	a := &Agent{API: api, Clock: clk, Heartbeat: time.Minute, Log: logr.Discard(), Metrics: NewMetrics(nil)}
+	desired := &navv1alpha1.PilotStatus{Phase: navv1alpha1.PilotRunning, ObservedGeneration: 1}
+
+	for _, at := range []time.Duration{0, 2 * time.Second, 6 * time.Second, 14 * time.Second} {
+		clk.SetTime(start.Add(at))
+		a.report(t.Context(), p, desired.DeepCopy())
+	}
+	// The fourth failure waits 16 s. A second later the server is back and says so.
+	clk.SetTime(start.Add(15 * time.Second))
+	a.report(t.Context(), p, desired.DeepCopy())
+	if attempts != 4 {
+		t.Fatalf("%d attempts before the server was heard from, want 4", attempts)
+	}
+	a.heard()
+	a.report(t.Context(), p, desired.DeepCopy())
+	if attempts != 5 {
+		t.Fatalf("no write attempt right after hearing from the server (%d attempts)", attempts)
+	}
+	if got := a.writeRetryAt.Sub(clk.Now()); got != 30*time.Second {
+		t.Errorf("a fifth failure waits %s, want 30s: hearing from the server must not reset the count", got)
+	}
+
+	down = false
+	a.heard()
+	a.report(t.Context(), p, desired.DeepCopy())
+	if attempts != 6 || p.Status.Phase != navv1alpha1.PilotRunning {
+		t.Errorf("status not written once the server answers: %d attempts, phase %q", attempts, p.Status.Phase)
+	}
+}
+
 // fakeAPI is an API whose status writes a test decides; reads are unexpected here.
 type fakeAPI struct {
 	patch func(*navv1alpha1.Pilot, *navv1alpha1.PilotStatus) (string, error)
