@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/elastic/go-elasticsearch/v8/typedapi/types/enums/type_"
-
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
 )
@@ -53,15 +51,15 @@ func (e *Engine) leave(ctx context.Context) (navv1alpha1.ActionPhase, string, er
 	if err != nil {
 		return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading the node's shutdown: %w", err)
 	}
-	if !sd.is(type_.Remove) {
-		if err := e.es.putShutdown(ctx, self.ID, type_.Remove, reasonLeave, 0); err != nil {
+	if !sd.is(shutdownRemove) {
+		if err := e.es.putShutdown(ctx, self.ID, shutdownRemove, reasonLeave, 0); err != nil {
 			return navv1alpha1.ActionInProgress, "", fmt.Errorf("registering the remove shutdown: %w", err)
 		}
 		if sd, err = e.es.shutdownOf(ctx, self.ID); err != nil {
 			return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading the node's shutdown: %w", err)
 		}
 	}
-	if sd.is(type_.Remove) && self.masterEligible() {
+	if sd.is(shutdownRemove) && self.masterEligible() {
 		if waiting, err := e.excludeSelf(ctx, self); err != nil {
 			return navv1alpha1.ActionInProgress, "", err
 		} else if waiting {
@@ -127,8 +125,8 @@ func (e *Engine) prepareRestart(ctx context.Context) (navv1alpha1.ActionPhase, s
 	if err != nil {
 		return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading the node's shutdown: %w", err)
 	}
-	if !sd.is(type_.Restart) {
-		if err := e.es.putShutdown(ctx, self.ID, type_.Restart, reasonRestart, e.RestartAllocationDelay); err != nil {
+	if !sd.is(shutdownRestart) {
+		if err := e.es.putShutdown(ctx, self.ID, shutdownRestart, reasonRestart, e.RestartAllocationDelay); err != nil {
 			return navv1alpha1.ActionInProgress, "", fmt.Errorf("registering the restart shutdown: %w", err)
 		}
 		if sd, err = e.es.shutdownOf(ctx, self.ID); err != nil {

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/elastic/go-elasticsearch/v8/typedapi/types/enums/type_"
-
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 )
 
@@ -36,7 +34,7 @@ import (
 func (e *Engine) cleanupOwnShutdown(ctx context.Context, sd *shutdown, reported *navv1alpha1.PilotActionStatus) (*shutdown, error) {
 	restartWithdrawn := e.withdrawn(reported, navv1alpha1.ActionPrepareRestart, &e.restartPending)
 	leaveWithdrawn := e.withdrawn(reported, navv1alpha1.ActionLeave, &e.leavePending)
-	stale := (sd.is(type_.Restart) && restartWithdrawn) || (sd.is(type_.Remove) && leaveWithdrawn)
+	stale := (sd.is(shutdownRestart) && restartWithdrawn) || (sd.is(shutdownRemove) && leaveWithdrawn)
 	if !stale {
 		return sd, nil
 	}
@@ -82,7 +80,7 @@ func (e *Engine) cleanupDeparted(ctx context.Context) error {
 	leaving := map[string]bool{}
 	for _, sd := range all {
 		_, member := st.Nodes[sd.NodeID]
-		if !sd.is(type_.Remove) {
+		if !sd.is(shutdownRemove) {
 			continue
 		}
 		if member {

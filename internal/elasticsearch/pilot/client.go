@@ -1,6 +1,7 @@
 package pilot
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,9 +15,8 @@ import (
 	"time"
 
 	"github.com/elastic/go-elasticsearch/v8"
-	"github.com/elastic/go-elasticsearch/v8/typedapi/core/info"
-	"github.com/elastic/go-elasticsearch/v8/typedapi/types"
-	"github.com/elastic/go-elasticsearch/v8/typedapi/types/enums/type_"
+	"github.com/elastic/go-elasticsearch/v8/esapi"
+	"k8s.io/utils/ptr"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 )
@@ -26,17 +26,20 @@ import (
 // wait 30s for a master it does not have.
 const (
 	callTimeout      = 5 * time.Second
-	masterTimeout    = "5s"
-	exclusionTimeout = "5s"
+	masterTimeout    = 5 * time.Second
+	exclusionTimeout = 5 * time.Second
 )
 
-// client is what the engine asks of its local node, through go-elasticsearch's typed API.
+// client is what the engine asks of its local node, through go-elasticsearch's esapi requests.
+// The engine decodes the few fields it reads itself: the typed API would do that too, but it
+// links every endpoint of Elasticsearch into the pilot, which runs in every database pod, and
+// adds about 13 MB to its binary.
 type client struct {
-	es *elasticsearch.TypedClient
+	es *elasticsearch.Client
 }
 
 func newClient(httpPort int) (*client, error) {
-	es, err := elasticsearch.NewTypedClient(elasticsearch.Config{
+	es, err := elasticsearch.NewClient(elasticsearch.Config{
 		Addresses: []string{"http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(httpPort))},
 		// The agent asks again on its next step; a retry inside a call would only stretch it.
 		DisableRetry: true,
@@ -52,27 +55,46 @@ func newClient(httpPort int) (*client, error) {
 	return &client{es: es}, nil
 }
 
-func bounded(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, callTimeout)
+// do performs req within callTimeout and decodes a successful answer into v (nil: drop the
+// body); an error answer is returned as *esError.
+func (c *client) do(ctx context.Context, req esapi.Request, v any) error {
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
+	defer cancel()
+	res, err := req.Do(ctx, c.es)
+	if err != nil {
+		return err
+	}
+	defer closeBody(res.Body)
+	return decode(res, v)
 }
 
 // answers reports whether the node's HTTP layer answers GET /, whatever the status.
 func (c *client) answers(ctx context.Context) error {
-	ctx, cancel := bounded(ctx)
+	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
-	res, err := c.es.Core.Info().Perform(ctx)
+	res, err := esapi.InfoRequest{}.Do(ctx, c.es)
 	if err != nil {
 		return err
 	}
-	closeBody(res)
+	closeBody(res.Body)
 	return nil
 }
 
-// info is GET /: name, version and the UUID of the cluster the node has joined.
-func (c *client) info(ctx context.Context) (*info.Response, error) {
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	return c.es.Core.Info().Do(ctx)
+// root is the part of GET / the engine reads.
+type root struct {
+	ClusterUUID string `json:"cluster_uuid"`
+	Version     struct {
+		Number string `json:"number"`
+	} `json:"version"`
+}
+
+// info is GET /: the version and the UUID of the cluster the node has joined.
+func (c *client) info(ctx context.Context) (*root, error) {
+	var r root
+	if err := c.do(ctx, esapi.InfoRequest{}, &r); err != nil {
+		return nil, err
+	}
+	return &r, nil
 }
 
 // localNode is what the node's own stats say about it.
@@ -86,59 +108,60 @@ type localNode struct {
 
 // masterEligible reports whether the node has the master role (voting-only nodes have it too).
 func (n localNode) masterEligible() bool {
-	for _, r := range n.Roles {
-		if r == navv1alpha1.ESRoleMaster {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(n.Roles, navv1alpha1.ESRoleMaster)
+}
+
+// nodeStats is the part of one node's entry in GET _nodes/<id>/stats/indices the engine reads.
+type nodeStats struct {
+	Name    string   `json:"name"`
+	Roles   []string `json:"roles"`
+	Indices struct {
+		Docs struct {
+			Count int64 `json:"count"`
+		} `json:"docs"`
+		ShardStats struct {
+			TotalCount int32 `json:"total_count"`
+		} `json:"shard_stats"`
+	} `json:"indices"`
 }
 
 // local is GET _nodes/_local/stats/indices.
 func (c *client) local(ctx context.Context) (localNode, error) {
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	res, err := c.es.Nodes.Stats().NodeId("_local").Metric("indices").Do(ctx)
-	if err != nil {
+	var body struct {
+		Nodes map[string]nodeStats `json:"nodes"`
+	}
+	req := esapi.NodesStatsRequest{NodeID: []string{"_local"}, Metric: []string{"indices"}}
+	if err := c.do(ctx, req, &body); err != nil {
 		return localNode{}, err
 	}
-	if len(res.Nodes) != 1 {
-		return localNode{}, fmt.Errorf("_nodes/_local/stats answered for %d nodes, not 1", len(res.Nodes))
+	if len(body.Nodes) != 1 {
+		return localNode{}, fmt.Errorf("_nodes/_local/stats answered for %d nodes, not 1", len(body.Nodes))
 	}
 	var n localNode
-	for id, s := range res.Nodes {
-		n.ID = id
-		if s.Name != nil {
-			n.Name = *s.Name
-		}
+	for id, s := range body.Nodes {
+		n.ID, n.Name = id, s.Name
 		for _, r := range s.Roles {
-			n.Roles = append(n.Roles, navv1alpha1.ElasticsearchRole(r.String()))
+			n.Roles = append(n.Roles, navv1alpha1.ElasticsearchRole(r))
 		}
 		slices.Sort(n.Roles) // as Elasticsearch lists them, whatever the order in node.roles
-		if s.Indices != nil && s.Indices.Docs != nil {
-			n.Documents = s.Indices.Docs.Count
-		}
-		if s.Indices != nil && s.Indices.ShardStats != nil {
-			n.Shards = int32(s.Indices.ShardStats.TotalCount)
-		}
+		n.Documents, n.Shards = s.Indices.Docs.Count, s.Indices.ShardStats.TotalCount
 	}
 	return n, nil
 }
 
 // health is the cluster health as the node's own cluster state has it (local=true).
 func (c *client) health(ctx context.Context) (navv1alpha1.ElasticsearchHealth, error) {
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	res, err := c.es.Cluster.Health().Local(true).Do(ctx)
-	if err != nil {
+	var body struct {
+		Status string `json:"status"`
+	}
+	if err := c.do(ctx, esapi.ClusterHealthRequest{Local: ptr.To(true)}, &body); err != nil {
 		return navv1alpha1.ESHealthUnknown, err
 	}
-	return navv1alpha1.ElasticsearchHealth(strings.ToLower(res.Status.String())), nil
+	return navv1alpha1.ElasticsearchHealth(strings.ToLower(body.Status)), nil
 }
 
-// stateView is the part of the cluster state the engine reads. The typed API leaves the
-// cluster state undecoded (its shape depends on the metrics asked), so the engine decodes what
-// it needs.
+// stateView is the part of the cluster state the engine reads; the shape of the state depends
+// on the metrics asked.
 type stateView struct {
 	ClusterUUID string `json:"cluster_uuid"`
 	// MasterNode is left out by Elasticsearch while the node knows no elected master.
@@ -163,26 +186,22 @@ type votingExclusion struct {
 // localState is GET _cluster/state/<metrics>?local=true: the state this node has applied,
 // answered without a master.
 func (c *client) localState(ctx context.Context, metrics string, filter ...string) (*stateView, error) {
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	req := c.es.Cluster.State().Metric(metrics).Local(true)
-	if len(filter) > 0 {
-		req.FilterPath(filter...)
-	}
-	raw, err := req.Do(ctx)
-	if err != nil {
-		return nil, err
-	}
 	var st stateView
-	if err := json.Unmarshal(raw, &st); err != nil {
-		return nil, fmt.Errorf("decoding the cluster state: %w", err)
+	req := esapi.ClusterStateRequest{Metric: []string{metrics}, Local: ptr.To(true), FilterPath: filter}
+	if err := c.do(ctx, req, &st); err != nil {
+		return nil, err
 	}
 	return &st, nil
 }
 
-// shutdown is one entry of GET _nodes/<id>/shutdown. The typed API's shard_migration carries
-// only a status, while Elasticsearch also reports shards remaining and, when stalled, why; so
-// the engine decodes the response itself.
+// Types of node shutdown, as the shutdown API names them.
+const (
+	shutdownRestart = "restart"
+	shutdownRemove  = "remove"
+)
+
+// shutdown is one entry of GET _nodes/<id>/shutdown, with the shard migration's remaining
+// count and, when stalled, why.
 type shutdown struct {
 	NodeID         string `json:"node_id"`
 	Type           string `json:"type"`
@@ -196,27 +215,19 @@ type shutdown struct {
 	} `json:"shard_migration"`
 }
 
-func (s *shutdown) is(t type_.Type) bool {
-	return s != nil && strings.EqualFold(s.Type, t.String())
+// is reports whether s is a registered shutdown of type t (Elasticsearch prints it in
+// capitals).
+func (s *shutdown) is(t string) bool {
+	return s != nil && strings.EqualFold(s.Type, t)
 }
 
 // shutdowns is GET _nodes[/<id>]/shutdown: every registered shutdown, or the node's own.
 func (c *client) shutdowns(ctx context.Context, nodeID string) ([]shutdown, error) {
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	req := c.es.Shutdown.GetNode().MasterTimeout(masterTimeout)
-	if nodeID != "" {
-		req.NodeId(nodeID)
-	}
-	res, err := req.Perform(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer closeBody(res)
 	var body struct {
 		Nodes []shutdown `json:"nodes"`
 	}
-	if err := decode(res, &body); err != nil {
+	req := esapi.ShutdownGetNodeRequest{NodeID: nodeID, MasterTimeout: masterTimeout}
+	if err := c.do(ctx, req, &body); err != nil {
 		return nil, err
 	}
 	return body.Nodes, nil
@@ -237,65 +248,76 @@ func (c *client) shutdownOf(ctx context.Context, nodeID string) (*shutdown, erro
 }
 
 // putShutdown is PUT _nodes/<id>/shutdown; delay is the allocation_delay of a restart.
-func (c *client) putShutdown(ctx context.Context, nodeID string, t type_.Type, reason string, delay time.Duration) error {
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	req := c.es.Shutdown.PutNode(nodeID).Type(t).Reason(reason).MasterTimeout(masterTimeout)
-	if t == type_.Restart {
-		req.AllocationDelay(timeValue(delay))
+func (c *client) putShutdown(ctx context.Context, nodeID, t, reason string, delay time.Duration) error {
+	body := map[string]string{"type": t, "reason": reason}
+	if t == shutdownRestart {
+		body["allocation_delay"] = timeValue(delay)
 	}
-	_, err := req.Do(ctx)
-	return err
+	raw, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	req := esapi.ShutdownPutNodeRequest{NodeID: nodeID, Body: bytes.NewReader(raw), MasterTimeout: masterTimeout}
+	return c.do(ctx, req, nil)
 }
 
 // deleteShutdown is DELETE _nodes/<id>/shutdown.
 func (c *client) deleteShutdown(ctx context.Context, nodeID string) error {
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	_, err := c.es.Shutdown.DeleteNode(nodeID).MasterTimeout(masterTimeout).Do(ctx)
-	return err
+	return c.do(ctx, esapi.ShutdownDeleteNodeRequest{NodeID: nodeID, MasterTimeout: masterTimeout}, nil)
 }
 
 // excludeFromVoting is POST _cluster/voting_config_exclusions?node_names=<name>. Elasticsearch
 // answers once the node is out of the voting configuration, or 408 after exclusionTimeout.
 func (c *client) excludeFromVoting(ctx context.Context, name string) error {
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	res, err := c.es.Cluster.PostVotingConfigExclusions().NodeNames(name).Timeout(exclusionTimeout).MasterTimeout(masterTimeout).Perform(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeBody(res)
-	return decode(res, nil)
+	req := esapi.ClusterPostVotingConfigExclusionsRequest{NodeNames: name, Timeout: exclusionTimeout, MasterTimeout: masterTimeout}
+	return c.do(ctx, req, nil)
 }
 
 // clearVotingExclusions is DELETE _cluster/voting_config_exclusions?wait_for_removal=false.
 func (c *client) clearVotingExclusions(ctx context.Context) error {
-	ctx, cancel := bounded(ctx)
-	defer cancel()
-	res, err := c.es.Cluster.DeleteVotingConfigExclusions().WaitForRemoval(false).MasterTimeout(masterTimeout).Perform(ctx)
-	if err != nil {
-		return err
-	}
-	defer closeBody(res)
-	return decode(res, nil)
+	req := esapi.ClusterDeleteVotingConfigExclusionsRequest{WaitForRemoval: ptr.To(false), MasterTimeout: masterTimeout}
+	return c.do(ctx, req, nil)
 }
 
 // closeBody drains and closes a response's body, so that its connection is reused.
-func closeBody(res *http.Response) {
-	_, _ = io.Copy(io.Discard, res.Body)
-	_ = res.Body.Close()
+func closeBody(body io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, body)
+	_ = body.Close()
 }
 
-// decode reads a response into v (nil: drop the body) and turns an error answer into the
-// typed API's *types.ElasticsearchError, so that callers read the status and ES's reason.
-func decode(res *http.Response, v any) error {
+// esError is Elasticsearch's error answer, {"error": {"type": …, "reason": …}, "status": …},
+// kept so that callers can tell a status (404: nothing to delete; 408: not yet) from a failure.
+type esError struct {
+	Status int
+	Type   string
+	Reason string
+}
+
+func (e *esError) Error() string {
+	if e.Type == "" && e.Reason == "" {
+		return fmt.Sprintf("HTTP %d from Elasticsearch", e.Status)
+	}
+	return fmt.Sprintf("HTTP %d from Elasticsearch: %s: %s", e.Status, e.Type, e.Reason)
+}
+
+// decode reads a response into v (nil: drop the body) and turns an error answer into *esError.
+func decode(res *esapi.Response, v any) error {
 	if res.StatusCode >= 300 {
-		e := types.NewElasticsearchError()
-		if err := json.NewDecoder(res.Body).Decode(e); err != nil {
-			return fmt.Errorf("HTTP %d from Elasticsearch", res.StatusCode)
+		e := &esError{Status: res.StatusCode}
+		var body struct {
+			Error json.RawMessage `json:"error"`
 		}
-		e.Status = res.StatusCode
+		if json.NewDecoder(res.Body).Decode(&body) == nil && len(body.Error) > 0 {
+			var cause struct {
+				Type   string `json:"type"`
+				Reason string `json:"reason"`
+			}
+			if json.Unmarshal(body.Error, &cause) == nil {
+				e.Type, e.Reason = cause.Type, cause.Reason
+			} else {
+				_ = json.Unmarshal(body.Error, &e.Reason) // some answers give the error as a string
+			}
+		}
 		return e
 	}
 	if v == nil {
@@ -306,7 +328,7 @@ func decode(res *http.Response, v any) error {
 
 // hasStatus reports whether err is Elasticsearch's answer with this HTTP status.
 func hasStatus(err error, status int) bool {
-	var e *types.ElasticsearchError
+	var e *esError
 	return errors.As(err, &e) && e.Status == status
 }
 

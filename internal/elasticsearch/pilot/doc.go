@@ -6,6 +6,6 @@
 // master-eligible node; PrepareRestart: node shutdown type restart).
 //
 // Every call goes to the local node only (http://127.0.0.1:<http-port>) through the official
-// client's typed API, and each is bounded by a timeout. The engine decides no orchestration
+// client's esapi requests, and each is bounded by a timeout. The engine decides no orchestration
 // (docs/design/0001-pilot.md): the controller chooses which node leaves or restarts and when.
 package pilot

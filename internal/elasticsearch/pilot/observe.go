@@ -25,8 +25,8 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		status.Elasticsearch = es
 		return fmt.Errorf("GET /: %w", err)
 	}
-	status.Version = root.Version.Int
-	es.ClusterUUID = clusterUUID(root.ClusterUuid)
+	status.Version = root.Version.Number
+	es.ClusterUUID = clusterUUID(root.ClusterUUID)
 	var errs []error
 	self, err := e.es.local(ctx)
 	if err != nil {
