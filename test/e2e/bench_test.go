@@ -154,19 +154,27 @@ func median(ds []time.Duration) time.Duration {
 }
 
 // podTimeline logs when each pod matching labels in ns was created and became Ready, in
-// seconds after start, and the events of ns in order: where a run that stands out from the
-// others spent its time. Creation times have the API's one-second resolution.
+// seconds after start, and the pods' unusual warnings: where a run that stands out from the
+// others spent its time (a kubelet that could not mount a claim yet, for one). Times have the
+// API's one-second resolution.
 func podTimeline(b *testing.B, ns string, labels map[string]string, start time.Time) {
 	b.Helper()
 	var pods corev1.PodList
+	var events corev1.EventList
 	if err := k8s.List(b.Context(), &pods, client.InNamespace(ns), client.MatchingLabels(labels)); err != nil {
+		b.Logf("timeline: %v", err)
+		return
+	}
+	if err := k8s.List(b.Context(), &events, client.InNamespace(ns)); err != nil {
 		b.Logf("timeline: %v", err)
 		return
 	}
 	slices.SortFunc(pods.Items, func(x, y corev1.Pod) int { return strings.Compare(x.Name, y.Name) })
 	since := func(t time.Time) string { return fmt.Sprintf("%.1fs", t.Sub(start).Seconds()) }
 	var lines []string
+	listed := map[string]bool{}
 	for _, p := range pods.Items {
+		listed[p.Name] = true
 		ready := "not ready"
 		for _, c := range p.Status.Conditions {
 			if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
@@ -176,4 +184,16 @@ func podTimeline(b *testing.B, ns string, labels map[string]string, start time.T
 		lines = append(lines, fmt.Sprintf("%s created %s, %s", p.Name, since(p.CreationTimestamp.Time), ready))
 	}
 	b.Logf("pods of %v: %s", labels, strings.Join(lines, "; "))
+	for _, e := range events.Items {
+		// Every run has these: a pod waits for its claim to be provisioned, and a database
+		// is not ready until it has started.
+		if e.Type != corev1.EventTypeWarning || !listed[e.InvolvedObject.Name] || e.Reason == "FailedScheduling" || e.Reason == "Unhealthy" {
+			continue
+		}
+		at := e.LastTimestamp.Time
+		if at.IsZero() {
+			at = e.EventTime.Time
+		}
+		b.Logf("  %s %s %s: %s", since(at), e.InvolvedObject.Name, e.Reason, e.Message)
+	}
 }
