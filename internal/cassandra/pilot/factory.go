@@ -73,6 +73,8 @@ type Engine struct {
 	// cqlMu guards session, so that concurrent probes open one session, not several.
 	cqlMu   sync.Mutex
 	session *gocql.Session
+
+	gauges *gauges
 }
 
 var _ engine.Engine = (*Engine)(nil)
@@ -121,6 +123,7 @@ func (e *Engine) Init() error {
 	if e.Clock == nil {
 		e.Clock = clock.RealClock{}
 	}
+	e.gauges = newGauges()
 	return errors.Join(errs...)
 }
 

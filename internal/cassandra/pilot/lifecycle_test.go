@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 )
@@ -41,6 +44,17 @@ func TestSimObserveCleanupAndDrain(t *testing.T) {
 	if cs.Datacenter != "dc1" || cs.Rack != "r1" || cs.State != "UN" || cs.Tokens != 8 || cs.ReplicationFactor != 2 ||
 		cs.FreeSpace == nil || cs.FreeSpace.Value() <= 0 || cs.DownNodes != nil {
 		t.Errorf("facts of a: %+v", cs)
+	}
+	// The gauges on /metrics say the same.
+	g := a.gauges
+	for name, got := range map[string]prometheus.Gauge{"load_bytes": g.load, "free_space_bytes": g.freeSpace, "tokens": g.tokens, "down_nodes": g.downNodes} {
+		want := map[string]float64{"load_bytes": float64(cs.Load.Value()), "free_space_bytes": float64(cs.FreeSpace.Value()), "tokens": 8, "down_nodes": 0}[name]
+		if v := testutil.ToFloat64(got); v != want {
+			t.Errorf("navigator_cassandra_%s = %v, want %v", name, v, want)
+		}
+	}
+	if n := testutil.CollectAndCount(g.state); n != 1 || testutil.ToFloat64(g.state.WithLabelValues("UN")) != 1 {
+		t.Errorf("navigator_cassandra_node_state: %d series, want only UN", n)
 	}
 	// Nothing changed, so nothing the agent writes changes (free space is the volume's, which
 	// other processes share: left out).
@@ -91,6 +105,9 @@ func TestSimObserveCleanupAndDrain(t *testing.T) {
 		_ = c.observe("a", st)
 		return slices.Equal(st.Cassandra.DownNodes, []string{c.node("b").ip})
 	})
+	if v := testutil.ToFloat64(a.gauges.downNodes); v != 1 {
+		t.Errorf("navigator_cassandra_down_nodes = %v while a sees b down", v)
+	}
 	if err := c.engine("b").GracefulStop(t.Context()); err != nil {
 		t.Errorf("stopping a drained node: %v", err)
 	}

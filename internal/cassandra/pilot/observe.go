@@ -22,7 +22,10 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 	if cs == nil {
 		cs = &navv1alpha1.CassandraPilotStatus{}
 	}
-	defer func() { status.Cassandra = cs }()
+	defer func() {
+		status.Cassandra = cs
+		e.gauges.set(cs)
+	}()
 	var errs []error
 	if free, err := freeSpace(e.DataDir); err != nil {
 		errs = append(errs, fmt.Errorf("reading the free space of %s: %w", e.DataDir, err))

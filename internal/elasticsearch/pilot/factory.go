@@ -43,7 +43,8 @@ type Engine struct {
 	// Elasticsearch waits for the node to come back before rebuilding its replicas elsewhere.
 	RestartAllocationDelay time.Duration
 
-	es *client
+	es     *client
+	gauges *gauges
 
 	// mu guards restartPending and leavePending.
 	mu sync.Mutex
@@ -95,7 +96,7 @@ func (e *Engine) Init() error {
 	if err != nil {
 		return err
 	}
-	e.es = c
+	e.es, e.gauges = c, newGauges()
 	return nil
 }
 

@@ -18,6 +18,7 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 	if es == nil {
 		es = &navv1alpha1.ElasticsearchPilotStatus{}
 	}
+	defer func() { e.gauges.set(status.Node.ID, es) }()
 	root, err := e.es.info(ctx)
 	if err != nil {
 		// A node that does not answer GET / answers nothing else: no need to wait for each call.

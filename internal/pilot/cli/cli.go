@@ -170,6 +170,9 @@ func runEngine(name string, args []string, factory Factory) (int, error) {
 	}
 	registry := prometheus.NewRegistry()
 	registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if m, ok := eng.(engine.Metered); ok {
+		registry.MustRegister(m.Collectors()...)
+	}
 	a := &agent.Agent{
 		Engine: eng, Node: o.node, Command: o.command, API: api,
 		Heartbeat: o.heartbeat, Observe: o.observe, StopTimeout: o.stop,
