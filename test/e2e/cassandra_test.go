@@ -57,6 +57,7 @@ func TestCassandraClusterLifecycle(t *testing.T) {
 	}
 	waitCassReady(t, cc, cassFirstVersion, 3)
 	t.Logf("created: Ready after %s", time.Since(start).Round(time.Second))
+	waitPilotMetric(t, ns, "ring-r1-0", `navigator_cassandra_node_state{state="UN"} 1`)
 	session := cassClient(t, ns, cc.Name)
 	writeRows(t, session, cassRows)
 

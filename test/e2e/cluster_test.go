@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/resources/pilotpod"
 )
 
 // TestClusterServices checks what Navigator's database pods rely on, on the cluster under test:
@@ -273,5 +275,18 @@ func proxyPost(t *testing.T, ns, pod, path, body string) {
 	t.Helper()
 	if _, err := podProxy(ns, pod, 8080, "POST", path).Body([]byte(body)).DoRaw(t.Context()); err != nil {
 		t.Fatalf("POST %s on %s: %v", path, pod, err)
+	}
+}
+
+// waitPilotMetric waits until the pilot of pod serves line on /metrics: the engine's gauges
+// reach Prometheus from the release binary. The engine sets them at each observation.
+func waitPilotMetric(t *testing.T, ns, pod, line string) {
+	t.Helper()
+	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 30*time.Second, true, func(ctx context.Context) (bool, error) {
+		raw, err := podProxy(ns, pod, pilotpod.Port, "GET", "/metrics").DoRaw(ctx)
+		return err == nil && slices.Contains(strings.Split(string(raw), "\n"), line), nil
+	})
+	if err != nil {
+		t.Fatalf("the pilot of %s never served %q on /metrics", pod, line)
 	}
 }

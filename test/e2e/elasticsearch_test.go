@@ -60,6 +60,7 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 	}
 	waitESCReady(t, esc, escFirstVersion)
 	t.Logf("created: Ready after %s", time.Since(start).Round(time.Second))
+	waitPilotMetric(t, ns, "search-master-0", `navigator_elasticsearch_cluster_health{state="green"} 1`)
 	writeDocs(t, ns)
 
 	t.Run("scale data out and in", func(t *testing.T) {
