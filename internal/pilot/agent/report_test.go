@@ -17,42 +17,25 @@ import (
 // TestReportBacksOffAndRecovers: while the API server refuses writes, the agent retries with a
 // growing back-off instead of hammering it, and reports again as soon as it can.
 func TestReportBacksOffAndRecovers(t *testing.T) {
-	p := &navv1alpha1.Pilot{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "db-0"}}
-	down, attempts := true, 0
-	api := &fakeAPI{patch: func(_ *navv1alpha1.Pilot, s *navv1alpha1.PilotStatus) (string, error) {
-		attempts++
-		if down {
-			return "", errors.New("connection refused")
-		}
-		p.Status = *s
-		return "2", nil
-	}}
-	start := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	clk := testingclock.NewFakeClock(start)
-	a := &Agent{API: api, Clock: clk, Heartbeat: time.Minute, Log: logr.Discard(), Metrics: NewMetrics(nil)}
-	desired := &navv1alpha1.PilotStatus{Phase: navv1alpha1.PilotRunning, ObservedGeneration: 1}
-
+	o := newOutage()
 	// Attempts at 0s, 2s, 6s, 14s: each failure doubles the wait.
 	for _, at := range []time.Duration{0, time.Second, 2 * time.Second, 5 * time.Second, 6 * time.Second, 13 * time.Second, 14 * time.Second} {
-		clk.SetTime(start.Add(at))
-		a.report(t.Context(), p, desired.DeepCopy())
+		o.reportAt(t, at)
 	}
-	if attempts != 4 {
-		t.Errorf("%d write attempts in 14s of outage, want 4 (at 0, 2, 6 and 14s)", attempts)
+	if o.attempts != 4 {
+		t.Errorf("%d write attempts in 14s of outage, want 4 (at 0, 2, 6 and 14s)", o.attempts)
 	}
-	if !a.lastWriteAt.IsZero() {
+	if !o.a.lastWriteAt.IsZero() {
 		t.Fatal("a failed write was recorded as written")
 	}
 
-	down = false
-	clk.SetTime(start.Add(30 * time.Second))
-	a.report(t.Context(), p, desired.DeepCopy())
-	got := p
-	if got.Status.Phase != navv1alpha1.PilotRunning || got.Status.LastHeartbeatTime == nil {
-		t.Errorf("after the outage the status was not written: %+v", got.Status)
+	o.down = false
+	o.reportAt(t, 30*time.Second)
+	if o.p.Status.Phase != navv1alpha1.PilotRunning || o.p.Status.LastHeartbeatTime == nil {
+		t.Errorf("after the outage the status was not written: %+v", o.p.Status)
 	}
-	if a.writeFails != 0 || !a.writeRetryAt.IsZero() {
-		t.Errorf("back-off not reset after a successful write: fails %d, retry at %v", a.writeFails, a.writeRetryAt)
+	if o.a.writeFails != 0 || !o.a.writeRetryAt.IsZero() {
+		t.Errorf("back-off not reset after a successful write: fails %d, retry at %v", o.a.writeFails, o.a.writeRetryAt)
 	}
 }
 
@@ -60,46 +43,62 @@ func TestReportBacksOffAndRecovers(t *testing.T) {
 // an outage, a failed write is retried at the next step, not at the end of its back-off; a
 // write that fails again backs off further than before.
 func TestHeardFromTheServerRetriesAtOnce(t *testing.T) {
-	p := &navv1alpha1.Pilot{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "db-0"}}
-	down, attempts := true, 0
-	api := &fakeAPI{patch: func(_ *navv1alpha1.Pilot, s *navv1alpha1.PilotStatus) (string, error) {
-		attempts++
-		if down {
-			return "", errors.New("connection refused")
-		}
-		p.Status = *s
-		return "2", nil
-	}}
-	start := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	clk := testingclock.NewFakeClock(start)
-	a := &Agent{API: api, Clock: clk, Heartbeat: time.Minute, Log: logr.Discard(), Metrics: NewMetrics(nil)}
-	desired := &navv1alpha1.PilotStatus{Phase: navv1alpha1.PilotRunning, ObservedGeneration: 1}
-
+	o := newOutage()
 	for _, at := range []time.Duration{0, 2 * time.Second, 6 * time.Second, 14 * time.Second} {
-		clk.SetTime(start.Add(at))
-		a.report(t.Context(), p, desired.DeepCopy())
+		o.reportAt(t, at)
 	}
 	// The fourth failure waits 16 s. A second later the server is back and says so.
-	clk.SetTime(start.Add(15 * time.Second))
-	a.report(t.Context(), p, desired.DeepCopy())
-	if attempts != 4 {
-		t.Fatalf("%d attempts before the server was heard from, want 4", attempts)
+	o.reportAt(t, 15*time.Second)
+	if o.attempts != 4 {
+		t.Fatalf("%d attempts before the server was heard from, want 4", o.attempts)
 	}
-	a.heard()
-	a.report(t.Context(), p, desired.DeepCopy())
-	if attempts != 5 {
-		t.Fatalf("no write attempt right after hearing from the server (%d attempts)", attempts)
+	o.a.heard()
+	o.reportAt(t, 15*time.Second)
+	if o.attempts != 5 {
+		t.Fatalf("no write attempt right after hearing from the server (%d attempts)", o.attempts)
 	}
-	if got := a.writeRetryAt.Sub(clk.Now()); got != 30*time.Second {
+	if got := o.a.writeRetryAt.Sub(o.clk.Now()); got != 30*time.Second {
 		t.Errorf("a fifth failure waits %s, want 30s: hearing from the server must not reset the count", got)
 	}
 
-	down = false
-	a.heard()
-	a.report(t.Context(), p, desired.DeepCopy())
-	if attempts != 6 || p.Status.Phase != navv1alpha1.PilotRunning {
-		t.Errorf("status not written once the server answers: %d attempts, phase %q", attempts, p.Status.Phase)
+	o.down = false
+	o.a.heard()
+	o.reportAt(t, 15*time.Second)
+	if o.attempts != 6 || o.p.Status.Phase != navv1alpha1.PilotRunning {
+		t.Errorf("status not written once the server answers: %d attempts, phase %q", o.attempts, o.p.Status.Phase)
 	}
+}
+
+// outage is an agent whose API server refuses status writes while down, counting attempts.
+type outage struct {
+	p        *navv1alpha1.Pilot
+	down     bool
+	attempts int
+	start    time.Time
+	clk      *testingclock.FakeClock
+	a        *Agent
+}
+
+func newOutage() *outage {
+	o := &outage{p: &navv1alpha1.Pilot{ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "db-0"}}, down: true,
+		start: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)}
+	o.clk = testingclock.NewFakeClock(o.start)
+	api := &fakeAPI{patch: func(_ *navv1alpha1.Pilot, s *navv1alpha1.PilotStatus) (string, error) {
+		o.attempts++
+		if o.down {
+			return "", errors.New("connection refused")
+		}
+		o.p.Status = *s
+		return "2", nil
+	}}
+	o.a = &Agent{API: api, Clock: o.clk, Heartbeat: time.Minute, Log: logr.Discard(), Metrics: NewMetrics(nil)}
+	return o
+}
+
+// reportAt sets the clock to at after the start and reports a running node.
+func (o *outage) reportAt(t *testing.T, at time.Duration) {
+	o.clk.SetTime(o.start.Add(at))
+	o.a.report(t.Context(), o.p, &navv1alpha1.PilotStatus{Phase: navv1alpha1.PilotRunning, ObservedGeneration: 1})
 }
 
 // fakeAPI is an API whose status writes a test decides; reads are unexpected here.
