@@ -70,8 +70,8 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 		if slices.Contains(inFlight, c) {
 			continue
 		}
-		if v := mayRestart(s, c, inFlight); !v.ok {
-			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationBlocked, v.predicate, v.reason)
+		if v := mayRestart(s, c, inFlight); !v.OK {
+			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationBlocked, v.Predicate, v.Reason)
 			for _, rest := range outdated[i+1:] {
 				prog.Op(rest.Name, rest.pool.spec.Name, opType, navv1alpha1.OperationPending, "", "waits for its turn")
 			}

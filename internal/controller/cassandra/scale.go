@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
@@ -101,12 +102,12 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 		op(navv1alpha1.OperationPending, "", "waits: one node leaves at a time")
 		return false, nil
 	}
-	if v := mayLeave(s, n); !v.ok {
+	if v := mayLeave(s, n); !v.OK {
 		phase := navv1alpha1.OperationBlocked
-		if v.predicate == PredicateRingSettled {
+		if v.Predicate == PredicateRingSettled {
 			phase = navv1alpha1.OperationPending
 		}
-		op(phase, v.predicate, v.reason)
+		op(phase, v.Predicate, v.Reason)
 		return false, nil
 	}
 	if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
@@ -120,10 +121,10 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 func mayLeave(s *clusterState, n *node) verdict {
 	f := n.facts()
 	if n.Pod == nil || f == nil {
-		return verdict{PredicatePilotReporting, false, "the pilot has not reported recently; the node's load and the ring cannot be judged"}
+		return nodes.Hold(PredicatePilotReporting, "the pilot has not reported recently; the node's load and the ring cannot be judged")
 	}
 	if busy := rangeMovement(s, n); busy != "" {
-		return verdict{PredicateRingSettled, false, busy}
+		return nodes.Hold(PredicateRingSettled, busy)
 	}
 	dc := n.pool.datacenter()
 	staying, rf := 0, int32(0)
@@ -145,8 +146,8 @@ func mayLeave(s *clusterState, n *node) verdict {
 		}
 	}
 	if int32(staying) < rf {
-		return verdict{PredicateReplicationFactorMet, false, fmt.Sprintf(
-			"datacenter %s would keep %d node(s) but a keyspace replicates %d times there; lower its replication factor first", dc, staying, rf)}
+		return nodes.Hold(PredicateReplicationFactorMet, fmt.Sprintf(
+			"datacenter %s would keep %d node(s) but a keyspace replicates %d times there; lower its replication factor first", dc, staying, rf))
 	}
 	// The leaving node's ranges go to the nodes that take its place as replicas. With racks,
 	// NetworkTopologyStrategy places one replica per rack, so its own rack takes them when it
@@ -156,18 +157,18 @@ func mayLeave(s *clusterState, n *node) verdict {
 		takers = sameDC
 	}
 	if f.Load == nil || len(takers) == 0 {
-		return verdict{PredicateRemainingNodesRoom, true, ""}
+		return nodes.Pass(PredicateRemainingNodesRoom)
 	}
 	share := f.Load.Value() / int64(len(takers))
 	for _, m := range takers {
 		mf := m.facts()
 		if mf == nil || mf.FreeSpace == nil {
-			return verdict{PredicatePilotReporting, false, m.Name + " has not reported its free space"}
+			return nodes.Hold(PredicatePilotReporting, m.Name+" has not reported its free space")
 		}
 		if mf.FreeSpace.Value() < share {
-			return verdict{PredicateRemainingNodesRoom, false, fmt.Sprintf("%s has %s free but would receive about %s of %s's %s",
-				m.Name, mf.FreeSpace.String(), resource.NewQuantity(share, resource.BinarySI).String(), n.Name, f.Load.String())}
+			return nodes.Hold(PredicateRemainingNodesRoom, fmt.Sprintf("%s has %s free but would receive about %s of %s's %s",
+				m.Name, mf.FreeSpace.String(), resource.NewQuantity(share, resource.BinarySI).String(), n.Name, f.Load.String()))
 		}
 	}
-	return verdict{PredicateRemainingNodesRoom, true, ""}
+	return nodes.Pass(PredicateRemainingNodesRoom)
 }

@@ -42,13 +42,13 @@ func TestScaleInPredicates(t *testing.T) {
 			*s.pools[0].spec.Replicas = 2
 			tt.change(s)
 			v := mayLeave(s, s.node("ring-a-2"))
-			if tt.want == "" && !v.ok {
-				t.Fatalf("held by %s: %s", v.predicate, v.reason)
+			if tt.want == "" && !v.OK {
+				t.Fatalf("held by %s: %s", v.Predicate, v.Reason)
 			}
-			if tt.want != "" && (v.ok || v.predicate != tt.want) {
+			if tt.want != "" && (v.OK || v.Predicate != tt.want) {
 				t.Fatalf("verdict %+v, want held by %s", v, tt.want)
 			}
-			t.Logf("%s: %s", v.predicate, v.reason)
+			t.Logf("%s: %s", v.Predicate, v.Reason)
 		})
 	}
 }
@@ -102,14 +102,14 @@ func TestRestartsGoRackByRack(t *testing.T) {
 	// ring-a-2 is draining: another node of rack a may follow within the budget, rack b may not.
 	s.cc.Spec.UpdateStrategy.MaxUnavailable = 2
 	inFlight := []*node{s.node("ring-a-2")}
-	if v := mayRestart(s, s.node("ring-a-1"), inFlight); !v.ok {
-		t.Fatalf("ring-a-1 held by %s: %s", v.predicate, v.reason)
+	if v := mayRestart(s, s.node("ring-a-1"), inFlight); !v.OK {
+		t.Fatalf("ring-a-1 held by %s: %s", v.Predicate, v.Reason)
 	}
-	if v := mayRestart(s, s.node("ring-b-1"), inFlight); v.ok || v.predicate != PredicateOneRackAtATime {
+	if v := mayRestart(s, s.node("ring-b-1"), inFlight); v.OK || v.Predicate != PredicateOneRackAtATime {
 		t.Fatalf("ring-b-1: %+v, want held by %s", v, PredicateOneRackAtATime)
 	}
 	s.node("ring-b-0").Pilot.Status.Cassandra.DownNodes = []string{"10.0.0.9"}
-	if v := mayRestart(s, s.node("ring-a-1"), inFlight); v.ok || v.predicate != PredicateOtherNodesUp || !strings.Contains(v.reason, "10.0.0.9") {
+	if v := mayRestart(s, s.node("ring-a-1"), inFlight); v.OK || v.Predicate != PredicateOtherNodesUp || !strings.Contains(v.Reason, "10.0.0.9") {
 		t.Fatalf("with a node down: %+v, want held by %s", v, PredicateOtherNodesUp)
 	}
 }

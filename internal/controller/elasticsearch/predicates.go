@@ -10,21 +10,17 @@ import (
 
 // Names of the restart predicates, as status.operations[].blockedBy reports them.
 const (
-	PredicatePilotsReporting      = "PilotsReporting"
+	PredicatePilotsReporting      = nodes.PredicatePilotsReporting
 	PredicateHealthAtLeastYellow  = "HealthAtLeastYellow"
 	PredicateShardCopiesAvailable = "ShardCopiesAvailable"
-	PredicateWithinBudget         = "WithinBudget"
+	PredicateWithinBudget         = nodes.PredicateWithinBudget
 )
 
-// verdict is one predicate's answer about taking a node down now.
-type verdict struct {
-	predicate string
-	ok        bool
-	reason    string
-}
+// verdict is one predicate's answer about disrupting a node now.
+type verdict = nodes.Verdict
 
 // restartPredicate decides whether candidate may go down while inFlight nodes are down.
-type restartPredicate func(s *clusterState, candidate *node, inFlight []*node) verdict
+type restartPredicate = nodes.Predicate[*clusterState, *node]
 
 // restartPredicates run in order; the first that says no holds the restart and names itself.
 var restartPredicates = []restartPredicate{
@@ -37,21 +33,12 @@ var restartPredicates = []restartPredicate{
 
 // mayRestart runs the predicates and returns the first no, or ok.
 func mayRestart(s *clusterState, candidate *node, inFlight []*node) verdict {
-	for _, p := range restartPredicates {
-		if v := p(s, candidate, inFlight); !v.ok {
-			return v
-		}
-	}
-	return verdict{ok: true}
+	return nodes.FirstNo(restartPredicates, s, candidate, inFlight)
 }
 
-// pilotsReporting: a node whose pilot is silent may be down already; nothing is restarted on
-// a guess.
+// pilotsReporting: see nodes.PilotsReporting.
 func pilotsReporting(s *clusterState, c *node, _ []*node) verdict {
-	if silent := nodes.Silent(s.all(), c.Node); len(silent) > 0 {
-		return verdict{PredicatePilotsReporting, false, "no recent report from " + strings.Join(silent, ", ")}
-	}
-	return verdict{PredicatePilotsReporting, true, ""}
+	return nodes.PilotsReporting(s.all(), c.Node)
 }
 
 // healthAtLeastYellow: a red cluster has primaries unassigned; taking another node down could
@@ -59,9 +46,9 @@ func pilotsReporting(s *clusterState, c *node, _ []*node) verdict {
 func healthAtLeastYellow(s *clusterState, _ *node, _ []*node) verdict {
 	h := s.health()
 	if h == navv1alpha1.ESHealthGreen || h == navv1alpha1.ESHealthYellow {
-		return verdict{PredicateHealthAtLeastYellow, true, ""}
+		return nodes.Pass(PredicateHealthAtLeastYellow)
 	}
-	return verdict{PredicateHealthAtLeastYellow, false, fmt.Sprintf("cluster health is %s", h)}
+	return nodes.Hold(PredicateHealthAtLeastYellow, fmt.Sprintf("cluster health is %s", h))
 }
 
 // shardCopiesAvailable: never both copies of a shard down. The controller does not see shard
@@ -70,44 +57,37 @@ func healthAtLeastYellow(s *clusterState, _ *node, _ []*node) verdict {
 // then every shard keeps at least one copy on a node that stays up.
 func shardCopiesAvailable(s *clusterState, c *node, inFlight []*node) verdict {
 	if c.shards() == 0 {
-		return verdict{PredicateShardCopiesAvailable, true, ""}
+		return nodes.Pass(PredicateShardCopiesAvailable)
 	}
 	for _, n := range inFlight {
 		if n != c && n.shards() != 0 && n.holdsShards() {
-			return verdict{PredicateShardCopiesAvailable, false, n.Name + " holds shards and is restarting; its copies may be the only ones left"}
+			return nodes.Hold(PredicateShardCopiesAvailable, n.Name+" holds shards and is restarting; its copies may be the only ones left")
 		}
 	}
 	if h := s.health(); h != navv1alpha1.ESHealthGreen {
-		return verdict{PredicateShardCopiesAvailable, false, fmt.Sprintf("cluster health is %s: some shard copies are unassigned, and this node may hold the last one", h)}
+		return nodes.Hold(PredicateShardCopiesAvailable, fmt.Sprintf("cluster health is %s: some shard copies are unassigned, and this node may hold the last one", h))
 	}
-	return verdict{PredicateShardCopiesAvailable, true, ""}
+	return nodes.Pass(PredicateShardCopiesAvailable)
 }
 
 // oneMasterAtATime: a master-eligible node goes down only while every other one serves, so
 // the voting configuration keeps its quorum.
 func oneMasterAtATime(s *clusterState, c *node, inFlight []*node) verdict {
 	if !c.masterEligible() {
-		return verdict{PredicateOneMasterAtATime, true, ""}
+		return nodes.Pass(PredicateOneMasterAtATime)
 	}
 	for _, n := range inFlight {
 		if n != c && n.masterEligible() {
-			return verdict{PredicateOneMasterAtATime, false, n.Name + " is master-eligible and restarting"}
+			return nodes.Hold(PredicateOneMasterAtATime, n.Name+" is master-eligible and restarting")
 		}
 	}
 	if others := notReadyMasters(s, c); len(others) > 0 {
-		return verdict{PredicateOneMasterAtATime, false, "master-eligible nodes not ready: " + strings.Join(others, ", ")}
+		return nodes.Hold(PredicateOneMasterAtATime, "master-eligible nodes not ready: "+strings.Join(others, ", "))
 	}
-	return verdict{PredicateOneMasterAtATime, true, ""}
+	return nodes.Pass(PredicateOneMasterAtATime)
 }
 
 // withinBudget: at most spec.updateStrategy.maxUnavailable nodes down at once.
 func withinBudget(s *clusterState, c *node, inFlight []*node) verdict {
-	var down []*nodes.Node
-	for _, n := range inFlight {
-		down = append(down, n.Node)
-	}
-	if why := nodes.OverBudget(s.esc.Spec.UpdateStrategy.MaxUnavailable, c.Node, down); why != "" {
-		return verdict{PredicateWithinBudget, false, why}
-	}
-	return verdict{PredicateWithinBudget, true, ""}
+	return nodes.WithinBudget(s.esc.Spec.UpdateStrategy.MaxUnavailable, c, inFlight)
 }

@@ -103,13 +103,13 @@ func TestRestartPredicates(t *testing.T) {
 				inFlight = append(inFlight, s.node(n))
 			}
 			v := mayRestart(s, s.node(tt.candidate), inFlight)
-			if tt.want == "" && !v.ok {
-				t.Fatalf("held by %s: %s", v.predicate, v.reason)
+			if tt.want == "" && !v.OK {
+				t.Fatalf("held by %s: %s", v.Predicate, v.Reason)
 			}
-			if tt.want != "" && (v.ok || v.predicate != tt.want) {
+			if tt.want != "" && (v.OK || v.Predicate != tt.want) {
 				t.Fatalf("verdict %+v, want held by %s", v, tt.want)
 			}
-			if !v.ok && v.reason == "" {
+			if !v.OK && v.Reason == "" {
 				t.Fatal("a held restart must say why")
 			}
 		})

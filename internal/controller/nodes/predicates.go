@@ -1,0 +1,72 @@
+package nodes
+
+import "strings"
+
+// Names of the predicates every engine runs before it disrupts a node, as
+// status.operations[].blockedBy reports them.
+const (
+	PredicatePilotsReporting = "PilotsReporting"
+	PredicateWithinBudget    = "WithinBudget"
+)
+
+// Verdict is one predicate's answer about disrupting a node now: OK, or held by Predicate for
+// Reason.
+type Verdict struct {
+	Predicate string
+	OK        bool
+	Reason    string
+}
+
+// Candidate is an engine's view of a node, built on this package's Node.
+type Candidate interface {
+	Base() *Node
+}
+
+// Base is the node itself; an engine's node type that embeds *Node has it too.
+func (n *Node) Base() *Node { return n }
+
+// Predicate decides whether candidate may go down while the inFlight nodes are down, from an
+// engine's state S.
+type Predicate[S any, N Candidate] func(s S, candidate N, inFlight []N) Verdict
+
+// FirstNo runs predicates in order and returns the first that says no, which then names
+// itself in the status, or an OK verdict.
+func FirstNo[S any, N Candidate](predicates []Predicate[S, N], s S, candidate N, inFlight []N) Verdict {
+	for _, p := range predicates {
+		if v := p(s, candidate, inFlight); !v.OK {
+			return v
+		}
+	}
+	return Verdict{OK: true}
+}
+
+// PilotsReporting holds while another node's pilot is silent: that node may be down already,
+// and nothing is disrupted on a guess. The candidate's own silence does not hold it: a restart is how a wedged node
+// recovers.
+func PilotsReporting(all []*Node, candidate *Node) Verdict {
+	if silent := Silent(all, candidate); len(silent) > 0 {
+		return Hold(PredicatePilotsReporting, "no recent report from "+strings.Join(silent, ", "))
+	}
+	return Pass(PredicatePilotsReporting)
+}
+
+// WithinBudget holds while maxUnavailable (spec.updateStrategy.maxUnavailable) nodes other than
+// candidate are down.
+func WithinBudget[N Candidate](maxUnavailable int32, candidate N, inFlight []N) Verdict {
+	down := make([]*Node, 0, len(inFlight))
+	for _, n := range inFlight {
+		down = append(down, n.Base())
+	}
+	if why := OverBudget(maxUnavailable, candidate.Base(), down); why != "" {
+		return Hold(PredicateWithinBudget, why)
+	}
+	return Pass(PredicateWithinBudget)
+}
+
+// Pass is predicate's yes.
+func Pass(predicate string) Verdict { return Verdict{Predicate: predicate, OK: true} }
+
+// Hold is predicate's no, saying why.
+func Hold(predicate, reason string) Verdict {
+	return Verdict{Predicate: predicate, Reason: reason}
+}
