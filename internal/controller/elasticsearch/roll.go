@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 )
@@ -26,22 +27,7 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 			return nil
 		}
 	}
-	var outdated, inFlight []*node
-	for _, n := range s.nodes() {
-		switch {
-		case n.Pod == nil:
-			inFlight = append(inFlight, n)
-		case !n.Updated:
-			outdated = append(outdated, n)
-			if n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionPrepareRestart {
-				inFlight = append(inFlight, n)
-			}
-		case !n.Ready():
-			// Unready counts against the budget whatever the cause: maxUnavailable bounds
-			// nodes down, not only nodes Navigator took down.
-			inFlight = append(inFlight, n)
-		}
-	}
+	outdated, inFlight := nodes.Rolling(s.nodes())
 	if len(outdated) == 0 {
 		return nil
 	}

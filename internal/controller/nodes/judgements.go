@@ -102,3 +102,25 @@ func Tally(name string, pool []*Node) (ps navv1alpha1.NodePoolStatus, notReady, 
 	}
 	return ps, notReady, stale
 }
+
+// Rolling sorts the nodes of a rolling restart: outdated ones run an older revision than their
+// StatefulSet's; in flight are those down or on their way down (no pod, asked to prepare for a
+// restart, or unready whatever the cause: maxUnavailable bounds nodes down, not only nodes
+// Navigator took down).
+func Rolling[N Candidate](all []N) (outdated, inFlight []N) {
+	for _, c := range all {
+		n := c.Base()
+		switch {
+		case n.Pod == nil:
+			inFlight = append(inFlight, c)
+		case !n.Updated:
+			outdated = append(outdated, c)
+			if n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionPrepareRestart {
+				inFlight = append(inFlight, c)
+			}
+		case !n.Ready():
+			inFlight = append(inFlight, c)
+		}
+	}
+	return outdated, inFlight
+}
