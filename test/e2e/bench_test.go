@@ -15,13 +15,62 @@ import (
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/apimachinery/pkg/watch"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/resources/pilotpod"
 )
+
+// benchReady measures, once per b.N in a fresh namespace, the engine's floor and then the time
+// from creating the cluster newCluster returns to its Ready condition, and reports the medians
+// and the writes of the last, settled cluster (clusters lists its kind).
+func benchReady(b *testing.B, engine, prefix string, floor func(*testing.B, string) time.Duration, newCluster func(ns string) client.Object, clusters client.ObjectList) {
+	var ready, floors []time.Duration
+	var lastNS string
+	for range b.N {
+		ns := restrictedNamespace(b, prefix)
+		floors = append(floors, floor(b, ns))
+		ready = append(ready, toReady(b, newCluster(ns)))
+		lastNS = ns
+	}
+	report(b, engine, ready, floors, lastNS, clusters)
+}
+
+// toReady creates cluster and returns the time until its Ready condition is True.
+func toReady(b *testing.B, cluster client.Object) time.Duration {
+	b.Helper()
+	start := time.Now()
+	if err := k8s.Create(b.Context(), cluster); err != nil {
+		b.Fatal(err)
+	}
+	err := wait.PollUntilContextTimeout(b.Context(), 200*time.Millisecond, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
+		got := cluster.DeepCopyObject().(client.Object)
+		if k8s.Get(ctx, client.ObjectKeyFromObject(cluster), got) != nil {
+			return false, nil
+		}
+		u, err := runtime.DefaultUnstructuredConverter.ToUnstructured(got)
+		if err != nil {
+			return false, err
+		}
+		conditions, _, _ := unstructured.NestedSlice(u, "status", "conditions")
+		return slices.ContainsFunc(conditions, func(c any) bool {
+			m, _ := c.(map[string]any)
+			return m["type"] == navv1alpha1.ConditionReady && m["status"] == string(metav1.ConditionTrue)
+		}), nil
+	})
+	took := time.Since(start)
+	podTimeline(b, cluster.GetNamespace(), map[string]string{pilot.LabelCluster: cluster.GetName()}, start)
+	if err != nil {
+		b.Fatal("the cluster never became Ready")
+	}
+	return took
+}
 
 // report prints the medians of apply→Ready and of the floor, and the writes of the settled
 // cluster in ns over a minute, as benchmark metrics and as plain lines.

@@ -3,21 +3,17 @@
 package e2e
 
 import (
-	"context"
 	"os"
 	"testing"
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
 // BenchmarkCassandraReady measures, side by side in one run, the time from creating a 5-node
@@ -27,15 +23,7 @@ import (
 // Then it counts the API writes of the settled Navigator cluster over a minute. Run it with
 // `make bench-e2e`; it prints medians.
 func BenchmarkCassandraReady(b *testing.B) {
-	var ready, floor []time.Duration
-	var lastNS string
-	for range b.N {
-		ns := restrictedNamespace(b, "bench-cass")
-		floor = append(floor, cassFloor(b, ns))
-		ready = append(ready, cassToReady(b, ns))
-		lastNS = ns
-	}
-	report(b, "cassandra", ready, floor, lastNS, &navv1alpha1.CassandraClusterList{})
+	benchReady(b, "cassandra", "bench-cass", cassFloor, benchRing, &navv1alpha1.CassandraClusterList{})
 }
 
 // cassFloor creates five simulator pods joining one at a time and returns the time until the
@@ -60,10 +48,9 @@ func cassFloor(b *testing.B, ns string) time.Duration {
 	return took
 }
 
-// cassToReady applies a 5-node cluster and returns the time until it is Ready.
-func cassToReady(b *testing.B, ns string) time.Duration {
-	b.Helper()
-	cc := &navv1alpha1.CassandraCluster{
+// benchRing is the benchmark's 5-node cluster: racks of 3 and 2.
+func benchRing(ns string) client.Object {
+	return &navv1alpha1.CassandraCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ring"},
 		Spec: navv1alpha1.CassandraClusterSpec{
 			Version:           cassSimVersion,
@@ -71,18 +58,4 @@ func cassToReady(b *testing.B, ns string) time.Duration {
 			NodePools:         []navv1alpha1.CassandraNodePool{cassPool("r1", 3), cassPool("r2", 2)},
 		},
 	}
-	start := time.Now()
-	if err := k8s.Create(b.Context(), cc); err != nil {
-		b.Fatal(err)
-	}
-	err := wait.PollUntilContextTimeout(b.Context(), 200*time.Millisecond, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
-		var c navv1alpha1.CassandraCluster
-		return k8s.Get(ctx, client.ObjectKeyFromObject(cc), &c) == nil && meta.IsStatusConditionTrue(c.Status.Conditions, navv1alpha1.ConditionReady), nil
-	})
-	took := time.Since(start)
-	podTimeline(b, ns, map[string]string{pilot.LabelCluster: cc.Name}, start)
-	if err != nil {
-		b.Fatal("the cluster never became Ready")
-	}
-	return took
 }

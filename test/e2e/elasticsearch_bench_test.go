@@ -3,7 +3,6 @@
 package e2e
 
 import (
-	"context"
 	"os"
 	"testing"
 	"time"
@@ -12,12 +11,10 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
-	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
 // BenchmarkElasticsearchReady measures, side by side in one run, the time from creating a
@@ -28,15 +25,7 @@ import (
 // metadata, Pilot specs, owned objects) and the pilots' (Pilot status). Run it with
 // `make bench-e2e`; it prints medians.
 func BenchmarkElasticsearchReady(b *testing.B) {
-	var ready, floor []time.Duration
-	var lastNS string
-	for range b.N {
-		ns := restrictedNamespace(b, "bench-esc")
-		floor = append(floor, simFloor(b, ns))
-		ready = append(ready, escToReady(b, ns))
-		lastNS = ns
-	}
-	report(b, "elasticsearch", ready, floor, lastNS, &navv1alpha1.ElasticsearchClusterList{})
+	benchReady(b, "elasticsearch", "bench-esc", simFloor, benchSearch, &navv1alpha1.ElasticsearchClusterList{})
 }
 
 // simFloor creates five simulator pods with static configuration and returns the time until
@@ -73,10 +62,9 @@ func simFloor(b *testing.B, ns string) time.Duration {
 	return took
 }
 
-// escToReady applies a 5-node cluster and returns the time until it is Ready.
-func escToReady(b *testing.B, ns string) time.Duration {
-	b.Helper()
-	esc := &navv1alpha1.ElasticsearchCluster{
+// benchSearch is the benchmark's 5-node cluster: 3 masters, 2 data nodes.
+func benchSearch(ns string) client.Object {
+	return &navv1alpha1.ElasticsearchCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "search"},
 		Spec: navv1alpha1.ElasticsearchClusterSpec{
 			Version:           escMinorVersion,
@@ -84,26 +72,4 @@ func escToReady(b *testing.B, ns string) time.Duration {
 			NodePools:         []navv1alpha1.ElasticsearchNodePool{escPool("master", 3, navv1alpha1.ESRoleMaster), escPool("data", 2, navv1alpha1.ESRoleData)},
 		},
 	}
-	start := time.Now()
-	if err := k8s.Create(b.Context(), esc); err != nil {
-		b.Fatal(err)
-	}
-	err := wait.PollUntilContextTimeout(b.Context(), 200*time.Millisecond, 5*time.Minute, true, func(ctx context.Context) (bool, error) {
-		var e navv1alpha1.ElasticsearchCluster
-		if k8s.Get(ctx, client.ObjectKeyFromObject(esc), &e) != nil {
-			return false, nil
-		}
-		for _, c := range e.Status.Conditions {
-			if c.Type == navv1alpha1.ConditionReady && c.Status == metav1.ConditionTrue {
-				return true, nil
-			}
-		}
-		return false, nil
-	})
-	took := time.Since(start)
-	podTimeline(b, ns, map[string]string{pilot.LabelCluster: esc.Name}, start)
-	if err != nil {
-		b.Fatal("the cluster never became Ready")
-	}
-	return took
 }
