@@ -60,20 +60,12 @@ func (s *clusterState) nodes() []*node {
 
 // all is the engine-neutral part of the pool's nodes.
 func (p *poolState) all() []*nodes.Node {
-	out := make([]*nodes.Node, len(p.nodes))
-	for i, n := range p.nodes {
-		out[i] = n.Node
-	}
-	return out
+	return nodes.Bases(p.nodes)
 }
 
 // all is every node's engine-neutral part, for the judgements of package nodes.
 func (s *clusterState) all() []*nodes.Node {
-	var out []*nodes.Node
-	for _, n := range s.nodes() {
-		out = append(out, n.Node)
-	}
-	return out
+	return nodes.Bases(s.nodes())
 }
 
 // masterEligible and holdsShards answer from the pool's spec, which is what the node runs with

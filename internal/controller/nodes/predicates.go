@@ -25,6 +25,16 @@ type Candidate interface {
 // Base is the node itself; an engine's node type that embeds *Node has it too.
 func (n *Node) Base() *Node { return n }
 
+// Bases is the engine-neutral part of each of an engine's nodes, for the judgements of this
+// package.
+func Bases[N Candidate](ns []N) []*Node {
+	out := make([]*Node, len(ns))
+	for i, n := range ns {
+		out[i] = n.Base()
+	}
+	return out
+}
+
 // Predicate decides whether candidate may go down while the inFlight nodes are down, from an
 // engine's state S.
 type Predicate[S any, N Candidate] func(s S, candidate N, inFlight []N) Verdict
@@ -53,11 +63,7 @@ func PilotsReporting(all []*Node, candidate *Node) Verdict {
 // WithinBudget holds while maxUnavailable (spec.updateStrategy.maxUnavailable) nodes other than
 // candidate are down.
 func WithinBudget[N Candidate](maxUnavailable int32, candidate N, inFlight []N) Verdict {
-	down := make([]*Node, 0, len(inFlight))
-	for _, n := range inFlight {
-		down = append(down, n.Base())
-	}
-	if why := OverBudget(maxUnavailable, candidate.Base(), down); why != "" {
+	if why := OverBudget(maxUnavailable, candidate.Base(), Bases(inFlight)); why != "" {
 		return Hold(PredicateWithinBudget, why)
 	}
 	return Pass(PredicateWithinBudget)
