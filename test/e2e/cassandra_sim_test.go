@@ -90,10 +90,7 @@ func TestCassandraSimulatorFormsCluster(t *testing.T) {
 
 	// A pod deleted and recreated keeps its volume: it rejoins with its saved tokens at its new
 	// address, and nothing is lost.
-	if err := k8s.Delete(t.Context(), &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "cass-1"}}); err != nil {
-		t.Fatal(err)
-	}
-	waitRecreated(t, ns, "cass-1")
+	recreatePod(t, ns, "cass-1")
 	waitReady(t, ns, "cass", 3)
 	waitRing(t, ns, "cass-0", 3)
 	waitRing(t, ns, "cass-1", 3)

@@ -134,8 +134,7 @@ func TestCassandraClusterLifecycle(t *testing.T) {
 	})
 
 	t.Run("killed pod heals", func(t *testing.T) {
-		deletePods(t, ns, "ring-r1-0")
-		waitRecreated(t, ns, "ring-r1-0")
+		recreatePod(t, ns, "ring-r1-0")
 		waitCassReady(t, cc, cassUpgrades[len(cassUpgrades)-1], 4)
 		checkRows(t, session, cassRows)
 	})
@@ -149,8 +148,7 @@ func TestCassandraClusterLifecycle(t *testing.T) {
 		if err := k8s.Delete(t.Context(), claim); err != nil {
 			t.Fatal(err)
 		}
-		deletePods(t, ns, victim)
-		waitRecreated(t, ns, victim)
+		recreatePod(t, ns, victim)
 		expectEvent(t, ns, cc.Name, string(navv1alpha1.OperationReplace))
 		ready := waitCassReady(t, cc, cassUpgrades[len(cassUpgrades)-1], 4)
 		after := cassMember(t, cc, victim)

@@ -76,10 +76,7 @@ func TestClusterServices(t *testing.T) {
 	// A volume survives its pod: write, delete the pod, read back from its successor.
 	want := fmt.Sprintf("written at %s", time.Now().UTC().Format(time.RFC3339Nano))
 	proxyPost(t, ns, "netcheck-0", "/file?path=/data/probe", want)
-	if err := k8s.Delete(t.Context(), &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "netcheck-0"}}); err != nil {
-		t.Fatal(err)
-	}
-	waitRecreated(t, ns, "netcheck-0")
+	recreatePod(t, ns, "netcheck-0")
 	waitReady(t, ns, "netcheck", 2)
 	if got := proxy(t, ns, "netcheck-0", "/file?path=/data/probe"); got != want {
 		t.Errorf("data after the pod was recreated: got %q, want %q", got, want)
@@ -178,12 +175,18 @@ func waitReady(t *testing.T, ns, sts string, replicas int32) {
 	}
 }
 
-// waitRecreated waits until the pod has been replaced by a new one (a different UID) or is gone
-// and back.
-func waitRecreated(t *testing.T, ns, pod string) {
+// recreatePod deletes pod and waits until its StatefulSet has created a successor. The old
+// UID is read before the delete: with a grace period of 0 the successor can exist by the time
+// the delete returns.
+func recreatePod(t *testing.T, ns, pod string, opts ...client.DeleteOption) {
 	t.Helper()
 	var old corev1.Pod
-	_ = k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: pod}, &old)
+	if err := k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: pod}, &old); err != nil {
+		t.Fatal(err)
+	}
+	if err := k8s.Delete(t.Context(), &old, opts...); err != nil {
+		t.Fatal(err)
+	}
 	err := wait.PollUntilContextTimeout(t.Context(), 500*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
 		var p corev1.Pod
 		err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: pod}, &p)

@@ -85,10 +85,7 @@ func TestElasticsearchSimulatorFormsCluster(t *testing.T) {
 	esHealth(t, ns, "es-0", "green", 3)
 
 	// A pod deleted and recreated keeps its volume: it rejoins, and nothing is lost.
-	if err := k8s.Delete(t.Context(), &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "es-1"}}); err != nil {
-		t.Fatal(err)
-	}
-	waitRecreated(t, ns, "es-1")
+	recreatePod(t, ns, "es-1")
 	waitReady(t, ns, "es", 3)
 	esHealth(t, ns, "es-1", "green", 3)
 	checkDocs(t, docs, func(path string, into any) { esGet(t, ns, "es-2", path, into) })

@@ -178,10 +178,7 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 
 	t.Run("killed pods heal", func(t *testing.T) {
 		for _, pod := range []string{res.StatefulSetName(esc.Name, "data") + "-0", res.StatefulSetName(esc.Name, "master") + "-1"} {
-			if err := k8s.Delete(t.Context(), &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: pod}}, client.GracePeriodSeconds(0)); err != nil {
-				t.Fatal(err)
-			}
-			waitRecreated(t, ns, pod)
+			recreatePod(t, ns, pod, client.GracePeriodSeconds(0))
 		}
 		waitESCReady(t, esc, escMajorVersion)
 		readDocs(t, ns)
