@@ -47,7 +47,14 @@ func TestReadyAndObserve(t *testing.T) {
 	var docs int64
 	var master, uuid string
 	for _, name := range c.names {
-		st := c.observe(name, nil)
+		// Each node answers from the cluster state it has applied, and a follower applies the
+		// state a moment after the master published it, as in a real cluster: wait for its
+		// view to be green before reading its facts.
+		var st *navv1alpha1.PilotStatus
+		eventually(t, 5*time.Second, name+" sees the cluster green", func() bool {
+			st = c.observe(name, nil)
+			return st.Elasticsearch.ClusterHealth == navv1alpha1.ESHealthGreen
+		})
 		es := st.Elasticsearch
 		if st.Version != simVersion || st.Node.ID != c.id(name) {
 			t.Errorf("%s: version %q, id %q; want %q, %q", name, st.Version, st.Node.ID, simVersion, c.id(name))
