@@ -76,6 +76,10 @@ ES_HOME := /usr/share/elasticsearch
 CASS_SIM_VERSIONS := 4.0.17 4.1.10 5.0.5
 CASSANDRA_HOME := /opt/cassandra
 
+# Real Cassandra, built from Maven Central by test/real/cassandra/image.sh: two 5.0 patch
+# releases, so that a real rolling upgrade can be tested (5.0.8 → 5.0.9).
+CASS_REAL_VERSIONS := 5.0.8 5.0.9
+
 
 # image NAME BINARY PATH-IN-IMAGE: a one-layer image of one static binary, run as a non-root user.
 define image
@@ -97,8 +101,10 @@ images: build ## Build image tarballs (no Docker): navigator-controller, navigat
 	# The Elasticsearch simulator, one image per simulated version, laid out like the upstream
 	# image (tagged with the version, as docker.elastic.co/elasticsearch/elasticsearch is).
 	for v in $(ES_SIM_VERSIONS); do $(MAKE) --no-print-directory es-sim-image ES_SIM_VERSION=$$v || exit 1; done
-	# The Cassandra simulator, likewise, tagged with the version as the upstream cassandra image is.
+	# The Cassandra simulator, likewise, as cassandra-sim:<version>.
 	for v in $(CASS_SIM_VERSIONS); do $(MAKE) --no-print-directory cass-sim-image CASS_SIM_VERSION=$$v || exit 1; done
+	# Real Cassandra, laid out like the upstream image, tagged with the version as it is.
+	for v in $(CASS_REAL_VERSIONS); do test/real/cassandra/image.sh image $$v $(IMAGE_REPO)/cassandra:$$v $(IMAGES_DIR)/cassandra-$$v.tar || exit 1; done
 
 # The simulator at the real binary's path, its folders writable by group 0 as in the upstream
 # image, running as uid 1000; the version is linked in.
@@ -121,7 +127,7 @@ cass-sim-image:
 	  -o $(CURDIR)/_output/bin/cassandra-$(CASS_SIM_VERSION) ./test/sim/cassandra/cmd/cassandra
 	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(CASS_SIM_VERSION)" \
 	  -o $(CURDIR)/_output/bin/nodetool-$(CASS_SIM_VERSION) ./test/sim/cassandra/cmd/nodetool
-	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/cassandra:$(CASS_SIM_VERSION) -o $(IMAGES_DIR)/cassandra-$(CASS_SIM_VERSION).tar \
+	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/cassandra-sim:$(CASS_SIM_VERSION) -o $(IMAGES_DIR)/cassandra-sim-$(CASS_SIM_VERSION).tar \
 	  -user 999:0 -file _output/bin/cassandra-$(CASS_SIM_VERSION):$(CASSANDRA_HOME)/bin/cassandra:0755 \
 	  -file _output/bin/nodetool-$(CASS_SIM_VERSION):$(CASSANDRA_HOME)/bin/nodetool:0755 \
 	  -dir /etc/cassandra:0775 -dir /var/lib/cassandra:0775 \

@@ -65,7 +65,7 @@ metadata:
 spec:
   version: 4.1.10
   image:
-    repository: $IMAGE_REPO/cassandra
+    repository: $IMAGE_REPO/cassandra-sim
     pullPolicy: Never
   nodePools:
     - name: rack-a

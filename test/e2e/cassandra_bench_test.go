@@ -30,7 +30,7 @@ func BenchmarkCassandraReady(b *testing.B) {
 // ring shows five nodes UN.
 func cassFloor(b *testing.B, ns string) time.Duration {
 	b.Helper()
-	objects := cassSimObjects(ns, os.Getenv("E2E_IMAGE_REPO")+"/cassandra:"+cassSimVersion, map[string]string{"app": "floor"})
+	objects := cassSimObjects(ns, os.Getenv("E2E_IMAGE_REPO")+"/cassandra-sim:"+cassSimVersion, map[string]string{"app": "floor"})
 	sts := objects[len(objects)-1].(*appsv1.StatefulSet)
 	sts.Spec.Replicas = ptr.To[int32](5)
 	start := time.Now()
@@ -54,7 +54,7 @@ func benchRing(ns string) client.Object {
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ring"},
 		Spec: navv1alpha1.CassandraClusterSpec{
 			Version:           cassSimVersion,
-			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/cassandra", PullPolicy: corev1.PullNever}},
+			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/cassandra-sim", PullPolicy: corev1.PullNever}},
 			NodePools:         []navv1alpha1.CassandraNodePool{cassPool("r1", 3), cassPool("r2", 2)},
 		},
 	}

@@ -67,7 +67,7 @@ const cassRingDelay = "3000"
 // with its data.
 func TestCassandraSimulatorFormsCluster(t *testing.T) {
 	ns := restrictedNamespace(t, "e2e-cass-sim")
-	image := os.Getenv("E2E_IMAGE_REPO") + "/cassandra:" + cassSimVersion
+	image := os.Getenv("E2E_IMAGE_REPO") + "/cassandra-sim:" + cassSimVersion
 	labels := map[string]string{"app": "cass-sim"}
 	objects := cassSimObjects(ns, image, labels)
 	for _, o := range objects {

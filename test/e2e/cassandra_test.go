@@ -46,7 +46,7 @@ func TestCassandraClusterLifecycle(t *testing.T) {
 		Spec: navv1alpha1.CassandraClusterSpec{
 			Version: cassFirstVersion,
 			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
-				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/cassandra", PullPolicy: corev1.PullNever},
+				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/cassandra-sim", PullPolicy: corev1.PullNever},
 			},
 			NodePools: []navv1alpha1.CassandraNodePool{cassPool("r1", 2), cassPool("r2", 1)},
 		},
