@@ -68,7 +68,7 @@ func (e *Engine) leave(ctx context.Context, generation int64) (navv1alpha1.Actio
 // checks the nodes the ring has, live or not; a down node holds no replica anyone can read, so
 // the engine counts live ones only.
 func (e *Engine) leaveRefusal(ctx context.Context) (string, error) {
-	st, err := e.status(ctx)
+	st, err := e.status(ctx, freshStatus)
 	if err != nil {
 		return "", err
 	}

@@ -40,7 +40,7 @@ func configEngine(t *testing.T) *Engine {
 	e := &Engine{
 		NodePool: "r1", Seeds: []string{"orders-seeds.team-a.svc.cluster.local"},
 		ConfigDir: filepath.Join(dir, "config"), DataDir: filepath.Join(dir, "data"),
-		CQLPort: 9042, StoragePort: 7000, Nodetool: []string{DefaultNodetool},
+		CQLPort: 9042, StoragePort: 7000, Nodetool: []string{DefaultNodetool}, JMXAddress: DefaultJMXAddress,
 	}
 	if err := e.Init(); err != nil {
 		t.Fatal(err)

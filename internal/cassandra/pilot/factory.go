@@ -11,6 +11,7 @@ import (
 	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
+	"golang.org/x/sync/singleflight"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/utils/clock"
 
@@ -28,6 +29,9 @@ const (
 	DefaultCQLPort     = 9042
 	DefaultStoragePort = 7000
 	DefaultNodetool    = "/opt/cassandra/bin/nodetool"
+	// DefaultJMXAddress is where Cassandra serves JMX with LOCAL_JMX=yes, the upstream image's
+	// setting: the loopback address, port 7199 (cassandra-env.sh).
+	DefaultJMXAddress = "127.0.0.1:7199"
 	// DefaultRetryDelay is how long a failed or refused action stays reported before Act tries it
 	// again: long enough for the controller to see the failure, short enough not to keep a
 	// node waiting once the cause is gone.
@@ -52,6 +56,8 @@ type Engine struct {
 	// Nodetool is how nodetool runs: the executable, then the arguments every run starts with
 	// (tests add `-h <host> -p <port>` to reach a simulated node's admin endpoint).
 	Nodetool []string
+	// JMXAddress is where the node serves JMX; the liveness check opens RMI's handshake there.
+	JMXAddress string
 	// RetryDelay is how long a failed or refused action is reported before it is tried again.
 	RetryDelay time.Duration
 	// Clock tells the time of action failures and of the shared nodetool status.
@@ -69,6 +75,8 @@ type Engine struct {
 	decommissioned bool
 	lastStatus     *statusRead
 	op             *operation
+	// statusRuns lets concurrent callers (the probes, the agent's step) share one nodetool status.
+	statusRuns singleflight.Group
 
 	// cqlMu guards session, so that concurrent probes open one session, not several.
 	cqlMu   sync.Mutex
@@ -90,6 +98,7 @@ var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
 	fs.IntVar(&e.CQLPort, "cql-port", DefaultCQLPort, "native_transport_port; the pilot's CQL checks go to 127.0.0.1 at this port.")
 	fs.IntVar(&e.StoragePort, "storage-port", DefaultStoragePort, "storage_port.")
 	fs.StringVar(&tool, "nodetool", DefaultNodetool, "Path of nodetool, which reaches the node on 127.0.0.1:7199.")
+	fs.StringVar(&e.JMXAddress, "jmx-address", DefaultJMXAddress, "Where the node serves JMX (host:port); the liveness check answers from there.")
 	return func() (engine.Engine, error) {
 		e.Seeds = cli.SplitList(seeds)
 		if tool != "" {
@@ -113,6 +122,9 @@ func (e *Engine) Init() error {
 	}
 	if len(e.Nodetool) == 0 || e.Nodetool[0] == "" {
 		errs = append(errs, errors.New("--nodetool is required"))
+	}
+	if e.JMXAddress == "" {
+		errs = append(errs, errors.New("--jmx-address is required"))
 	}
 	if e.CQLPort <= 0 || e.StoragePort <= 0 {
 		errs = append(errs, fmt.Errorf("ports must be positive: --cql-port %d, --storage-port %d", e.CQLPort, e.StoragePort))

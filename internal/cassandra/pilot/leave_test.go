@@ -77,7 +77,7 @@ func TestSimLeave(t *testing.T) {
 	// A pilot that restarted knows nothing of the decommission it ran; netstats tells it.
 	d := c.engine("d")
 	restarted := &Engine{NodePool: d.NodePool, Seeds: d.Seeds, ConfigDir: d.ConfigDir, DataDir: d.DataDir,
-		CQLPort: d.CQLPort, StoragePort: d.StoragePort, Nodetool: d.Nodetool}
+		CQLPort: d.CQLPort, StoragePort: d.StoragePort, Nodetool: d.Nodetool, JMXAddress: d.JMXAddress}
 	if err := restarted.Init(); err != nil {
 		t.Fatal(err)
 	}

@@ -10,15 +10,20 @@ import (
 	"time"
 
 	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
+	"github.com/navigator-dbaas/navigator/internal/pilot/agent"
 )
 
 const (
 	// readTimeout bounds the nodetool runs that only read (status, version, netstats): one that
 	// takes longer is a node that does not answer.
 	readTimeout = 30 * time.Second
-	// statusMaxAge is how long one nodetool status serves: the readiness probe and Observe of
-	// the same step share it, rather than start a JVM each.
-	statusMaxAge = time.Second
+	// freshStatus is how old a nodetool status may be for Observe and the engine's own checks:
+	// calls of the same step share it rather than start a JVM each.
+	freshStatus = time.Second
+	// readyStatus is how old a nodetool status the readiness probe may answer from: the agent
+	// observes every few seconds, so the probe, every five, normally starts no JVM of its own.
+	// Whether the node serves CQL, the probe checks live every time.
+	readyStatus = 2 * agent.DefaultObserve
 	// waitDelay bounds the wait for nodetool's output once it has exited or been killed, should
 	// a child of the script keep the pipes open.
 	waitDelay = 5 * time.Second
@@ -50,9 +55,7 @@ func (e *Engine) run(ctx context.Context, args ...string) (string, error) {
 		}
 		return stdout.String(), &nodetoolError{command: strings.Join(args, " "), message: msg}
 	}
-	e.mu.Lock()
-	e.answered = true
-	e.mu.Unlock()
+	e.markAnswered()
 	return stdout.String(), nil
 }
 
@@ -69,26 +72,33 @@ type statusRead struct {
 	status *nodetool.Status
 }
 
-// status is nodetool status, shared for statusMaxAge.
-func (e *Engine) status(ctx context.Context) (*nodetool.Status, error) {
+// status is nodetool status, read again when the last one is older than maxAge. Callers at the
+// same time share one run.
+func (e *Engine) status(ctx context.Context, maxAge time.Duration) (*nodetool.Status, error) {
 	e.mu.Lock()
 	last := e.lastStatus
 	e.mu.Unlock()
-	if last != nil && e.Clock.Since(last.at) < statusMaxAge {
+	if last != nil && e.Clock.Since(last.at) < maxAge {
 		return last.status, nil
 	}
-	out, err := e.read(ctx, "status")
+	st, err, _ := e.statusRuns.Do("status", func() (any, error) {
+		out, err := e.read(ctx, "status")
+		if err != nil {
+			return nil, err
+		}
+		st, err := nodetool.ParseStatus(out)
+		if err != nil {
+			return nil, fmt.Errorf("reading nodetool status: %w", err)
+		}
+		e.mu.Lock()
+		e.lastStatus = &statusRead{at: e.Clock.Now(), status: st}
+		e.mu.Unlock()
+		return st, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	st, err := nodetool.ParseStatus(out)
-	if err != nil {
-		return nil, fmt.Errorf("reading nodetool status: %w", err)
-	}
-	e.mu.Lock()
-	e.lastStatus = &statusRead{at: e.Clock.Now(), status: st}
-	e.mu.Unlock()
-	return st, nil
+	return st.(*nodetool.Status), nil
 }
 
 // netstats is nodetool netstats: the node's operation mode and its streams.

@@ -44,7 +44,7 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		cs.State = ""
 		return errors.Join(errs...)
 	}
-	if st, err := e.status(ctx); err != nil {
+	if st, err := e.status(ctx, freshStatus); err != nil {
 		errs = append(errs, err)
 	} else {
 		cs.DownNodes = downNodes(st)

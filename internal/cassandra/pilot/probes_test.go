@@ -26,6 +26,7 @@ func TestANodeThatNeverAnsweredIsAlive(t *testing.T) {
 	_ = l.Close() // nothing listens there: the connection is refused, as to a JVM without JMX yet
 	e := configEngine(t)
 	e.Nodetool = []string{nodetoolBin, "-h", "127.0.0.1", "-p", closed}
+	e.JMXAddress = net.JoinHostPort("127.0.0.1", closed)
 	e.CQLPort = port(l)
 	if err := os.MkdirAll(e.DataDir, 0o755); err != nil {
 		t.Fatal(err)

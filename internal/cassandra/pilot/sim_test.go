@@ -104,6 +104,7 @@ func (c *simCluster) add(name string) {
 		ConfigDir: filepath.Join(c.dir, name, "config"), DataDir: filepath.Join(c.dir, name, "volume"),
 		CQLPort: n.cqlPort, StoragePort: n.storagePort,
 		Nodetool:   []string{nodetoolBin, "-h", ip, "-p", strconv.Itoa(port(n.admin))},
+		JMXAddress: n.admin.Addr().String(),
 		RetryDelay: 100 * time.Millisecond,
 	}
 	if err := n.engine.Init(); err != nil {

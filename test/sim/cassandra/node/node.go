@@ -116,7 +116,7 @@ func Start(ctx context.Context, cfg *config.Config, rackdc map[string]string, op
 	n.storageSrv = &http.Server{Handler: n.storageHandler(), ReadHeaderTimeout: 10 * time.Second}
 	n.adminSrv = &http.Server{Handler: n.adminHandler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = n.storageSrv.Serve(n.storageLn) }()
-	go func() { _ = n.adminSrv.Serve(n.adminLn) }()
+	go func() { _ = n.adminSrv.Serve(withRMIHandshake(n.adminLn)) }()
 	n.wg.Go(func() { n.ready <- n.startup(ctx) })
 	return n, nil
 }

@@ -1,7 +1,11 @@
 package node
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
+	"io"
+	"net"
 	"strings"
 	"testing"
 
@@ -58,5 +62,37 @@ func TestStoppedNodeRefusesNodetool(t *testing.T) {
 	res := Nodetool(t.Context(), "4.1.10", []string{"-h", host, "-p", port, "status"})
 	if res.ExitCode != 1 || !strings.HasPrefix(res.Stderr, "nodetool: Failed to connect to '"+addr+"' - ConnectException: 'Connection refused (Connection refused)'.") {
 		t.Errorf("%+v", res)
+	}
+}
+
+// TestJMXAnswersTheRMIHandshake: the admin endpoint, where Cassandra has JMX, answers the opening
+// of Java RMI's protocol as TCPTransport.handleMessages does (ProtocolAck, then the client's host
+// and port), and still serves the simulator's nodetool on the same port.
+func TestJMXAnswersTheRMIHandshake(t *testing.T) {
+	t.Parallel()
+	c := newSimCluster(t, "a")
+	c.startAll()
+	addr := c.node("a").AdminAddr()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte{'J', 'R', 'M', 'I', 0, 2, 0x4b}); err != nil {
+		t.Fatal(err)
+	}
+	answer, err := io.ReadAll(conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local := conn.LocalAddr().(*net.TCPAddr)
+	host := local.IP.String()
+	want := append([]byte{0x4e, 0, byte(len(host))}, host...)
+	want = binary.BigEndian.AppendUint32(want, uint32(local.Port))
+	if !bytes.Equal(answer, want) {
+		t.Errorf("answer % x, want % x", answer, want)
+	}
+	if res := c.nodetool("a", "version"); res.ExitCode != 0 {
+		t.Errorf("nodetool after the handshake: %+v", res)
 	}
 }
