@@ -98,9 +98,7 @@ func (e *Engine) settings(cc *navv1alpha1.CassandraCluster, pool *navv1alpha1.Ca
 	s := map[string]any{
 		"cluster_name": cc.Name,
 		"num_tokens":   numTokens,
-		// Tokens are chosen to balance the load for three replicas per datacenter, the usual
-		// replication factor, instead of at random.
-		"allocate_tokens_for_local_replication_factor": 3,
+		"allocate_tokens_for_local_replication_factor": allocationReplicas(cc, datacenter(pool)),
 		"partitioner": "org.apache.cassandra.dht.Murmur3Partitioner",
 		"seed_provider": []any{map[string]any{
 			"class_name": "org.apache.cassandra.locator.SimpleSeedProvider",
@@ -141,6 +139,30 @@ func (e *Engine) settings(cc *navv1alpha1.CassandraCluster, pool *navv1alpha1.Ca
 		delete(s, "commitlog_sync_period_in_ms")
 	}
 	return s, nil
+}
+
+// allocationReplicas is allocate_tokens_for_local_replication_factor for a node of datacenter
+// dc: tokens are chosen to balance the load for three replicas per datacenter, the usual
+// replication factor, instead of at random; for two in a datacenter of exactly two racks.
+//
+// Cassandra's allocator (TokenAllocation.createStrategy) refuses to start a node when the racks
+// already in its datacenter are more than one and fewer than the replication factor it plans
+// for: "Token allocation failed: the number of racks 2 in datacenter dc1 is lower than its
+// replication factor 3". With one rack it plans per node, with as many racks as replicas one
+// ring per rack, with more it groups by rack. A new rack counts as one until its first node has
+// joined, and Navigator starts nodes lowest ordinal first across pools, so a datacenter of three
+// racks or more passes through one and two racks only while each has a single node.
+func allocationReplicas(cc *navv1alpha1.CassandraCluster, dc string) int {
+	racks := map[string]bool{}
+	for i := range cc.Spec.NodePools {
+		if p := &cc.Spec.NodePools[i]; datacenter(p) == dc {
+			racks[p.EffectiveRack()] = true
+		}
+	}
+	if len(racks) == 2 {
+		return 2
+	}
+	return 3
 }
 
 // navigatorJVMOptions are the JVM options Navigator itself adds: the dead node's address while

@@ -252,3 +252,36 @@ func TestCommandEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestTokenAllocationFollowsTheRacks: the allocator plans for three replicas in a datacenter of
+// one rack or of three and more, and for two in a datacenter of exactly two racks, where
+// Cassandra refuses to allocate for three (TokenAllocation.createStrategy). Racks are counted
+// per datacenter, by rack name, not by pool.
+func TestTokenAllocationFollowsTheRacks(t *testing.T) {
+	pool := func(name, dc, rack string) navv1alpha1.CassandraNodePool {
+		return navv1alpha1.CassandraNodePool{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: name}, Datacenter: dc, Rack: rack}
+	}
+	for name, tc := range map[string]struct {
+		pools []navv1alpha1.CassandraNodePool
+		want  float64
+	}{
+		"one rack":                  {[]navv1alpha1.CassandraNodePool{pool("r1", "dc1", "")}, 3},
+		"two racks":                 {[]navv1alpha1.CassandraNodePool{pool("r1", "dc1", ""), pool("r2", "dc1", "")}, 2},
+		"two pools in one rack":     {[]navv1alpha1.CassandraNodePool{pool("r1", "dc1", "a"), pool("big", "dc1", "a")}, 3},
+		"three racks":               {[]navv1alpha1.CassandraNodePool{pool("r1", "dc1", ""), pool("r2", "dc1", ""), pool("r3", "dc1", "")}, 3},
+		"two racks, but in two DCs": {[]navv1alpha1.CassandraNodePool{pool("r1", "dc1", ""), pool("r2", "dc2", "")}, 3},
+		"two racks here, one there": {[]navv1alpha1.CassandraNodePool{pool("r1", "dc1", ""), pool("r2", "dc1", ""), pool("x", "dc2", "")}, 2},
+	} {
+		t.Run(name, func(t *testing.T) {
+			e := configEngine(t)
+			cc := testCluster(tc.pools[0])
+			cc.Spec.NodePools = tc.pools
+			if err := e.Configure(t.Context(), testInput(cc, "")); err != nil {
+				t.Fatal(err)
+			}
+			if got := readSettings(t, e)["allocate_tokens_for_local_replication_factor"]; got != tc.want {
+				t.Errorf("allocate_tokens_for_local_replication_factor %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

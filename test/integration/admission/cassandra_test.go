@@ -59,6 +59,13 @@ func TestCassandraCreate(t *testing.T) {
 				}
 			})},
 			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},
+		// Navigator plans token allocation by the racks of the datacenter: Cassandra refuses to
+		// allocate for more replicas than a datacenter of two racks has.
+		"config sets the token allocation": {
+			opts: []gen.CassOption{cassChange(func(c *cassCluster) {
+				c.Spec.NodePools[0].Config = map[string]string{"allocate_tokens_for_local_replication_factor": `3`}
+			})},
+			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},
 	}
 	for title, tc := range cases {
 		t.Run(title, func(t *testing.T) {

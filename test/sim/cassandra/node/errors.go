@@ -5,11 +5,17 @@ import "fmt"
 // Exit statuses of a node that fails to start, as CassandraDaemon exits: 3 for an exception
 // during start-up (configuration, joining), StartupException's codes for failed start-up checks.
 const (
-	ExitStartupException = 3
+	// ExitFatalConfiguration is CassandraDaemon.setup's exit for a ConfigurationException out of
+	// StorageService.initServer (joining the ring, token allocation).
+	ExitFatalConfiguration = 1
+	ExitStartupException   = 3
 	ExitWrongConfig      = 100 // StartupException.ERR_WRONG_CONFIG
 	// ExitSIGTERM is what the JVM exits with after its shutdown hooks ran on SIGTERM.
 	ExitSIGTERM = 143
 )
+
+// configurationException is the class of Cassandra's ConfigurationException.
+const configurationException = "org.apache.cassandra.exceptions.ConfigurationException"
 
 // StartupError is why a node stopped while starting: the exception class and message
 // CassandraDaemon prints, and the exit status.

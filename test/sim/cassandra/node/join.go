@@ -95,7 +95,7 @@ func (n *Node) join(ctx context.Context, opts ring.JoinOptions) error {
 	view := n.viewLocked(false)
 	spec := ring.NodeSpec{HostID: n.local.HostID, Address: n.address, StoragePort: n.mine().StoragePort,
 		DC: n.loc.Datacenter, Rack: n.loc.Rack, NumTokens: n.cfg.NumTokens, Release: n.opts.Release,
-		CompatibilityMode: n.cfg.StorageCompatibilityMode}
+		CompatibilityMode: n.cfg.StorageCompatibilityMode, AllocateTokensForLocalRF: n.cfg.AllocateTokensForLocalRF}
 	for _, t := range n.cfg.InitialTokens {
 		var tok int64
 		_, _ = fmt.Sscan(t, &tok)
@@ -110,7 +110,11 @@ func (n *Node) join(ctx context.Context, opts ring.JoinOptions) error {
 		n.mu.Unlock()
 		var se *ring.StartupError
 		if errors.As(err, &se) {
-			return startupErr(se.Class, "%s", se.Message)
+			out := startupErr(se.Class, "%s", se.Message)
+			if se.Class == configurationException {
+				out.Code = ExitFatalConfiguration
+			}
+			return out
 		}
 		return err
 	}

@@ -125,7 +125,7 @@ func Start(ctx context.Context, cfg *config.Config, rackdc map[string]string, op
 func configException(err error) error {
 	var ce *config.ConfigurationException
 	if errors.As(err, &ce) {
-		return &StartupError{Class: "org.apache.cassandra.exceptions.ConfigurationException", Message: ce.Message, Code: ExitStartupException}
+		return &StartupError{Class: configurationException, Message: ce.Message, Code: ExitStartupException}
 	}
 	return &StartupError{Class: "java.lang.RuntimeException", Message: err.Error(), Code: ExitStartupException}
 }
@@ -160,7 +160,7 @@ func (n *Node) openData() error {
 			Message: fmt.Sprintf("Saved cluster name %s != configured name %s", saved.ClusterName, n.cfg.ClusterName)}
 	}
 	if saved.BootstrapState == decommissioned {
-		return &StartupError{Class: "org.apache.cassandra.exceptions.ConfigurationException", Code: 1,
+		return &StartupError{Class: configurationException, Code: ExitFatalConfiguration,
 			Message: "This node was decommissioned and will not rejoin the ring unless cassandra.override_decommission=true has been set, " +
 				"or all existing data is removed and the node is bootstrapped again"}
 	}
@@ -191,7 +191,7 @@ func (n *Node) listen(ctx context.Context) error {
 	if n.storageLn = n.opts.StorageListener; n.storageLn == nil {
 		addr := net.JoinHostPort(listen, strconv.Itoa(n.cfg.StoragePort))
 		if n.storageLn, err = net.Listen("tcp", addr); err != nil {
-			return &StartupError{Class: "org.apache.cassandra.exceptions.ConfigurationException", Code: ExitStartupException,
+			return &StartupError{Class: configurationException, Code: ExitStartupException,
 				Message: fmt.Sprintf("/%s is in use by another process.  Change listen_address:storage_port in cassandra.yaml to values that do not conflict with other services", addr)}
 		}
 	}
@@ -246,7 +246,7 @@ func (n *Node) resolveAddress(ctx context.Context, a string) (string, error) {
 	}
 	ips, err := n.opts.LookupHost(ctx, a)
 	if err != nil || len(ips) == 0 {
-		return "", &StartupError{Class: "org.apache.cassandra.exceptions.ConfigurationException", Code: ExitStartupException,
+		return "", &StartupError{Class: configurationException, Code: ExitStartupException,
 			Message: fmt.Sprintf("Unknown listen_address '%s'", a)}
 	}
 	return ips[0], nil

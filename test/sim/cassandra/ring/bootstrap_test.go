@@ -252,3 +252,39 @@ func TestFailedBootstrapOn50ReportsJoiningFailed(t *testing.T) {
 		t.Fatalf("after resume: %s %s", n.StatusCode(), n.Mode)
 	}
 }
+
+// TestTokenAllocationNeedsEnoughRacks follows TokenAllocation.createStrategy with
+// allocate_tokens_for_local_replication_factor set: a node of a rack the ring already has, in a
+// datacenter of two racks, cannot allocate for three replicas ("Token allocation failed: the
+// number of racks 2 in datacenter dc1 is lower than its replication factor 3"); it can for two,
+// and the first node of a rack new to the ring counts its datacenter as one rack. Three racks
+// allocate for three.
+func TestTokenAllocationNeedsEnoughRacks(t *testing.T) {
+	w := newWorld(t, 11)
+	join := func(i int, rack string, rf int) error {
+		spec := w.spec(i, "dc1", rack)
+		spec.AllocateTokensForLocalRF = rf
+		_, err := w.Join(w.now, spec, JoinOptions{})
+		return err
+	}
+	for i, rack := range []string{"rack1", "rack2"} {
+		if err := join(i+1, rack, 3); err != nil {
+			t.Fatalf("the first node of %s: %v", rack, err)
+		}
+	}
+	err := join(3, "rack1", 3)
+	var se *StartupError
+	if !errors.As(err, &se) || se.Class != "org.apache.cassandra.exceptions.ConfigurationException" ||
+		se.Message != "Token allocation failed: the number of racks 2 in datacenter dc1 is lower than its replication factor 3." {
+		t.Fatalf("a second node of rack1 among two racks, allocating for 3: %v", err)
+	}
+	if err := join(3, "rack1", 2); err != nil {
+		t.Fatalf("allocating for 2 among two racks: %v", err)
+	}
+	if err := join(4, "rack3", 3); err != nil {
+		t.Fatalf("the first node of rack3: %v", err)
+	}
+	if err := join(5, "rack2", 3); err != nil {
+		t.Fatalf("allocating for 3 among three racks: %v", err)
+	}
+}

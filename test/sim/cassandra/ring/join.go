@@ -14,8 +14,12 @@ type NodeSpec struct {
 	StoragePort int
 	DC, Rack    string
 	NumTokens   int
-	// Tokens are initial_token; drawn at random when empty (allocate_tokens_for_* is not modelled).
-	Tokens            []Token
+	// Tokens are initial_token; drawn at random when empty.
+	Tokens []Token
+	// AllocateTokensForLocalRF is allocate_tokens_for_local_replication_factor (0 when unset):
+	// the tokens are still drawn at random, but the allocator's refusal is modelled
+	// (checkTokenAllocation).
+	AllocateTokensForLocalRF int
 	Release           string
 	CompatibilityMode string
 	HeapUsedMB        float64
@@ -113,6 +117,9 @@ func (c *Cluster) tokensFor(spec NodeSpec) ([]Token, error) {
 		}
 		return slices.Clone(spec.Tokens), nil
 	}
+	if err := c.checkTokenAllocation(spec); err != nil {
+		return nil, err
+	}
 	count := max(spec.NumTokens, 1)
 	out := make([]Token, 0, count)
 	for len(out) < count {
@@ -123,6 +130,33 @@ func (c *Cluster) tokensFor(spec NodeSpec) ([]Token, error) {
 		}
 	}
 	return out, nil
+}
+
+// checkTokenAllocation refuses the allocation Cassandra's allocator refuses
+// (TokenAllocation.createStrategy, reached from BootStrapper.getBootstrapTokens when
+// allocate_tokens_for_local_replication_factor is set): the racks of the node's datacenter
+// already in the ring are more than one and fewer than the replication factor it plans for. A
+// rack the ring has no node of yet counts as one, however many racks the others make.
+func (c *Cluster) checkTokenAllocation(spec NodeSpec) error {
+	rf := spec.AllocateTokensForLocalRF
+	if rf <= 1 {
+		return nil
+	}
+	racks := map[string]bool{}
+	for _, n := range c.nodes {
+		if n.DC == spec.DC {
+			racks[n.Rack] = true
+		}
+	}
+	count := len(racks)
+	if !racks[spec.Rack] {
+		count = 1
+	}
+	if count == 1 || count >= rf {
+		return nil
+	}
+	return &StartupError{Class: "org.apache.cassandra.exceptions.ConfigurationException", Message: fmt.Sprintf(
+		"Token allocation failed: the number of racks %d in datacenter %s is lower than its replication factor %d.", count, spec.DC, rf)}
 }
 
 // checkNoOtherMovement is the rule of consistent range movement: a node may not start to bootstrap

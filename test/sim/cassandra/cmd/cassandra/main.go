@@ -93,6 +93,11 @@ func fail(stdout, stderr io.Writer, err error) int {
 	if !errors.As(err, &se) {
 		se = &node.StartupError{Class: "java.lang.RuntimeException", Message: err.Error(), Code: node.ExitStartupException}
 	}
+	if se.Code == node.ExitFatalConfiguration {
+		// CassandraDaemon.setup: a ConfigurationException out of StorageService.initServer.
+		fmt.Fprintln(stderr, se.Message+"\nFatal configuration error; unable to start server.  See log for stacktrace.")
+		return se.Code
+	}
 	fmt.Fprintln(stdout, se.StdoutLine())
 	fmt.Fprintln(stderr, se.Message)
 	return se.Code
