@@ -88,6 +88,14 @@ type CassandraPilotSpec struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	ReplaceAddress string `json:"replaceAddress,omitempty"`
+	// Seeds are the DNS names of the seed nodes, one name per seed, which the pilot writes into
+	// seed_provider before every start. Cassandra's SimpleSeedProvider takes one address per
+	// name, so a name that resolved to every seed would give each node one of them at random.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=64
+	// +kubebuilder:validation:items:MaxLength=253
+	Seeds []string `json:"seeds,omitempty"`
 }
 
 // PilotPhase summarises where the node stands. Decisions use the conditions and facts; the phase

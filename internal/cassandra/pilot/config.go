@@ -44,7 +44,11 @@ func (e *Engine) Configure(_ context.Context, in engine.Input) error {
 	if in.Node.IP == "" {
 		return errors.New("the pod's IP is not known (--pod-ip or POD_IP): Cassandra listens and broadcasts on it")
 	}
-	settings, err := e.settings(cc, pool, in.Node.IP)
+	seeds := e.seeds(in)
+	if len(seeds) == 0 {
+		return errors.New("the controller has named no seeds for this node yet")
+	}
+	settings, err := e.settings(cc, pool, in.Node.IP, seeds)
 	if err != nil {
 		return err
 	}
@@ -90,7 +94,7 @@ func datacenter(pool *navv1alpha1.CassandraNodePool) string {
 
 // settings is cassandra.yaml: what Navigator manages, then the pool's config merged over it, one
 // top-level setting per key. The API refuses pool settings for the keys Navigator manages.
-func (e *Engine) settings(cc *navv1alpha1.CassandraCluster, pool *navv1alpha1.CassandraNodePool, ip string) (map[string]any, error) {
+func (e *Engine) settings(cc *navv1alpha1.CassandraCluster, pool *navv1alpha1.CassandraNodePool, ip string, seeds []string) (map[string]any, error) {
 	numTokens := cc.Spec.NumTokens
 	if numTokens == 0 {
 		numTokens = defaultNumTokens
@@ -102,7 +106,7 @@ func (e *Engine) settings(cc *navv1alpha1.CassandraCluster, pool *navv1alpha1.Ca
 		"partitioner": "org.apache.cassandra.dht.Murmur3Partitioner",
 		"seed_provider": []any{map[string]any{
 			"class_name": "org.apache.cassandra.locator.SimpleSeedProvider",
-			"parameters": []any{map[string]any{"seeds": strings.Join(e.Seeds, ",")}},
+			"parameters": []any{map[string]any{"seeds": strings.Join(seeds, ",")}},
 		}},
 		"listen_address":    ip,
 		"broadcast_address": ip,
@@ -139,6 +143,27 @@ func (e *Engine) settings(cc *navv1alpha1.CassandraCluster, pool *navv1alpha1.Ca
 		delete(s, "commitlog_sync_period_in_ms")
 	}
 	return s, nil
+}
+
+// seeds are the seeds the controller named in the node's Pilot, one DNS name per seed (or the
+// engine's --seeds when it names none). The node's own name becomes its address: a founder is
+// its own seed, and it must not depend on its DNS record being published yet.
+func (e *Engine) seeds(in engine.Input) []string {
+	var named []string
+	if in.Pilot != nil && in.Pilot.Spec.Cassandra != nil {
+		named = in.Pilot.Spec.Cassandra.Seeds
+	}
+	if len(named) == 0 {
+		return e.Seeds
+	}
+	out := make([]string, 0, len(named))
+	for _, host := range named {
+		if in.Node.Name != "" && strings.HasPrefix(host, in.Node.Name+".") {
+			host = in.Node.IP
+		}
+		out = append(out, host)
+	}
+	return out
 }
 
 // allocationReplicas is allocate_tokens_for_local_replication_factor for a node of datacenter

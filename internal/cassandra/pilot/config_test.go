@@ -285,3 +285,37 @@ func TestTokenAllocationFollowsTheRacks(t *testing.T) {
 		})
 	}
 }
+
+// TestConfigureTakesTheSeedsOfItsPilot: the seeds are those the controller names in the node's
+// Pilot, one DNS name each, the node's own name written as its address (a founder is its own
+// seed before its DNS record is published); without them, the engine's --seeds; with neither,
+// Configure refuses.
+func TestConfigureTakesTheSeedsOfItsPilot(t *testing.T) {
+	e := configEngine(t)
+	cc := testCluster(navv1alpha1.CassandraNodePool{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "r1"}})
+	in := testInput(cc, "")
+	in.Pilot.Spec.Cassandra = &navv1alpha1.CassandraPilotSpec{Seeds: []string{
+		"orders-r1-0.orders-nodes.team-a.svc.cluster.local", "orders-r2-0.orders-nodes.team-a.svc.cluster.local"}}
+	if err := e.Configure(t.Context(), in); err != nil {
+		t.Fatal(err)
+	}
+	c, err := simconfig.Load(simconfig.V50, filepath.Join(e.ConfigDir, configFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"10.244.0.7", "orders-r2-0.orders-nodes.team-a.svc.cluster.local"}; !slices.Equal(c.Seeds, want) {
+		t.Errorf("seeds %q, want %q", c.Seeds, want)
+	}
+
+	in.Pilot.Spec.Cassandra = nil
+	if err := e.Configure(t.Context(), in); err != nil {
+		t.Fatal(err)
+	}
+	if c, err = simconfig.Load(simconfig.V50, filepath.Join(e.ConfigDir, configFile)); err != nil || !slices.Equal(c.Seeds, e.Seeds) {
+		t.Errorf("seeds without a Pilot's: %q, %v; want the engine's %q", c.Seeds, err, e.Seeds)
+	}
+	e.Seeds = nil
+	if err := e.Configure(t.Context(), in); err == nil || !strings.Contains(err.Error(), "no seeds") {
+		t.Errorf("Configure without seeds: %v", err)
+	}
+}

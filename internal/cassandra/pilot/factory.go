@@ -43,8 +43,8 @@ const (
 type Engine struct {
 	// NodePool is the name of the node's pool in the CassandraCluster.
 	NodePool string
-	// Seeds are written as-is into seed_provider: the headless seed Service's DNS name, which
-	// resolves to every seed.
+	// Seeds are written into seed_provider when the node's Pilot names none (the controller
+	// names them, one DNS name per seed; tests without a controller give addresses here).
 	Seeds []string
 	// ConfigDir is CASSANDRA_CONF: cassandra.yaml and cassandra-rackdc.properties go there.
 	ConfigDir string
@@ -92,7 +92,7 @@ var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
 	e := &Engine{}
 	var seeds, tool string
 	fs.StringVar(&e.NodePool, "node-pool", "", "Name of this node's pool in the CassandraCluster (required).")
-	fs.StringVar(&seeds, "seeds", "", "Seeds written into seed_provider: the DNS name of the headless seed Service, or a comma-separated list (required).")
+	fs.StringVar(&seeds, "seeds", "", "Comma-separated seeds written into seed_provider when the node's Pilot names none.")
 	fs.StringVar(&e.ConfigDir, "config-dir", DefaultConfigDir, "Cassandra's configuration directory (CASSANDRA_CONF).")
 	fs.StringVar(&e.DataDir, "data-dir", DefaultDataDir, "The node's volume: data, commitlog, saved_caches and hints go below it.")
 	fs.IntVar(&e.CQLPort, "cql-port", DefaultCQLPort, "native_transport_port; the pilot's CQL checks go to 127.0.0.1 at this port.")
@@ -116,9 +116,6 @@ func (e *Engine) Init() error {
 	var errs []error
 	if e.NodePool == "" {
 		errs = append(errs, errors.New("--node-pool is required"))
-	}
-	if len(e.Seeds) == 0 {
-		errs = append(errs, errors.New("--seeds is required"))
 	}
 	if len(e.Nodetool) == 0 || e.Nodetool[0] == "" {
 		errs = append(errs, errors.New("--nodetool is required"))

@@ -98,6 +98,29 @@ func addNode(p *poolState, address string) *node {
 	return &n
 }
 
+// addPool appends a pool (a rack of dc1) whose one node is new, empty and announced.
+func addPool(s *clusterState, name, address string) *node {
+	s.cc.Spec.NodePools = append(s.cc.Spec.NodePools, navv1alpha1.CassandraNodePool{
+		NodePoolCommon: navv1alpha1.NodePoolCommon{Name: name, Replicas: ptr.To[int32](1)}, Datacenter: "dc1"})
+	// The specs moved: point every pool at its own again.
+	for i, p := range s.pools {
+		p.spec = &s.cc.Spec.NodePools[i]
+	}
+	p := &poolState{spec: &s.cc.Spec.NodePools[len(s.pools)], sts: &appsv1.StatefulSet{
+		ObjectMeta: metav1.ObjectMeta{Name: "ring-" + name, Namespace: "db"},
+		Spec:       appsv1.StatefulSetSpec{Replicas: ptr.To[int32](0)},
+	}}
+	s.pools = append(s.pools, p)
+	template := *s.pools[0].nodes[0]
+	p.nodes = []*node{{Node: template.Node, pool: p}}
+	n := addNode(p, address)
+	p.nodes = p.nodes[1:]
+	n.Ordinal, n.Name = 0, "ring-"+name+"-0"
+	n.Pilot.Name, n.Pod.Name, n.Pod.UID = n.Name, n.Name, types.UID("uid-"+n.Name)
+	*p.sts.Spec.Replicas = 1
+	return n
+}
+
 // reconciler returns a Reconciler over a fake API server holding the fixture's Pilots and pods.
 func reconciler(t *testing.T, s *clusterState) *Reconciler {
 	t.Helper()

@@ -40,7 +40,7 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 			case len(s.cc.Status.Nodes) > 0 && s.member(n.Name) == nil:
 				waiting = append(waiting, n) // a bootstrap cut short: it streams again
 			default:
-				if err := r.start(ctx, n, ""); err != nil {
+				if err := r.start(ctx, s, n, ""); err != nil {
 					return err
 				}
 			}
@@ -83,11 +83,11 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 		}
 		prog.Set(navv1alpha1.ReasonReplacingNode, fmt.Sprintf("%s replaces its old self at %s", next.Name, m.Address))
 		prog.Op(next.Name, next.pool.spec.Name, navv1alpha1.OperationReplace, navv1alpha1.OperationInProgress, "", "starting as the replacement of "+m.Address)
-		return r.start(ctx, next, m.Address)
+		return r.start(ctx, s, next, m.Address)
 	}
 	prog.Set(navv1alpha1.ReasonScalingOut, next.Name+" bootstraps")
 	prog.Op(next.Name, next.pool.spec.Name, navv1alpha1.OperationScaleOut, navv1alpha1.OperationInProgress, "", "bootstrapping: streaming its ranges from the ring")
-	return r.start(ctx, next, "")
+	return r.start(ctx, s, next, "")
 }
 
 // found starts a new ring on its founder, once the founder is labelled a seed.
@@ -102,16 +102,16 @@ func (r *Reconciler) found(ctx context.Context, s *clusterState, waiting []*node
 		return nil
 	}
 	prog.Set(navv1alpha1.ReasonBootstrapping, "founding the ring on "+f.Name)
-	return r.start(ctx, f, "")
+	return r.start(ctx, s, f, "")
 }
 
-// start opens a node's start gate, as the replacement of replaceAddress when it is set.
-func (r *Reconciler) start(ctx context.Context, n *node, replaceAddress string) error {
+// start opens a node's start gate with the seeds of now, as the replacement of replaceAddress
+// when it is set.
+func (r *Reconciler) start(ctx context.Context, s *clusterState, n *node, replaceAddress string) error {
 	return objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) {
 		sp.Start = true
-		if replaceAddress != "" {
-			sp.Cassandra = &navv1alpha1.CassandraPilotSpec{ReplaceAddress: replaceAddress}
-		}
+		setSeeds(sp, seedHosts(s))
+		sp.Cassandra.ReplaceAddress = replaceAddress
 	})
 }
 

@@ -1,6 +1,7 @@
 package cassandra
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -93,7 +94,7 @@ func TestNodesHoldingDataStartTogether(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, n := range s.nodes() {
-		if p := started(t, r, n); !p.Spec.Start || p.Spec.Cassandra != nil {
+		if p := started(t, r, n); !p.Spec.Start || (p.Spec.Cassandra != nil && p.Spec.Cassandra.ReplaceAddress != "") {
 			t.Errorf("%s: spec %+v, want a plain start", n.Name, p.Spec)
 		}
 	}
@@ -175,5 +176,55 @@ func TestANewRingStartsOnItsSeedFounderAlone(t *testing.T) {
 		if got := started(t, r, n).Spec.Start; got != want {
 			t.Errorf("%s started %v, want %v", n.Name, got, want)
 		}
+	}
+	// The founder is its own seed, named by its DNS name in the nodes Service.
+	if p := started(t, r, s.node("ring-a-0")); p.Spec.Cassandra == nil ||
+		!slices.Equal(p.Spec.Cassandra.Seeds, []string{"ring-a-0.ring-nodes.db.svc.cluster.local"}) {
+		t.Errorf("the founder's seeds: %+v", p.Spec.Cassandra)
+	}
+}
+
+// TestOnlyMembersHoldingDataBecomeSeeds: a seed candidate (the first node of its pool) that holds
+// data but was never seen in the ring, whose bootstrap was cut short, is not made a seed: as a
+// seed it would skip its bootstrap and own the ranges of the tokens it saved, empty
+// (StorageService.shouldBootstrap). A recorded member holding data is made one before it
+// starts, so that a whole cluster can come back; so are the holders of a ring with no record.
+// Every started node's Pilot names the seeds, one DNS name each.
+func TestOnlyMembersHoldingDataBecomeSeeds(t *testing.T) {
+	s := fixture()
+	c0 := addPool(s, "c", "10.0.2.1")
+	c0.Pilot.Status.Node.HoldsData = true // its bootstrap was cut short: it is no member
+	a0 := s.node("ring-a-0")
+	emptyNode(a0, "10.0.0.1") // a member restarting with its data, behind its gate
+	a0.Pilot.Status.Node.HoldsData = true
+	r := reconciler(t, s)
+	if err := r.labelSeeds(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	labelled := func(n *node) bool {
+		var pod corev1.Pod
+		if err := r.Client.Get(t.Context(), client.ObjectKeyFromObject(n.Pod), &pod); err != nil {
+			t.Fatal(err)
+		}
+		return pod.Labels[res.LabelSeed] == "true"
+	}
+	if labelled(c0) {
+		t.Error("ring-c-0, whose bootstrap was cut short, was made a seed")
+	}
+	if !labelled(a0) || !labelled(s.node("ring-b-0")) {
+		t.Error("the members ring-a-0 (holding data) and ring-b-0 (ready) are not both seeds")
+	}
+	want := []string{"ring-a-0.ring-nodes.db.svc.cluster.local", "ring-b-0.ring-nodes.db.svc.cluster.local"}
+	if p := started(t, r, s.node("ring-a-1")); p.Spec.Cassandra == nil || !slices.Equal(p.Spec.Cassandra.Seeds, want) {
+		t.Errorf("the seeds of a started node: %+v, want %q", p.Spec.Cassandra, want)
+	}
+
+	// A ring of which nothing is recorded: whoever holds data may be a seed.
+	s.cc.Status.Nodes = nil
+	if err := r.labelSeeds(t.Context(), s); err != nil {
+		t.Fatal(err)
+	}
+	if !labelled(c0) {
+		t.Error("with no member recorded, the candidate ring-c-0 holding data was not made a seed")
 	}
 }

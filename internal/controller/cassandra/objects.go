@@ -7,6 +7,8 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -24,10 +26,13 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 	if err := objects.UpsertPilotRBAC(ctx, r.Client, cc, sa, role, binding); err != nil {
 		return err
 	}
-	for _, svc := range []*corev1.Service{res.NodesService(cc), res.SeedsService(cc), res.ClientService(cc)} {
+	for _, svc := range []*corev1.Service{res.NodesService(cc), res.ClientService(cc)} {
 		if err := objects.Upsert(ctx, r.Client, cc, svc, &corev1.Service{}, objects.CopyServiceSpec); err != nil {
 			return err
 		}
+	}
+	if err := r.deleteLegacySeedsService(ctx, cc); err != nil {
+		return err
 	}
 	if err := r.ensurePDBs(ctx, cc); err != nil {
 		return err
@@ -47,6 +52,25 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 		if p.sts == nil {
 			p.sts = sts
 		}
+	}
+	return nil
+}
+
+// deleteLegacySeedsService deletes the seeds Service of a cluster made by an earlier release: its
+// one name resolved to every seed, but Cassandra takes one address per name, so nodes now get
+// their seeds by name from their Pilots. Read from the cache first, so that a settled cluster
+// costs no API call.
+func (r *Reconciler) deleteLegacySeedsService(ctx context.Context, cc *navv1alpha1.CassandraCluster) error {
+	svc := &corev1.Service{}
+	err := r.Client.Get(ctx, client.ObjectKey{Namespace: cc.Namespace, Name: res.LegacySeedsServiceName(cc.Name)}, svc)
+	if apierrors.IsNotFound(err) || (err == nil && !metav1.IsControlledBy(svc, cc)) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading the legacy seeds Service: %w", err)
+	}
+	if err := r.Client.Delete(ctx, svc); client.IgnoreNotFound(err) != nil {
+		return fmt.Errorf("deleting the legacy seeds Service: %w", err)
 	}
 	return nil
 }

@@ -3,9 +3,12 @@ package cassandra
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 )
@@ -39,21 +42,31 @@ func founder(s *clusterState) *node {
 	return nil
 }
 
-// labelSeeds puts the seed label on candidates once they are up and normal in the ring or hold
-// their data from an earlier run (after a full restart, some seed must be reachable before any
-// node can start), and on the founder of a new ring before it starts (it has to find itself
-// among the seeds to start alone). A node that is not a seed yet never bootstraps as one: Cassandra skips the bootstrap
-// of a seed, which would leave a new or replaced node without its data. The label is on the pod,
-// so a pod recreated without its disk starts unlabelled, joins or replaces, and is labelled again.
+// labelSeeds puts the seed label on candidates once they are up and normal in the ring, or hold
+// their data from a join that completed (a recorded member: after a full restart, some seed must
+// be reachable before any node can start), and on the founder of a new ring before it starts (it
+// has to find itself among the seeds to start alone). Then every started node's Pilot lists the
+// seeds (seedHosts).
+//
+// A node that is not a seed yet never starts as one. Cassandra skips the bootstrap of a seed
+// (StorageService.shouldBootstrap) and joins with the tokens it saved when its bootstrap began:
+// a node whose bootstrap was cut short holds data, but none for those tokens, and as a seed it
+// would own them empty. So holding data is not enough: it must be the data of a member. Only
+// when the status records no member at all (a cluster re-created on its kept claims) do the
+// candidates that hold data become seeds, as nothing else can bring the ring back. The label is
+// on the pod, so a pod recreated without its disk starts unlabelled, joins or replaces, and is
+// labelled again.
 func (r *Reconciler) labelSeeds(ctx context.Context, s *clusterState) error {
 	candidates := seedCandidates(s)
 	first := founder(s)
+	noMembers := len(s.cc.Status.Nodes) == 0
 	for _, n := range s.nodes() {
 		if n.Pod == nil || n.Pod.DeletionTimestamp != nil {
 			continue
 		}
 		fresh := n.Pilot != nil && n.State != pilot.NodeUnknown
-		want := candidates[n] && (n.Ready() || (fresh && n.Pilot.Status.Node.HoldsData) || (!s.formed() && n == first && fresh))
+		holdsMemberData := fresh && n.Pilot.Status.Node.HoldsData && (noMembers || s.member(n.Name) != nil)
+		want := candidates[n] && (n.Ready() || holdsMemberData || (!s.formed() && n == first && fresh))
 		has := n.Pod.Labels[res.LabelSeed] == "true"
 		if want == has || (has && candidates[n]) {
 			// A seed that is restarting stays a seed: it still holds its data.
@@ -69,5 +82,40 @@ func (r *Reconciler) labelSeeds(ctx context.Context, s *clusterState) error {
 			return fmt.Errorf("labelling the seed %s: %w", n.Name, err)
 		}
 	}
+	return r.giveSeeds(ctx, s)
+}
+
+// seedHosts are the DNS names of the labelled seeds, sorted: each node's seed list.
+func seedHosts(s *clusterState) []string {
+	var out []string
+	for _, n := range s.nodes() {
+		if n.Pod != nil && n.Pod.DeletionTimestamp == nil && n.Pod.Labels[res.LabelSeed] == "true" {
+			out = append(out, res.NodeHost(s.cc, n.Name))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// giveSeeds keeps the seed list of every started node's Pilot current, so that a node restarted
+// in its pod (the pilot writes cassandra.yaml before every start) finds the seeds of now. Nodes
+// that have not started get theirs when their gate opens.
+func (r *Reconciler) giveSeeds(ctx context.Context, s *clusterState) error {
+	seeds := seedHosts(s)
+	for _, n := range s.nodes() {
+		if n.Pilot == nil || !n.Pilot.Spec.Start || len(seeds) == 0 {
+			continue
+		}
+		if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { setSeeds(sp, seeds) }); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+func setSeeds(sp *navv1alpha1.PilotSpec, seeds []string) {
+	if sp.Cassandra == nil {
+		sp.Cassandra = &navv1alpha1.CassandraPilotSpec{}
+	}
+	sp.Cassandra.Seeds = seeds
 }

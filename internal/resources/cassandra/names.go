@@ -26,9 +26,10 @@ const (
 
 // Labels and annotations Navigator reads or writes.
 const (
-	// LabelSeed marks the pods the seeds Service selects. The controller sets it on a node once
-	// the node has joined the ring (and, for a brand-new cluster, on the first node before it
-	// starts): a seed never bootstraps, so a node must not be a seed before it holds its data.
+	// LabelSeed marks the seed nodes, whose DNS names the controller gives every node's Pilot as
+	// its seeds. The controller sets it on a node once the node has joined the ring (and, for a
+	// brand-new cluster, on the first node before it starts): a seed never bootstraps, so a
+	// node must not be a seed before it holds its data.
 	LabelSeed = "navigator.dev/seed"
 	// AnnotationRestart carries a token: changing it asks for a rolling restart without a spec
 	// change (kubectl annotate cass/NAME navigator.dev/restart=$(date +%s) --overwrite).
@@ -51,8 +52,9 @@ func StatefulSetName(cluster, pool string) string { return cluster + "-" + pool 
 // NodesServiceName is the headless Service of every node: the pods' DNS subdomain.
 func NodesServiceName(cluster string) string { return cluster + "-nodes" }
 
-// SeedsServiceName is the headless Service whose name resolves to every seed.
-func SeedsServiceName(cluster string) string { return cluster + "-seeds" }
+// LegacySeedsServiceName is the headless seeds Service of clusters made by earlier Navigator
+// releases, which named it as every node's seed list; the controller deletes it.
+func LegacySeedsServiceName(cluster string) string { return cluster + "-seeds" }
 
 // ClientServiceName is the Service clients use: ready nodes only, CQL.
 func ClientServiceName(cluster string) string { return cluster + "-cql" }

@@ -15,14 +15,6 @@ func NodesService(c *navv1alpha1.CassandraCluster) *corev1.Service {
 	return headless(c, NodesServiceName(c.Name), Selector(c.Name))
 }
 
-// SeedsService resolves to the seeds: the nodes the controller labelled. Headless and
-// publishing not-ready addresses, because a seed that restarts is still a seed to the others.
-func SeedsService(c *navv1alpha1.CassandraCluster) *corev1.Service {
-	sel := Selector(c.Name)
-	sel[LabelSeed] = "true"
-	return headless(c, SeedsServiceName(c.Name), sel)
-}
-
 // ClientService routes CQL to ready nodes only.
 func ClientService(c *navv1alpha1.CassandraCluster) *corev1.Service {
 	return &corev1.Service{

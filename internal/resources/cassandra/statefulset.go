@@ -21,10 +21,10 @@ const StopTimeout = 5 * time.Minute
 // uid of the cassandra user in the upstream image; fsGroup makes volumes writable.
 const cassandraUser = 999
 
-// SeedHost is the DNS name every node's seed_provider lists: the seeds Service, which resolves
-// to each seed's address.
-func SeedHost(c *navv1alpha1.CassandraCluster) string {
-	return fmt.Sprintf("%s.%s.svc.cluster.local", SeedsServiceName(c.Name), c.Namespace)
+// NodeHost is a node's DNS name: its pod's name in the headless nodes Service, which publishes
+// not-ready addresses, so that it resolves from the moment the pod has an address.
+func NodeHost(c *navv1alpha1.CassandraCluster, pod string) string {
+	return fmt.Sprintf("%s.%s.%s.svc.cluster.local", pod, NodesServiceName(c.Name), c.Namespace)
 }
 
 // StatefulSet builds a pool's StatefulSet. Replicas are left unset: how many nodes a pool runs
@@ -48,10 +48,8 @@ func StatefulSet(c *navv1alpha1.CassandraCluster, pool *navv1alpha1.CassandraNod
 		Cluster:        c.Name,
 		ServiceAccount: pilotpod.ServiceAccountName(c.Name),
 		StopTimeout:    StopTimeout,
-		Args: []string{
-			"--node-pool=" + pool.Name,
-			"--seeds=" + SeedHost(c),
-		},
+		// The seeds come with each node's Pilot, as the controller names them.
+		Args: []string{"--node-pool=" + pool.Name},
 	}
 	var err error
 	if in.Image, in.PullPolicy, err = workload.PilotImage(c.Spec.PilotImage, images); err != nil {
