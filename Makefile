@@ -93,7 +93,10 @@ images: build ## Build image tarballs (no Docker): navigator-controller, navigat
 	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o $(CURDIR)/_output/bin/ \
 	  ./test/cluster/netcheck ./test/pilot/testpilot ./test/pilot/testdb
 	$(call image,navigator-controller,navigator-controller,/navigator-controller)
-	$(call image,navigator-pilot,navigator-pilot,/navigator-pilot)
+	# The pilot, with the Jolokia agent its init container puts beside it for the Cassandra engine.
+	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/navigator-pilot:$(IMAGE_TAG) -o $(IMAGES_DIR)/navigator-pilot.tar \
+	  -user 65532:65532 -file _output/bin/navigator-pilot:/navigator-pilot \
+	  -file "$$(hack/jolokia-agent.sh)":/agents/jolokia-jvm.jar:0644 -entrypoint /navigator-pilot
 	$(call image,netcheck,netcheck,/netcheck)
 	# The pilot with the test engine, installed like the real one, and the database it wraps.
 	$(call image,testpilot,testpilot,/navigator-pilot)

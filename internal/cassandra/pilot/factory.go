@@ -4,8 +4,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -16,6 +18,7 @@ import (
 	"k8s.io/utils/clock"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/cassandra/jolokia"
 	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 	"github.com/navigator-dbaas/navigator/internal/pilot/cli"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
@@ -29,6 +32,10 @@ const (
 	DefaultCQLPort     = 9042
 	DefaultStoragePort = 7000
 	DefaultNodetool    = "/opt/cassandra/bin/nodetool"
+	// DefaultJMXAgent is where the pilot's init container puts the Jolokia agent
+	// (resources/pilotpod), and DefaultJolokiaPort the agent's own default port.
+	DefaultJMXAgent    = "/navigator/agents/jolokia-jvm.jar"
+	DefaultJolokiaPort = 8778
 	// DefaultJMXAddress is where Cassandra serves JMX with LOCAL_JMX=yes, the upstream image's
 	// setting: the loopback address, port 7199 (cassandra-env.sh).
 	DefaultJMXAddress = "127.0.0.1:7199"
@@ -58,6 +65,11 @@ type Engine struct {
 	Nodetool []string
 	// JMXAddress is where the node serves JMX; the liveness check opens RMI's handshake there.
 	JMXAddress string
+	// JMXAgent is the Jolokia agent jar the engine adds to the JVM (listening on 127.0.0.1 at
+	// JolokiaPort), through which it reads the ring and the release rather than start nodetool;
+	// empty for nodetool alone.
+	JMXAgent    string
+	JolokiaPort int
 	// RetryDelay is how long a failed or refused action is reported before it is tried again.
 	RetryDelay time.Duration
 	// Clock tells the time of action failures and of the shared nodetool status.
@@ -77,6 +89,9 @@ type Engine struct {
 	op             *operation
 	// statusRuns lets concurrent callers (the probes, the agent's step) share one nodetool status.
 	statusRuns singleflight.Group
+
+	// jolokia reads the node's MBeans through the agent, when JMXAgent is set.
+	jolokia *jolokia.Client
 
 	// cqlMu guards session, so that concurrent probes open one session, not several.
 	cqlMu   sync.Mutex
@@ -99,6 +114,8 @@ var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
 	fs.IntVar(&e.StoragePort, "storage-port", DefaultStoragePort, "storage_port.")
 	fs.StringVar(&tool, "nodetool", DefaultNodetool, "Path of nodetool, which reaches the node on 127.0.0.1:7199.")
 	fs.StringVar(&e.JMXAddress, "jmx-address", DefaultJMXAddress, "Where the node serves JMX (host:port); the liveness check answers from there.")
+	fs.StringVar(&e.JMXAgent, "jmx-agent", DefaultJMXAgent, "Path of the Jolokia agent jar the pilot adds to the JVM to read the ring over HTTP; empty for nodetool alone.")
+	fs.IntVar(&e.JolokiaPort, "jolokia-port", DefaultJolokiaPort, "Port of the Jolokia agent on 127.0.0.1.")
 	return func() (engine.Engine, error) {
 		e.Seeds = cli.SplitList(seeds)
 		if tool != "" {
@@ -125,6 +142,12 @@ func (e *Engine) Init() error {
 	}
 	if e.CQLPort <= 0 || e.StoragePort <= 0 {
 		errs = append(errs, fmt.Errorf("ports must be positive: --cql-port %d, --storage-port %d", e.CQLPort, e.StoragePort))
+	}
+	if e.JMXAgent != "" {
+		if e.JolokiaPort <= 0 {
+			errs = append(errs, fmt.Errorf("--jolokia-port must be positive, not %d", e.JolokiaPort))
+		}
+		e.jolokia = jolokia.New(fmt.Sprintf("http://%s/jolokia/", net.JoinHostPort("127.0.0.1", strconv.Itoa(e.JolokiaPort))))
 	}
 	if e.RetryDelay == 0 {
 		e.RetryDelay = DefaultRetryDelay
@@ -172,6 +195,10 @@ func (e *Engine) Command(upstream []string) supervisor.Process {
 		env = append(env, fmt.Sprintf("MAX_HEAP_SIZE=%dM", e.heapMiB), fmt.Sprintf("HEAP_NEWSIZE=%dM", max(e.heapMiB/4, 1)))
 	}
 	opts := strings.Fields(os.Getenv("JVM_EXTRA_OPTS"))
+	if e.JMXAgent != "" {
+		// Loopback only, like JMX with LOCAL_JMX=yes; no multicast discovery.
+		opts = append(opts, fmt.Sprintf("-javaagent:%s=host=127.0.0.1,port=%d,discoveryEnabled=false", e.JMXAgent, e.JolokiaPort))
+	}
 	if opts = append(opts, e.jvmOptions...); len(opts) > 0 {
 		env = append(env, "JVM_EXTRA_OPTS="+strings.Join(opts, " "))
 	}

@@ -82,13 +82,9 @@ func (e *Engine) status(ctx context.Context, maxAge time.Duration) (*nodetool.St
 		return last.status, nil
 	}
 	st, err, _ := e.statusRuns.Do("status", func() (any, error) {
-		out, err := e.read(ctx, "status")
+		st, err := e.readStatus(ctx)
 		if err != nil {
 			return nil, err
-		}
-		st, err := nodetool.ParseStatus(out)
-		if err != nil {
-			return nil, fmt.Errorf("reading nodetool status: %w", err)
 		}
 		e.mu.Lock()
 		e.lastStatus = &statusRead{at: e.Clock.Now(), status: st}
@@ -99,6 +95,27 @@ func (e *Engine) status(ctx context.Context, maxAge time.Duration) (*nodetool.St
 		return nil, err
 	}
 	return st.(*nodetool.Status), nil
+}
+
+// readStatus reads the ring through the Jolokia agent when there is one, else through nodetool.
+func (e *Engine) readStatus(ctx context.Context) (*nodetool.Status, error) {
+	if e.jolokia != nil {
+		st, err := e.jolokia.Status(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("reading the ring: %w", err)
+		}
+		e.markAnswered()
+		return st, nil
+	}
+	out, err := e.read(ctx, "status")
+	if err != nil {
+		return nil, err
+	}
+	st, err := nodetool.ParseStatus(out)
+	if err != nil {
+		return nil, fmt.Errorf("reading nodetool status: %w", err)
+	}
+	return st, nil
 }
 
 // netstats is nodetool netstats: the node's operation mode and its streams.
@@ -114,21 +131,31 @@ func (e *Engine) netstats(ctx context.Context) (*nodetool.Netstats, error) {
 	return ns, nil
 }
 
-// releaseVersion runs nodetool version, and remembers the release: it cannot change while the
-// process runs.
+// releaseVersion reads the release (through the agent, or nodetool version) and remembers it:
+// it cannot change while the process runs.
 func (e *Engine) releaseVersion(ctx context.Context) (string, error) {
-	out, err := e.read(ctx, "version")
-	if err != nil {
-		return "", err
-	}
-	v, err := nodetool.ParseVersion(out)
-	if err != nil {
-		return "", fmt.Errorf("reading nodetool version: %w", err)
+	var release string
+	if e.jolokia != nil {
+		v, err := e.jolokia.ReleaseVersion(ctx)
+		if err != nil {
+			return "", fmt.Errorf("reading the release: %w", err)
+		}
+		release = v
+	} else {
+		out, err := e.read(ctx, "version")
+		if err != nil {
+			return "", err
+		}
+		v, err := nodetool.ParseVersion(out)
+		if err != nil {
+			return "", fmt.Errorf("reading nodetool version: %w", err)
+		}
+		release = v.Release
 	}
 	e.mu.Lock()
-	e.version = v.Release
+	e.version = release
 	e.mu.Unlock()
-	return v.Release, nil
+	return release, nil
 }
 
 // knownVersion is the release, read once per process.

@@ -36,6 +36,7 @@ type simNode struct {
 	ip                   string
 	engine               *Engine
 	storage, admin       net.Listener
+	jolokia              net.Listener
 	node                 *simnode.Node
 	log                  procio.Buffer
 	storagePort, cqlPort int
@@ -76,6 +77,7 @@ func newSimCluster(t *testing.T, names ...string) *simCluster {
 			n.engine.close()
 			_ = n.storage.Close()
 			_ = n.admin.Close()
+			_ = n.jolokia.Close()
 		}
 		if t.Failed() {
 			for _, name := range c.names {
@@ -94,7 +96,7 @@ func (c *simCluster) add(name string) {
 	seq := nextIP.n
 	nextIP.Unlock()
 	ip := fmt.Sprintf("127.0.%d.%d", 60+seq/250, seq%250+1)
-	n := &simNode{ip: ip, storage: listen(c.t, ip), admin: listen(c.t, ip), cqlPort: cqlPort(seq)}
+	n := &simNode{ip: ip, storage: listen(c.t, ip), admin: listen(c.t, ip), jolokia: listen(c.t, "127.0.0.1"), cqlPort: cqlPort(seq)}
 	n.storagePort = port(n.storage)
 	if c.seed == "" {
 		c.seed = net.JoinHostPort(ip, strconv.Itoa(n.storagePort))
@@ -105,6 +107,8 @@ func (c *simCluster) add(name string) {
 		CQLPort: n.cqlPort, StoragePort: n.storagePort,
 		Nodetool:   []string{nodetoolBin, "-h", ip, "-p", strconv.Itoa(port(n.admin))},
 		JMXAddress: n.admin.Addr().String(),
+		// The simulated node serves the agent's protocol on its own listener: no jar is loaded.
+		JMXAgent: "jolokia-jvm.jar", JolokiaPort: port(n.jolokia),
 		RetryDelay: 100 * time.Millisecond,
 	}
 	if err := n.engine.Init(); err != nil {
@@ -175,7 +179,7 @@ func (c *simCluster) start(name string) {
 	}
 	node, err := simnode.Start(c.t.Context(), cfg, rackDC, simnode.Options{
 		Release: simRelease, Log: &n.log, Timing: simTiming,
-		StorageListener: n.storage, AdminListener: n.admin, StreamBytesPerSecond: c.rate,
+		StorageListener: n.storage, AdminListener: n.admin, JolokiaListener: n.jolokia, StreamBytesPerSecond: c.rate,
 	})
 	if err != nil {
 		c.t.Fatalf("start %s: %v", name, err)

@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -72,26 +73,51 @@ func run(args []string, engines map[string]Factory) int {
 }
 
 // install copies this executable to dest, so that the database container, which runs the
-// unchanged upstream image, can run it from a shared emptyDir.
+// unchanged upstream image, can run it from a shared emptyDir; and the Java agents shipped beside
+// it (the directory agents next to the executable: the Jolokia agent the Cassandra engine adds
+// to the JVM) to the directory agents next to dest.
 func install(dest string) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	src, err := os.Open(self)
+	if err := copyFile(self, dest, 0o755); err != nil {
+		return err
+	}
+	agents := filepath.Join(filepath.Dir(self), "agents")
+	entries, err := os.ReadDir(agents)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
 	if err != nil {
 		return err
 	}
-	defer func() { _ = src.Close() }()
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			if err := copyFile(filepath.Join(agents, e.Name()), filepath.Join(filepath.Dir(dest), "agents", e.Name()), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// copyFile copies src to dest, which appears whole or not at all.
+func copyFile(src, dest string, mode os.FileMode) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = in.Close() }()
 	tmp := dest + ".tmp"
 	if err := os.MkdirAll(filepath.Dir(dest), 0o755); err != nil {
 		return err
 	}
-	dst, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o755)
+	dst, err := os.OpenFile(tmp, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, mode)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(dst, src); err != nil {
+	if _, err := io.Copy(dst, in); err != nil {
 		_ = dst.Close()
 		return err
 	}

@@ -72,3 +72,27 @@ func TestInstallCopiesItself(t *testing.T) {
 var noEngine Factory = func(*flag.FlagSet) func() (engine.Engine, error) {
 	return func() (engine.Engine, error) { return nil, nil }
 }
+
+// TestInstallCopiesTheAgents: the Java agents shipped beside the pilot go beside its copy.
+func TestInstallCopiesTheAgents(t *testing.T) {
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	agents := filepath.Join(filepath.Dir(self), "agents")
+	if err := os.MkdirAll(agents, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = os.RemoveAll(agents) })
+	if err := os.WriteFile(filepath.Join(agents, "jolokia-jvm.jar"), []byte("agent"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dest := filepath.Join(t.TempDir(), "shared", "navigator-pilot")
+	if code := run([]string{"install", dest}, nil); code != 0 {
+		t.Fatalf("install exited %d", code)
+	}
+	got, err := os.ReadFile(filepath.Join(filepath.Dir(dest), "agents", "jolokia-jvm.jar"))
+	if err != nil || string(got) != "agent" {
+		t.Fatalf("the agent was not copied: %q, %v", got, err)
+	}
+}

@@ -41,6 +41,8 @@ type Node struct {
 
 	storageLn, adminLn   net.Listener
 	storageSrv, adminSrv *http.Server
+	// jolokiaSrv serves the Jolokia agent's protocol when Options.JolokiaListener is set.
+	jolokiaSrv *http.Server
 	cql                  *cql.Server
 	cqlCancel            context.CancelFunc
 	cqlDone              chan struct{}
@@ -117,6 +119,10 @@ func Start(ctx context.Context, cfg *config.Config, rackdc map[string]string, op
 	n.adminSrv = &http.Server{Handler: n.adminHandler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = n.storageSrv.Serve(n.storageLn) }()
 	go func() { _ = n.adminSrv.Serve(withRMIHandshake(n.adminLn)) }()
+	if l := n.opts.JolokiaListener; l != nil {
+		n.jolokiaSrv = &http.Server{Handler: n.jolokiaHandler(), ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = n.jolokiaSrv.Serve(l) }()
+	}
 	n.wg.Go(func() { n.ready <- n.startup(ctx) })
 	return n, nil
 }
@@ -304,6 +310,9 @@ func (n *Node) stop(clean bool) error {
 		n.stopNative()
 		n.cancel()
 		err = errors.Join(n.storageSrv.Close(), n.adminSrv.Close())
+		if n.jolokiaSrv != nil {
+			err = errors.Join(err, n.jolokiaSrv.Close())
+		}
 		n.wg.Wait()
 		n.mu.Lock()
 		if clean {

@@ -40,7 +40,10 @@ type Options struct {
 	// StorageListener, NativeListener and AdminListener, when set, are used instead of binding
 	// the configured ports (tests bind port 0 first to learn the address).
 	StorageListener, NativeListener, AdminListener net.Listener
-	Timing                                         Timing
+	// JolokiaListener, when set, serves what the Jolokia agent would (jolokia.go): the process
+	// opens it when the JVM options name the agent (-javaagent:…jolokia…=host=…,port=…).
+	JolokiaListener net.Listener
+	Timing          Timing
 	// StreamBytesPerSecond is how fast the node sends streamed data (stream_throughput_outbound,
 	// 24 MiB/s by default).
 	StreamBytesPerSecond int64

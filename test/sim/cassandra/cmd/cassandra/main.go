@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -62,6 +63,13 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	opts := node.Options{Release: version, Log: stdout, Timing: node.DefaultTiming(),
 		ReplaceAddress:                 firstOf(props["cassandra.replace_address_first_boot"], props["cassandra.replace_address"]),
 		DisableConsistentRangeMovement: props["cassandra.consistent.rangemovement"] == "false"}
+	if addr := jolokiaAgent(env); addr != "" {
+		if opts.JolokiaListener, err = net.Listen("tcp", addr); err != nil {
+			// The agent fails in premain, and the JVM with it.
+			fmt.Fprintf(stderr, "Error occurred during initialization of VM\nagent library failed to init: instrument (%v)\n", err)
+			return 1
+		}
+	}
 	if ms, err := strconv.Atoi(props["cassandra.ring_delay_ms"]); err == nil {
 		opts.Timing.RingDelay = time.Duration(ms) * time.Millisecond
 	}
@@ -132,6 +140,33 @@ func properties(args, env []string) (map[string]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// jolokiaAgent is where the Jolokia agent named by the JVM options listens: the host and port of
+// -javaagent:<path to a jolokia jar>=host=…,port=… (127.0.0.1:8778 when not given, the agent's
+// defaults being localhost and 8778); empty when no such agent is named.
+func jolokiaAgent(env []string) string {
+	for _, name := range []string{"JVM_OPTS", "JVM_EXTRA_OPTS"} {
+		for _, w := range strings.Fields(lookupEnv(env, name)) {
+			agent, ok := strings.CutPrefix(w, "-javaagent:")
+			jar, config, _ := strings.Cut(agent, "=")
+			if !ok || !strings.Contains(filepath.Base(jar), "jolokia") {
+				continue
+			}
+			host, port := "127.0.0.1", "8778"
+			for _, kv := range strings.Split(config, ",") {
+				k, v, _ := strings.Cut(kv, "=")
+				switch k {
+				case "host":
+					host = v
+				case "port":
+					port = v
+				}
+			}
+			return net.JoinHostPort(host, port)
+		}
+	}
+	return ""
 }
 
 // unrecognized is the launcher's refusal of an option it does not know.

@@ -1,0 +1,129 @@
+package node
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"time"
+
+	"github.com/navigator-dbaas/navigator/test/sim/cassandra/nodetool"
+	"github.com/navigator-dbaas/navigator/test/sim/cassandra/ring"
+)
+
+// Navigator's pilot adds the Jolokia agent (jolokia.org, JMX over HTTP and JSON) to the Cassandra
+// JVM and reads the ring through it. The simulated node answers that agent's protocol for what
+// the pilot reads: a POST to /jolokia/ of a JSON array of requests, answered by an array in the
+// same order (org.jolokia.http.HttpRequestHandler.handlePostRequest), each answer with the
+// request, its value and status 200, or its error, error_type and status: 404 for an MBean or
+// attribute that does not exist (InstanceNotFoundException, AttributeNotFoundException), 500
+// for an exception of the operation. Reads of StorageService attributes and the
+// EndpointSnitchInfo operations getDatacenter(java.lang.String) and getRack(java.lang.String)
+// are served from the node's view; while the node starts and has no place in the ring yet,
+// StorageService is not registered, as in Cassandra before StorageService.initServer registers
+// it (it stays registered after a decommission, until the process ends).
+
+const (
+	mbeanStorageService     = "org.apache.cassandra.db:type=StorageService"
+	mbeanEndpointSnitchInfo = "org.apache.cassandra.db:type=EndpointSnitchInfo"
+)
+
+type jolokiaRequest struct {
+	Type      string          `json:"type"`
+	MBean     string          `json:"mbean"`
+	Attribute json.RawMessage `json:"attribute,omitempty"`
+	Operation string          `json:"operation,omitempty"`
+	Arguments []any           `json:"arguments,omitempty"`
+}
+
+type jolokiaResponse struct {
+	Request   jolokiaRequest `json:"request"`
+	Value     any            `json:"value,omitempty"`
+	Timestamp int64          `json:"timestamp,omitempty"`
+	Status    int            `json:"status"`
+	Error     string         `json:"error,omitempty"`
+	ErrorType string         `json:"error_type,omitempty"`
+}
+
+func (n *Node) jolokiaHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /jolokia/", func(w http.ResponseWriter, r *http.Request) {
+		raw, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		var reqs []jolokiaRequest
+		if err := json.Unmarshal(raw, &reqs); err != nil {
+			// The agent answers a malformed body with one error object, status 400.
+			writeJSON(w, http.StatusOK, jolokiaResponse{Status: http.StatusBadRequest, ErrorType: "java.lang.IllegalArgumentException",
+				Error: "java.lang.IllegalArgumentException : Invalid JSON request " + err.Error()})
+			return
+		}
+		out := make([]jolokiaResponse, len(reqs))
+		for i, req := range reqs {
+			out[i] = n.answerJolokia(req)
+		}
+		writeJSON(w, http.StatusOK, out)
+	})
+	return mux
+}
+
+func (n *Node) answerJolokia(req jolokiaRequest) jolokiaResponse {
+	res := jolokiaResponse{Request: req, Timestamp: time.Now().Unix(), Status: http.StatusOK}
+	fail := func(status int, class, msg string) jolokiaResponse {
+		res.Status, res.ErrorType, res.Error = status, class, class+" : "+msg
+		return res
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	view := n.viewLocked(true)
+	if view.Local() == nil && n.mode == ring.ModeStarting && req.MBean == mbeanStorageService {
+		return fail(http.StatusNotFound, "javax.management.InstanceNotFoundException", req.MBean)
+	}
+	switch {
+	case req.Type == "read" && req.MBean == mbeanStorageService:
+		attrs := nodetool.StorageService(view, n.opts.Release, n.mode)
+		names, single := attributeNames(req.Attribute)
+		values := map[string]any{}
+		for _, a := range names {
+			v, ok := attrs[a]
+			if !ok {
+				return fail(http.StatusNotFound, "javax.management.AttributeNotFoundException", "No such attribute: "+a)
+			}
+			values[a] = v
+		}
+		if single {
+			res.Value = values[names[0]]
+		} else {
+			res.Value = values
+		}
+		return res
+	case req.Type == "exec" && req.MBean == mbeanEndpointSnitchInfo &&
+		slices.Contains([]string{"getDatacenter(java.lang.String)", "getRack(java.lang.String)"}, req.Operation):
+		if len(req.Arguments) != 1 {
+			return fail(http.StatusBadRequest, "java.lang.IllegalArgumentException", fmt.Sprintf("Invalid number of operation arguments. Operation %s on %s requires 1 parameters, not %d as given", req.Operation, req.MBean, len(req.Arguments)))
+		}
+		dc, rack := nodetool.SnitchLocation(view, fmt.Sprint(req.Arguments[0]))
+		if req.Operation == "getRack(java.lang.String)" {
+			res.Value = rack
+		} else {
+			res.Value = dc
+		}
+		return res
+	}
+	return fail(http.StatusNotFound, "javax.management.InstanceNotFoundException", req.MBean)
+}
+
+// attributeNames reads a request's attribute: a list (the value is then an object of them) or
+// one name (the value is the attribute's).
+func attributeNames(raw json.RawMessage) ([]string, bool) {
+	var list []string
+	if json.Unmarshal(raw, &list) == nil {
+		return list, false
+	}
+	var one string
+	_ = json.Unmarshal(raw, &one)
+	return []string{one}, true
+}
