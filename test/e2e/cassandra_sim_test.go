@@ -246,21 +246,27 @@ func cqlSession(t *testing.T, contact string) *gocql.Session {
 // checkRows reads every row back at QUORUM, then counts them at QUORUM.
 func checkRows(t *testing.T, s *gocql.Session, n int) {
 	t.Helper()
+	checkRowsAt(t, s, n, gocql.Quorum)
+}
+
+// checkRowsAt reads every row back at consistency cl, then counts them at cl.
+func checkRowsAt(t *testing.T, s *gocql.Session, n int, cl gocql.Consistency) {
+	t.Helper()
 	for i := range n {
 		var v string
-		if err := s.Query("SELECT v FROM e2e.kv WHERE k = ?", i).Consistency(gocql.Quorum).ScanContext(t.Context(), &v); err != nil {
-			t.Fatalf("read %d at QUORUM: %v", i, err)
+		if err := s.Query("SELECT v FROM e2e.kv WHERE k = ?", i).Consistency(cl).ScanContext(t.Context(), &v); err != nil {
+			t.Fatalf("read %d at %s: %v", i, cl, err)
 		}
 		if want := fmt.Sprint("value-", i); v != want {
-			t.Fatalf("row %d: %q, want %q", i, v, want)
+			t.Fatalf("row %d at %s: %q, want %q", i, cl, v, want)
 		}
 	}
 	var count int64
-	if err := s.Query("SELECT COUNT(*) FROM e2e.kv").Consistency(gocql.Quorum).ScanContext(t.Context(), &count); err != nil {
-		t.Fatalf("count at QUORUM: %v", err)
+	if err := s.Query("SELECT COUNT(*) FROM e2e.kv").Consistency(cl).ScanContext(t.Context(), &count); err != nil {
+		t.Fatalf("count at %s: %v", cl, err)
 	}
 	if count != int64(n) {
-		t.Fatalf("COUNT(*) = %d, want %d", count, n)
+		t.Fatalf("COUNT(*) at %s = %d, want %d", cl, count, n)
 	}
 }
 
