@@ -17,18 +17,21 @@ KUBECONFIG=$($CLUSTER kubeconfig)
 export KUBECONFIG
 make --no-print-directory load-images IMAGE_REPO="$IMAGE_REPO" IMAGE_TAG="$IMAGE_TAG"
 
+K8S_BIN=$(hack/k8s-binaries.sh kubectl)
+# Helm installs the chart's CRDs on first install only, never upgrades them: on a cluster kept
+# from an earlier demo, apply this tree's CRDs first.
+"$K8S_BIN/kubectl" apply --server-side --force-conflicts -f deploy/charts/navigator/crds/ >/dev/null
 bin/helm upgrade --install navigator deploy/charts/navigator --namespace "$NAMESPACE" --create-namespace \
   --set image.repository="$IMAGE_REPO/navigator-controller" --set image.tag="$IMAGE_TAG" \
   --set pilotImage.repository="$IMAGE_REPO/navigator-pilot" --set pilotImage.tag="$IMAGE_TAG" \
   --set pilotImage.pullPolicy=Never \
   --wait --timeout 3m
-K8S_BIN=$(hack/k8s-binaries.sh kubectl)
 "$K8S_BIN/kubectl" -n "$NAMESPACE" rollout status deployment/navigator-controller --timeout=2m
 
-# The local cluster cannot pull images: the demo clusters run the Elasticsearch and Cassandra
-# simulator images built by `make images` (navigator.local/elasticsearch:<version>,
-# navigator.local/cassandra:<version>), the way config/samples run the upstream images on
-# clusters that can pull them.
+# The local cluster cannot pull images: the demo's Elasticsearch runs the simulator images built
+# by `make images` (navigator.local/elasticsearch:<version>), and its Cassandra the real
+# Cassandra 5.0 image built there from Maven Central (navigator.local/cassandra:<version>), the
+# way config/samples run the upstream images on clusters that can pull them.
 DEMO_NS=demo
 "$K8S_BIN/kubectl" create namespace "$DEMO_NS" --dry-run=client -o yaml | "$K8S_BIN/kubectl" apply -f - >/dev/null
 "$K8S_BIN/kubectl" apply -f - <<YAML
@@ -54,8 +57,9 @@ spec:
       resources: {limits: {memory: 128Mi}}
       persistence: {size: 10Mi}
 YAML
-# Three Cassandra nodes in one datacenter over two racks. The simulated nodes gossip their whole
-# state every second, so a 3 s ring delay (30 s by default) is enough and keeps joins short.
+# Three real Cassandra 5.0 nodes in one datacenter over two racks. Each gets 1GiB of memory (the
+# pilot gives the heap half of it) and a 5 s RING_DELAY instead of 30 s, so that joins take
+# seconds: settings any user may set the same way.
 "$K8S_BIN/kubectl" apply -f - <<YAML
 apiVersion: navigator.dev/v1alpha1
 kind: CassandraCluster
@@ -63,25 +67,25 @@ metadata:
   name: ring
   namespace: $DEMO_NS
 spec:
-  version: 4.1.10
+  version: 5.0.9
   image:
-    repository: $IMAGE_REPO/cassandra-sim
+    repository: $IMAGE_REPO/cassandra
     pullPolicy: Never
   nodePools:
     - name: rack-a
       replicas: 2
       datacenter: dc1
       rack: a
-      resources: {limits: {memory: 256Mi}}
-      persistence: {size: 10Mi}
-      jvmOptions: [-Dcassandra.ring_delay_ms=3000]
+      resources: {limits: {memory: 1Gi}}
+      persistence: {size: 1Gi}
+      jvmOptions: [-Dcassandra.ring_delay_ms=5000, -Dcassandra.skip_wait_for_gossip_to_settle=0]
     - name: rack-b
       replicas: 1
       datacenter: dc1
       rack: b
-      resources: {limits: {memory: 256Mi}}
-      persistence: {size: 10Mi}
-      jvmOptions: [-Dcassandra.ring_delay_ms=3000]
+      resources: {limits: {memory: 1Gi}}
+      persistence: {size: 1Gi}
+      jvmOptions: [-Dcassandra.ring_delay_ms=5000, -Dcassandra.skip_wait_for_gossip_to_settle=0]
 YAML
 echo "demo: waiting for ElasticsearchCluster $DEMO_NS/search to be Ready"
 "$K8S_BIN/kubectl" -n "$DEMO_NS" wait esc/search --for=condition=Ready --timeout=5m
@@ -92,11 +96,13 @@ echo "demo: waiting for CassandraCluster $DEMO_NS/ring to be Ready (its nodes jo
 cat <<MSG
 
 Navigator is running on the local cluster, with a Ready ElasticsearchCluster demo/search
-(3 masters, 2 data nodes) and a Ready CassandraCluster demo/ring (3 nodes, racks a and b).
+(3 masters, 2 data nodes) and a Ready CassandraCluster demo/ring (3 real Cassandra 5.0.9 nodes,
+racks a and b).
 
-This local cluster cannot pull images, so it runs the Elasticsearch and Cassandra SIMULATOR
-images ($IMAGE_REPO/elasticsearch:<version> and $IMAGE_REPO/cassandra:<version>, built from
-test/sim), not Elasticsearch or Cassandra. The examples in config/samples use the upstream
+This local cluster cannot pull images. The Cassandra nodes are real Cassandra 5.0, built from
+Maven Central into $IMAGE_REPO/cassandra:<version> (test/real/cassandra). The Elasticsearch nodes
+run the SIMULATOR image $IMAGE_REPO/elasticsearch:<version> (built from test/sim), not
+Elasticsearch, which cannot be obtained here. The examples in config/samples use the upstream
 images, for clusters that can pull them.
 
   export KUBECONFIG=$KUBECONFIG
