@@ -227,11 +227,25 @@ type CassandraPilotStatus struct {
 	// leaving node's load.
 	// +optional
 	FreeSpace *resource.Quantity `json:"freeSpace,omitempty"`
-	// ReplicationFactor is the highest replication factor any keyspace asks for in the node's
-	// datacenter, from system_schema.keyspaces as this node sees it. The controller never lets
-	// a datacenter shrink below it.
+	// ReplicationFactor is the highest replication factor a keyspace of NetworkTopologyStrategy
+	// asks for in the node's datacenter, from system_schema.keyspaces as this node sees it,
+	// system keyspaces included; ReplicationKeyspace names that keyspace. Cassandra refuses to
+	// decommission a node of a datacenter that has no more nodes than that
+	// (StorageService.decommission), and the controller never asks it to.
 	// +optional
 	ReplicationFactor int32 `json:"replicationFactor,omitempty"`
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	ReplicationKeyspace string `json:"replicationKeyspace,omitempty"`
+	// ClusterReplicationFactor is the highest replication factor of the keyspaces whose replicas
+	// may be in any datacenter (SimpleStrategy: by default system_auth 1, system_traces 2,
+	// system_distributed 3); ClusterReplicationKeyspace names that keyspace. Cassandra counts it
+	// against the nodes of the whole cluster.
+	// +optional
+	ClusterReplicationFactor int32 `json:"clusterReplicationFactor,omitempty"`
+	// +optional
+	// +kubebuilder:validation:MaxLength=256
+	ClusterReplicationKeyspace string `json:"clusterReplicationKeyspace,omitempty"`
 	// DownNodes are the addresses of the ring's members that this node sees as down (DN). A node
 	// whose disk was lost is replaced only while its old address is down.
 	// +optional

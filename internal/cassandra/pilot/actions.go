@@ -64,7 +64,8 @@ func (e *Engine) leave(ctx context.Context, generation int64) (navv1alpha1.Actio
 }
 
 // leaveRefusal says why the node must not leave, in its own view of the ring: its datacenter
-// would keep fewer nodes up and normal than the replicas a keyspace asks for there. Cassandra
+// would keep fewer nodes up and normal than the replicas a keyspace of NetworkTopologyStrategy
+// asks for there, or the cluster fewer than a keyspace of SimpleStrategy asks for. Cassandra
 // checks the nodes the ring has, live or not; a down node holds no replica anyone can read, so
 // the engine counts live ones only.
 func (e *Engine) leaveRefusal(ctx context.Context) (string, error) {
@@ -83,9 +84,14 @@ func (e *Engine) leaveRefusal(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	rf, live := replicationFactor(ks, dc), liveOthers(st, dc, address)
-	if int64(live) < int64(rf) {
-		return fmt.Sprintf("refusing to decommission: keyspaces ask for %d replicas in datacenter %s, and only %d other nodes there are up and normal (UN)", rf, dc, live), nil
+	r := replicationOf(ks, dc)
+	if live := liveOthers(st, dc, address); int64(live) < int64(r.datacenter) {
+		return fmt.Sprintf("refusing to decommission: keyspace %s asks for %d replicas in datacenter %s, and only %d other nodes there are up and normal (UN)",
+			r.datacenterKS, r.datacenter, dc, live), nil
+	}
+	if live := liveOthers(st, "", address); int64(live) < int64(r.cluster) {
+		return fmt.Sprintf("refusing to decommission: keyspace %s asks for %d replicas in the cluster, and only %d other nodes are up and normal (UN)",
+			r.clusterKS, r.cluster, live), nil
 	}
 	return "", nil
 }

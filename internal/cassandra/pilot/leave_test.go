@@ -88,7 +88,7 @@ func TestSimLeave(t *testing.T) {
 	// Three nodes left and three replicas asked for: c may not leave.
 	refused, err := c.engine("c").Act(t.Context(), navv1alpha1.ActionLeave, c.input("c", 3))
 	if err != nil || refused.Phase != navv1alpha1.ActionFailed ||
-		refused.Message != "refusing to decommission: keyspaces ask for 3 replicas in datacenter dc1, and only 2 other nodes there are up and normal (UN)" {
+		refused.Message != "refusing to decommission: keyspace shop asks for 3 replicas in datacenter dc1, and only 2 other nodes there are up and normal (UN)" {
 		t.Fatalf("leave below the replication factor: %+v, %v", refused, err)
 	}
 	ns, err := c.engine("c").netstats(t.Context())

@@ -13,8 +13,8 @@ import (
 
 // Observe reports the node's facts: the release, the host id, and from nodetool status its
 // datacenter, rack, state, load, tokens and the nodes it sees down; the free space of the data
-// directory's file system; and the highest replication factor the keyspaces ask for in its
-// datacenter. Facts it could not read keep their last reported value, and the errors are
+// directory's file system; and the highest replication factors the keyspaces ask for in its
+// datacenter and in the whole cluster. Facts it could not read keep their last reported value, and the errors are
 // returned for the agent to log. A decommissioned node is no longer in the ring: its state is
 // empty, and nothing else is asked of it.
 func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) error {
@@ -62,7 +62,9 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		if ks, err := e.keyspaces(ctx); err != nil {
 			errs = append(errs, err)
 		} else {
-			cs.ReplicationFactor = replicationFactor(ks, cs.Datacenter)
+			r := replicationOf(ks, cs.Datacenter)
+			cs.ReplicationFactor, cs.ReplicationKeyspace = r.datacenter, r.datacenterKS
+			cs.ClusterReplicationFactor, cs.ClusterReplicationKeyspace = r.cluster, r.clusterKS
 		}
 	}
 	return errors.Join(errs...)

@@ -44,11 +44,12 @@ func downNodes(st *nodetool.Status) []string {
 	return out
 }
 
-// liveOthers counts the other nodes of datacenter dc that are up and normal (UN).
+// liveOthers counts the other nodes of datacenter dc (of every datacenter when dc is empty)
+// that are up and normal (UN).
 func liveOthers(st *nodetool.Status, dc, address string) int {
 	count := 0
 	for _, d := range st.Datacenters {
-		if d.Name != dc {
+		if dc != "" && d.Name != dc {
 			continue
 		}
 		for _, n := range d.Nodes {

@@ -53,7 +53,7 @@ func fixture() *clusterState {
 					Conditions: []metav1.Condition{{Type: navv1alpha1.PilotConditionReady, Status: metav1.ConditionTrue, Reason: "Serving", LastTransitionTime: hb}},
 					Node:       navv1alpha1.PilotNode{ID: "host-" + name, Address: addr, HoldsData: true},
 					Cassandra: &navv1alpha1.CassandraPilotStatus{Datacenter: "dc1", Rack: spec.Name, State: "UN", Tokens: 16,
-						Load: ptr.To(resource.MustParse("10Gi")), FreeSpace: ptr.To(resource.MustParse("100Gi")), ReplicationFactor: 3},
+						Load: ptr.To(resource.MustParse("10Gi")), FreeSpace: ptr.To(resource.MustParse("100Gi")), ReplicationFactor: 3, ReplicationKeyspace: "shop"},
 				},
 			}
 			pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: "db", UID: types.UID("uid-" + name), Labels: map[string]string{}}}

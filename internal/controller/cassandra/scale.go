@@ -127,17 +127,23 @@ func mayLeave(s *clusterState, n *node) verdict {
 		return nodes.Hold(PredicateRingSettled, busy)
 	}
 	dc := n.pool.datacenter()
-	staying, rf := 0, int32(0)
+	staying, clusterStaying := 0, 0
+	var dcRF, clusterRF navv1alpha1.CassandraPilotStatus
 	var sameRack, sameDC []*node
 	for _, m := range s.nodes() {
-		if m.pool.datacenter() != dc {
-			continue
+		mf := m.facts()
+		if mf != nil && m.pool.datacenter() == dc && mf.ReplicationFactor > dcRF.ReplicationFactor {
+			dcRF = *mf
 		}
-		if mf := m.facts(); mf != nil {
-			rf = max(rf, mf.ReplicationFactor)
+		if mf != nil && mf.ClusterReplicationFactor > clusterRF.ClusterReplicationFactor {
+			clusterRF = *mf
 		}
 		if m.Ordinal >= m.pool.desired() {
 			continue // leaving too, now or later
+		}
+		clusterStaying++
+		if m.pool.datacenter() != dc {
+			continue
 		}
 		staying++
 		sameDC = append(sameDC, m)
@@ -145,9 +151,19 @@ func mayLeave(s *clusterState, n *node) verdict {
 			sameRack = append(sameRack, m)
 		}
 	}
-	if int32(staying) < rf {
+	// Cassandra refuses these decommissions itself (StorageService.decommission, "Not enough
+	// live nodes to maintain replication factor"): the system keyspaces count, SimpleStrategy's
+	// against the whole cluster.
+	if int32(staying) < dcRF.ReplicationFactor {
 		return nodes.Hold(PredicateReplicationFactorMet, fmt.Sprintf(
-			"datacenter %s would keep %d node(s) but a keyspace replicates %d times there; lower its replication factor first", dc, staying, rf))
+			"datacenter %s would keep %d node(s) but %s replicates %d times there; lower its replication factor first",
+			dc, staying, keyspace(dcRF.ReplicationKeyspace), dcRF.ReplicationFactor))
+	}
+	if int32(clusterStaying) < clusterRF.ClusterReplicationFactor {
+		return nodes.Hold(PredicateReplicationFactorMet, fmt.Sprintf(
+			"the cluster would keep %d node(s) but %s replicates %d times in it (SimpleStrategy, replicas in any datacenter); "+
+				"lower its replication factor, or give it NetworkTopologyStrategy, first",
+			clusterStaying, keyspace(clusterRF.ClusterReplicationKeyspace), clusterRF.ClusterReplicationFactor))
 	}
 	// The leaving node's ranges go to the nodes that take its place as replicas. With racks,
 	// NetworkTopologyStrategy places one replica per rack, so its own rack takes them when it
@@ -171,4 +187,12 @@ func mayLeave(s *clusterState, n *node) verdict {
 		}
 	}
 	return nodes.Pass(PredicateRemainingNodesRoom)
+}
+
+// keyspace names a keyspace in a message; a pilot of an earlier release reports none.
+func keyspace(name string) string {
+	if name == "" {
+		return "a keyspace"
+	}
+	return "keyspace " + name
 }

@@ -25,6 +25,16 @@ func TestScaleInPredicates(t *testing.T) {
 		{"the datacenter would drop below RF", func(s *clusterState) {
 			*s.pools[1].spec.Replicas = 0 // b leaves entirely: a keeps 2, RF is 3
 		}, PredicateReplicationFactorMet},
+		{"the cluster would drop below a SimpleStrategy RF", func(s *clusterState) {
+			for _, n := range s.nodes() {
+				n.Pilot.Status.Cassandra.ReplicationFactor = 2
+			}
+			s.node("ring-b-1").Pilot.Status.Cassandra.ClusterReplicationFactor = 5 // 4 nodes would stay
+			s.node("ring-b-1").Pilot.Status.Cassandra.ClusterReplicationKeyspace = "system_distributed"
+		}, PredicateReplicationFactorMet},
+		{"a SimpleStrategy RF the cluster keeps", func(s *clusterState) {
+			s.node("ring-b-1").Pilot.Status.Cassandra.ClusterReplicationFactor = 3
+		}, ""},
 		{"the rack's other nodes lack room", func(s *clusterState) {
 			s.node("ring-a-1").Pilot.Status.Cassandra.FreeSpace = ptr.To(resource.MustParse("4Gi")) // share is 5Gi
 		}, PredicateRemainingNodesRoom},

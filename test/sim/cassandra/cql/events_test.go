@@ -142,6 +142,25 @@ func TestSchemaTablesReadDirectly(t *testing.T) {
 	if _, err := s.KeyspaceMetadata("nope"); err == nil {
 		t.Errorf("metadata of a keyspace that does not exist: no error")
 	}
+	// The distributed system keyspaces of a new cluster are there, with SimpleStrategy at the
+	// default replication factors of AuthKeyspace, SystemDistributedKeyspace and TraceKeyspace:
+	// Cassandra checks them before a decommission like any keyspace.
+	var name string
+	var replication map[string]string
+	got := map[string]string{}
+	iter := s.Query("SELECT keyspace_name, replication FROM system_schema.keyspaces").Iter()
+	for iter.Scan(&name, &replication) {
+		got[name] = replication["class"] + "/" + replication["replication_factor"]
+	}
+	if err := iter.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for ks, want := range map[string]string{"system_auth": cql.SimpleStrategy + "/1", "system_distributed": cql.SimpleStrategy + "/3",
+		"system_traces": cql.SimpleStrategy + "/2", "system": cql.LocalStrategy + "/"} {
+		if got[ks] != want {
+			t.Errorf("system_schema.keyspaces: %s is %q, want %q", ks, got[ks], want)
+		}
+	}
 }
 
 // STATUS_CHANGE events reach the driver: DOWN takes a node out of its pool. (UP is not tested:

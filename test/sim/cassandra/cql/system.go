@@ -2,6 +2,7 @@ package cql
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -198,6 +199,16 @@ func allKeyspaces(b Backend) []schemaKeyspace {
 			}
 		}
 		out = append(out, sk)
+	}
+	// The distributed system keyspaces, with the replication a new cluster gives them:
+	// SimpleStrategy at the default RF of AuthKeyspace (1), TraceKeyspace (2) and
+	// SystemDistributedKeyspace (3). Their tables are not simulated.
+	for _, ks := range []struct {
+		name string
+		rf   int
+	}{{"system_auth", 1}, {"system_distributed", 3}, {"system_traces", 2}} {
+		out = append(out, schemaKeyspace{name: ks.name, durable: true,
+			replication: map[string]string{"class": SimpleStrategy, "replication_factor": strconv.Itoa(ks.rf)}})
 	}
 	// Sorted on a copy: the slice may be the Backend's own.
 	user := slices.Clone(b.Keyspaces())
