@@ -163,8 +163,8 @@ demo-down: ## Stop the demo's local cluster.
 ##@ Test
 
 .PHONY: test
-test: test-unit test-integration test-e2e ## Run every test tier.
-	@echo "make test: tiers run: unit, integration, e2e"
+test: test-unit test-integration test-real test-e2e ## Run every test tier.
+	@echo "make test: tiers run: unit, integration, real engines, e2e"
 
 .PHONY: test-unit
 test-unit: ## Unit tests: pure code, no API server.
@@ -174,6 +174,16 @@ test-unit: ## Unit tests: pure code, no API server.
 test-integration: ## Integration tests on a real kube-apiserver and etcd (built and cached on first use).
 	KUBEBUILDER_ASSETS="$$(hack/k8s-binaries.sh kube-apiserver etcd)" \
 	  go test -tags integration -count=1 ./test/integration/...
+
+# The newest real release runs the conformance suite.
+CASS_REAL_LATEST := $(lastword $(CASS_REAL_VERSIONS))
+
+.PHONY: test-real
+test-real: ## Real Cassandra 5.0 nodes as processes: the conformance suite the simulator also passes.
+	home=$$(test/real/cassandra/image.sh home $(CASS_REAL_LATEST)); java=$$(test/real/cassandra/image.sh java); \
+	agent=$$(hack/jolokia-agent.sh); \
+	NAVIGATOR_CASSANDRA_HOME=$$home NAVIGATOR_CASSANDRA_JAVA=$$java NAVIGATOR_JOLOKIA_AGENT=$$agent NAVIGATOR_REAL_REQUIRED=1 \
+	  go test -count=1 -run '^TestConformance.*/real$$' ./internal/cassandra/...
 
 .PHONY: test-e2e
 test-e2e: $(HELM) ## End-to-end tests on $$KUBECONFIG, or on a local cluster brought up and torn down for the run.

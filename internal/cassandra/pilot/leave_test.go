@@ -10,18 +10,28 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 )
 
-// TestSimLeave decommissions one node of four through its engine. Every row written at QUORUM
-// reads back at QUORUM after; cleanups asked of the others meanwhile wait while ranges move to
-// them, then complete; the action stays complete for a restarted pilot; the next node is refused
-// before anything happens, because its datacenter would keep fewer live nodes than the
+// TestConformanceLeave decommissions one node of four through its engine. Every row written at
+// QUORUM reads back at QUORUM after; cleanups asked of the others meanwhile wait while ranges
+// move to them, then complete; the action stays complete for a restarted pilot; the next node is
+// refused before anything happens, because its datacenter would keep fewer live nodes than the
 // replication factor. A graceful stop then drains a node.
-func TestSimLeave(t *testing.T) {
-	t.Parallel()
-	c := newSimCluster(t, "a", "b", "c", "d")
-	c.rate = 16 << 10 // slow streams: the decommission takes a while
+func TestConformanceLeave(t *testing.T) {
+	forEachBackend(t, testLeave)
+}
+
+func testLeave(t *testing.T, b backend) {
+	c := newRing(t, b, "a", "b", "c", "d")
+	// Slow streams: the decommission takes a while. A real node streams sstables, so it gets
+	// rows big enough to stream for some seconds at its rate, flushed.
+	rows, size := rows, 0
+	c.rate = 16 << 10
+	if b.real != nil {
+		rows, size, c.rate = 2000, 1024, 256<<10
+	}
 	c.startAll()
 	s := c.session("a")
-	writeRows(t, s, "shop", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}", rows)
+	writeRows(t, s, "shop", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}", rows, size)
+	c.flush("d")
 
 	var leave []string
 	cleanups := map[string][]string{}
@@ -32,7 +42,7 @@ func TestSimLeave(t *testing.T) {
 		return messages
 	}
 	// As the agents do, every step: Leave on d, and once d is leaving, Cleanup on the others.
-	eventually(t, 20*time.Second, "the decommission and the cleanups to end", func() bool {
+	eventually(t, b.within(20*time.Second), "the decommission and the cleanups to end", func() bool {
 		st, err := c.engine("d").Act(t.Context(), navv1alpha1.ActionLeave, c.input("d", 2))
 		if err != nil || st.Phase == navv1alpha1.ActionFailed {
 			t.Fatalf("leave: %+v, %v", st, err)
@@ -66,18 +76,19 @@ func TestSimLeave(t *testing.T) {
 	if !waited {
 		t.Errorf("no cleanup waited for the ranges moving to its node: %q", cleanups)
 	}
-	if found := readRows(t, s, "shop", rows); found != rows {
+	if found := readRows(t, s, "shop", rows, size); found != rows {
 		t.Errorf("%d of %d rows read back at QUORUM after the decommission", found, rows)
 	}
 	st := &navv1alpha1.PilotStatus{Cassandra: &navv1alpha1.CassandraPilotStatus{State: "UL"}}
-	if err := c.observe("d", st); err != nil || st.Cassandra.State != "" || st.Version != simRelease {
+	if err := c.observe("d", st); err != nil || st.Cassandra.State != "" || st.Version != b.release(t) {
 		t.Errorf("observing a decommissioned node: %v, %+v", err, st.Cassandra)
 	}
 
 	// A pilot that restarted knows nothing of the decommission it ran; netstats tells it.
 	d := c.engine("d")
 	restarted := &Engine{NodePool: d.NodePool, Seeds: d.Seeds, ConfigDir: d.ConfigDir, DataDir: d.DataDir,
-		CQLPort: d.CQLPort, StoragePort: d.StoragePort, Nodetool: d.Nodetool, JMXAddress: d.JMXAddress}
+		CQLPort: d.CQLPort, StoragePort: d.StoragePort, Nodetool: d.Nodetool, JMXAddress: d.JMXAddress,
+		JMXAgent: d.JMXAgent, JolokiaPort: d.JolokiaPort}
 	if err := restarted.Init(); err != nil {
 		t.Fatal(err)
 	}

@@ -15,13 +15,16 @@ import (
 
 const rows = 200
 
-// TestSimObserveCleanupAndDrain drives a ring of two nodes, then three, through their engines:
-// each becomes ready, Observe fills every fact, cleanup after the third node joined drops what
-// the first no longer replicates, PrepareRestart drains the second (which the others then see
-// down), and Live fails once a node that answered nodetool no longer does.
-func TestSimObserveCleanupAndDrain(t *testing.T) {
-	t.Parallel()
-	c := newSimCluster(t, "a", "b")
+// TestConformanceObserveCleanupAndDrain drives a ring of two nodes, then three, through their
+// engines: each becomes ready, Observe fills every fact, cleanup after the third node joined
+// drops what the first no longer replicates, PrepareRestart drains the second (which the others
+// then see down), and Live fails once a node that answered JMX no longer does.
+func TestConformanceObserveCleanupAndDrain(t *testing.T) {
+	forEachBackend(t, testObserveCleanupAndDrain)
+}
+
+func testObserveCleanupAndDrain(t *testing.T, b backend) {
+	c := newRing(t, b, "a", "b")
 	a := c.engine("a")
 	if a.HoldsData() {
 		t.Error("a holds data before its first start")
@@ -31,17 +34,19 @@ func TestSimObserveCleanupAndDrain(t *testing.T) {
 		t.Error("a holds no data after its start")
 	}
 	s := c.session("a")
-	writeRows(t, s, "shop", "{'class': 'NetworkTopologyStrategy', 'dc1': 2}", rows)
+	writeRows(t, s, "shop", "{'class': 'NetworkTopologyStrategy', 'dc1': 2}", rows, 0)
 
 	st := &navv1alpha1.PilotStatus{}
-	eventually(t, 5*time.Second, "a to report its load", func() bool {
+	c.flush("a")
+	eventually(t, b.within(5*time.Second), "a to report its load", func() bool {
 		return c.observe("a", st) == nil && st.Cassandra.Load != nil && st.Cassandra.Load.Value() > 0
 	})
 	cs := st.Cassandra
-	if st.Version != simRelease || st.Node.ID != c.node("a").node.HostID() {
+	if st.Version != b.release(t) || st.Node.ID != c.hostID("a") {
 		t.Errorf("version %q, host id %q", st.Version, st.Node.ID)
 	}
 	if cs.Datacenter != "dc1" || cs.Rack != "r1" || cs.State != "UN" || cs.Tokens != 8 || cs.ReplicationFactor != 2 ||
+		cs.ReplicationKeyspace != "shop" || cs.ClusterReplicationFactor != 3 || cs.ClusterReplicationKeyspace != "system_distributed" ||
 		cs.FreeSpace == nil || cs.FreeSpace.Value() <= 0 || cs.DownNodes != nil {
 		t.Errorf("facts of a: %+v", cs)
 	}
@@ -72,11 +77,11 @@ func TestSimObserveCleanupAndDrain(t *testing.T) {
 	c.add("c")
 	c.start("c")
 	loadBefore := st.Cassandra.Load.Value()
-	done, messages := c.act("a", navv1alpha1.ActionCleanup, 2, 10*time.Second)
+	done, messages := c.act("a", navv1alpha1.ActionCleanup, 2, b.within(10*time.Second))
 	if done.Phase != navv1alpha1.ActionComplete || messages[0] != "nodetool cleanup started" {
 		t.Fatalf("cleanup: %+v after %q", done, messages)
 	}
-	eventually(t, 5*time.Second, "a's load to fall after the cleanup", func() bool {
+	eventually(t, b.within(5*time.Second), "a's load to fall after the cleanup", func() bool {
 		return c.observe("a", st) == nil && st.Cassandra.Load.Value() < loadBefore
 	})
 	if again, _ := c.engine("a").Act(t.Context(), navv1alpha1.ActionCleanup, c.input("a", 2)); again.Phase != navv1alpha1.ActionComplete {
@@ -85,12 +90,12 @@ func TestSimObserveCleanupAndDrain(t *testing.T) {
 	if next, _ := c.engine("a").Act(t.Context(), navv1alpha1.ActionCleanup, c.input("a", 3)); next.Phase != navv1alpha1.ActionInProgress {
 		t.Errorf("a new cleanup request does not run cleanup again: %+v", next)
 	}
-	if found := readRows(t, s, "shop", rows); found != rows {
+	if found := readRows(t, s, "shop", rows, 0); found != rows {
 		t.Errorf("%d of %d rows read back at QUORUM after the cleanup", found, rows)
 	}
 
 	// PrepareRestart drains b: it stays up, DRAINED, not ready, and the others see it down.
-	done, _ = c.act("b", navv1alpha1.ActionPrepareRestart, 2, 10*time.Second)
+	done, _ = c.act("b", navv1alpha1.ActionPrepareRestart, 2, b.within(10*time.Second))
 	if done.Phase != navv1alpha1.ActionComplete {
 		t.Fatalf("prepare restart: %+v", done)
 	}
@@ -101,7 +106,7 @@ func TestSimObserveCleanupAndDrain(t *testing.T) {
 	if err := c.engine("b").Ready(t.Context()); err == nil {
 		t.Error("a drained node is ready")
 	}
-	eventually(t, 5*time.Second, "a to see b down", func() bool {
+	eventually(t, b.within(5*time.Second), "a to see b down", func() bool {
 		_ = c.observe("a", st)
 		return slices.Equal(st.Cassandra.DownNodes, []string{c.node("b").ip})
 	})
