@@ -89,7 +89,7 @@ func (c *Client) Do(ctx context.Context, reqs []Request, into ...any) error {
 	if err != nil {
 		return fmt.Errorf("jolokia: %w", err)
 	}
-	defer res.Body.Close()
+	defer func() { _ = res.Body.Close() }()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
 	if err != nil {
 		return fmt.Errorf("jolokia: reading the answer: %w", err)

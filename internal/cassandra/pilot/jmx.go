@@ -31,7 +31,7 @@ func pingJMX(ctx context.Context, addr string) error {
 	if err != nil {
 		return fmt.Errorf("connecting to JMX on %s: %w", addr, err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	if deadline, ok := ctx.Deadline(); ok {
 		if err := conn.SetDeadline(deadline); err != nil {
 			return err

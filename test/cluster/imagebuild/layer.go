@@ -158,7 +158,7 @@ func (w *layerWriter) file(src, dst string, mode int64) error {
 	if err != nil {
 		return err
 	}
-	defer in.Close()
+	defer func() { _ = in.Close() }()
 	info, err := in.Stat()
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func run(args []string) error {
 		if err != nil {
 			return fmt.Errorf("layer %d: %w", i+1, err)
 		}
-		defer os.Remove(path)
+		defer func() { _ = os.Remove(path) }()
 		layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return os.Open(path) },
 			tarball.WithCompressionLevel(gzip.BestSpeed))
 		if err != nil {

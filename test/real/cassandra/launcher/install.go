@@ -81,7 +81,7 @@ func (in *install) findJava() error {
 	}
 	// cassandra.in.sh of 5.0: "Cassandra 5.0 requires Java 11 or Java 17."
 	if v != 11 && v != 17 && os.Getenv("CASSANDRA_USE_ALL_JDK") == "" {
-		return fmt.Errorf("Cassandra 5.0 requires Java 11 or Java 17, not %d (set CASSANDRA_USE_ALL_JDK to try another)", v)
+		return fmt.Errorf("cassandra 5.0 requires Java 11 or Java 17, not %d (set CASSANDRA_USE_ALL_JDK to try another)", v)
 	}
 	in.javaMajor = v
 	return nil
@@ -93,7 +93,7 @@ func javaRelease(path string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("reading the Java release: %w", err)
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	s := bufio.NewScanner(f)
 	for s.Scan() {
 		v, ok := strings.CutPrefix(s.Text(), "JAVA_VERSION=")

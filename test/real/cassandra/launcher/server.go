@@ -45,7 +45,8 @@ func cassandra(args []string) error {
 		"-Dcassandra.storagedir=" + filepath.Join(in.home, "data"),
 		"-Dcassandra-foreground=yes",
 	}
-	cmd := append(opts, params...)
+	cmd := make([]string, 0, len(opts)+len(params)+len(a.properties)+3)
+	cmd = append(append(cmd, opts...), params...)
 	cmd = append(cmd, "-cp", in.classpath)
 	cmd = append(cmd, a.properties...)
 	return execJava(in, append(cmd, daemonClass)...)
@@ -179,7 +180,7 @@ func memTotalMB() (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }()
 	s := bufio.NewScanner(f)
 	for s.Scan() {
 		fields := strings.Fields(s.Text())

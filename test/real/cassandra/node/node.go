@@ -64,9 +64,11 @@ func (in Install) Release() (string, error) {
 	return strings.TrimSuffix(strings.TrimPrefix(filepath.Base(jars[0]), "cassandra-all-"), ".jar"), nil
 }
 
-// Cassandra is the launcher's path; Nodetool nodetool's.
+// Cassandra is the launcher's path.
 func (in Install) Cassandra() string { return filepath.Join(in.Home, "bin", "cassandra") }
-func (in Install) Nodetool() string  { return filepath.Join(in.Home, "bin", "nodetool") }
+
+// Nodetool is nodetool's path.
+func (in Install) Nodetool() string { return filepath.Join(in.Home, "bin", "nodetool") }
 
 // PrepareConf copies the installation's configuration files (JVM options, logback) into a node's
 // configuration directory, as the image has them in /etc/cassandra before the pilot writes

@@ -9,7 +9,7 @@ const (
 	// StorageService.initServer (joining the ring, token allocation).
 	ExitFatalConfiguration = 1
 	ExitStartupException   = 3
-	ExitWrongConfig      = 100 // StartupException.ERR_WRONG_CONFIG
+	ExitWrongConfig        = 100 // StartupException.ERR_WRONG_CONFIG
 	// ExitSIGTERM is what the JVM exits with after its shutdown hooks ran on SIGTERM.
 	ExitSIGTERM = 143
 )

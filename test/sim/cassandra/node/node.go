@@ -43,9 +43,9 @@ type Node struct {
 	storageSrv, adminSrv *http.Server
 	// jolokiaSrv serves the Jolokia agent's protocol when Options.JolokiaListener is set.
 	jolokiaSrv *http.Server
-	cql                  *cql.Server
-	cqlCancel            context.CancelFunc
-	cqlDone              chan struct{}
+	cql        *cql.Server
+	cqlCancel  context.CancelFunc
+	cqlDone    chan struct{}
 
 	mu     sync.Mutex
 	local  localState

@@ -72,7 +72,7 @@ func (r *rmiListener) sniff(c net.Conn) {
 }
 
 func answerRMI(c net.Conn) {
-	defer c.Close()
+	defer func() { _ = c.Close() }()
 	host, port := "127.0.0.1", 0
 	if a, ok := c.RemoteAddr().(*net.TCPAddr); ok {
 		host, port = a.IP.String(), a.Port

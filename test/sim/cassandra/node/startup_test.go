@@ -77,7 +77,7 @@ func TestJMXAnswersTheRMIHandshake(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 	if _, err := conn.Write([]byte{'J', 'R', 'M', 'I', 0, 2, 0x4b}); err != nil {
 		t.Fatal(err)
 	}

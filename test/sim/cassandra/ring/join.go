@@ -20,10 +20,10 @@ type NodeSpec struct {
 	// the tokens are still drawn at random, but the allocator's refusal is modelled
 	// (checkTokenAllocation).
 	AllocateTokensForLocalRF int
-	Release           string
-	CompatibilityMode string
-	HeapUsedMB        float64
-	HeapMaxMB         float64
+	Release                  string
+	CompatibilityMode        string
+	HeapUsedMB               float64
+	HeapMaxMB                float64
 }
 
 // JoinOptions say how a starting node joins the ring.
