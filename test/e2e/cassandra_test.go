@@ -40,6 +40,9 @@ var cassUpgrades = []string{"4.1.10", "5.0.5"}
 // replaced automatically; a scale in under whenScaled: Retain, whose kept claim holds the pod
 // that comes back on it until the claim is deleted.
 func TestCassandraClusterLifecycle(t *testing.T) {
+	// The lifecycles run side by side, each in its namespace: on this machine they wait on
+	// their databases far more than they compute.
+	t.Parallel()
 	ns := restrictedNamespace(t, "e2e-cass")
 	cc := &navv1alpha1.CassandraCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ring"},

@@ -40,6 +40,9 @@ const (
 // cannot be done safely, held with its reason; pause; rolling upgrades 8.x → 8.y → 9.x with
 // health never red; a rolling restart asked for by annotation; pods killed.
 func TestElasticsearchClusterLifecycle(t *testing.T) {
+	// The lifecycles run side by side, each in its namespace: on this machine they wait on
+	// their databases far more than they compute.
+	t.Parallel()
 	ns := restrictedNamespace(t, "e2e-esc")
 	esc := &navv1alpha1.ElasticsearchCluster{
 		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "search"},

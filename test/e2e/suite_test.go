@@ -10,15 +10,18 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/yaml"
 
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
 )
@@ -106,6 +109,9 @@ func install(ctx context.Context) error {
 	if err := k8s.Create(ctx, ns); client.IgnoreAlreadyExists(err) != nil {
 		return fmt.Errorf("creating namespace %s: %w", controllerNamespace, err)
 	}
+	if err := applyCRDs(ctx); err != nil {
+		return err
+	}
 	args := []string{"upgrade", "--install", "navigator", chart, "--namespace", controllerNamespace,
 		"--set", "image.repository=" + os.Getenv("E2E_IMAGE_REPO") + "/navigator-controller",
 		"--set", "image.tag=" + os.Getenv("E2E_IMAGE_TAG"),
@@ -115,6 +121,33 @@ func install(ctx context.Context) error {
 		"--wait", "--timeout", "3m"}
 	if out, err := exec.CommandContext(ctx, helm, args...).CombinedOutput(); err != nil {
 		return fmt.Errorf("helm %v: %w\n%s", args, err, out)
+	}
+	return nil
+}
+
+// applyCRDs applies the chart's CRDs before Helm runs: Helm installs a chart's CRDs on its first
+// install only and never upgrades them, and a local cluster kept from an earlier run would
+// otherwise serve the schemas of then, pruning the fields added since.
+func applyCRDs(ctx context.Context) error {
+	files, err := filepath.Glob(filepath.Join(chart, "crds", "*.yaml"))
+	if err != nil {
+		return err
+	}
+	if len(files) == 0 {
+		return fmt.Errorf("no CRDs in %s/crds", chart)
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		crd := &unstructured.Unstructured{}
+		if err := yaml.Unmarshal(raw, &crd.Object); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		if err := k8s.Apply(ctx, client.ApplyConfigurationFromUnstructured(crd), client.FieldOwner("navigator-e2e"), client.ForceOwnership); err != nil {
+			return fmt.Errorf("applying %s: %w", f, err)
+		}
 	}
 	return nil
 }
