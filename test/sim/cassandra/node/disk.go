@@ -25,12 +25,15 @@ const (
 // and schema. It lives in the first data directory, so that a node restarted on the same volume
 // is the same node, and one on a fresh volume is a new one.
 type localState struct {
-	ClusterName    string         `json:"cluster_name"`
-	HostID         string         `json:"host_id"`
-	Tokens         []ring.Token   `json:"tokens,omitempty"`
-	BootstrapState string         `json:"bootstrapped"`
-	Release        string         `json:"release_version"`
-	Schema         []cql.Keyspace `json:"schema,omitempty"`
+	ClusterName    string       `json:"cluster_name"`
+	HostID         string       `json:"host_id"`
+	Tokens         []ring.Token `json:"tokens,omitempty"`
+	BootstrapState string       `json:"bootstrapped"`
+	// Available are the ranges a bootstrap in progress has streamed, by keyspace, as Cassandra
+	// records each completed stream session (system.available_ranges, StreamStateStore).
+	Available map[string][][2]ring.Token `json:"available_ranges,omitempty"`
+	Release   string                     `json:"release_version"`
+	Schema    []cql.Keyspace             `json:"schema,omitempty"`
 }
 
 // disk is the node's data directory: system.local, and its rows as an append-only log (its

@@ -43,6 +43,8 @@ type simCluster struct {
 	clusterName string
 	// releases are the nodes' releases where they differ from release.
 	releases map[string]string
+	// resetBootstrap is each node's -Dcassandra.reset_bootstrap_progress, where set.
+	resetBootstrap map[string]string
 
 	mu    sync.Mutex
 	nodes map[string]*Node
@@ -67,7 +69,7 @@ var nextIP = struct {
 // newSimCluster names the nodes; the first is the seed.
 func newSimCluster(t *testing.T, names ...string) *simCluster {
 	c := &simCluster{t: t, dir: t.TempDir(), release: "4.1.10", seeds: names[:1], ip: map[string]string{},
-		rack: map[string]string{}, replace: map[string]string{}, releases: map[string]string{},
+		rack: map[string]string{}, replace: map[string]string{}, releases: map[string]string{}, resetBootstrap: map[string]string{},
 		nodes: map[string]*Node{}, logs: map[string]*bytes.Buffer{}, rate: 10 << 20, clusterName: "sim"}
 	for i, name := range names {
 		c.add(name, fmt.Sprintf("rack%d", i%3+1))
@@ -142,6 +144,7 @@ func (c *simCluster) launch(name string) (*Node, error) {
 	n, err := Start(c.t.Context(), cfg, map[string]string{"dc": "dc1", "rack": c.rack[name]}, Options{
 		Release: release, Log: &lockedWriter{mu: &c.mu, w: c.logs[name]}, Timing: fastTiming,
 		AdminListener: admin, StreamBytesPerSecond: c.rate, ReplaceAddress: c.replace[name],
+		ResetBootstrapProgress: c.resetBootstrap[name],
 	})
 	if err != nil {
 		_ = admin.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -48,6 +49,11 @@ func (n *Node) startup(ctx context.Context) (err error) {
 		}
 		err = n.join(ctx, ring.JoinOptions{Bootstrap: bootstrap})
 	}
+	if errors.Is(err, errBootstrapIncomplete) {
+		// CassandraDaemon.start: no client transport for a node that has not bootstrapped.
+		n.log.warn("main", "CassandraDaemon.java:658", "Node is not yet bootstrapped completely. Use nodetool to check bootstrap state and resume. For more, see `nodetool help bootstrap`")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -56,6 +62,59 @@ func (n *Node) startup(ctx context.Context) (err error) {
 	}
 	n.log.info("main", "CassandraDaemon.java:795", "Startup complete")
 	return nil
+}
+
+// errBootstrapIncomplete is a bootstrap or replacement that failed to stream its data: the node
+// runs on, joining (StorageService.bootstrap returned false).
+var errBootstrapIncomplete = errors.New("bootstrap incomplete")
+
+// remainingTransfers are the sessions a bootstrap still has to stream, as RangeStreamer.fetchAsync
+// decides them from the ranges an earlier attempt recorded available: all of them, after a
+// reset (-Dcassandra.reset_bootstrap_progress=true); those not yet available otherwise. Cassandra
+// 5.0 refuses to go on over earlier progress when the setting is absent (CASSANDRA-17679); 4.0
+// and 4.1 go on silently.
+func (n *Node) remainingTransfers(transfers []ring.Transfer) ([]ring.Transfer, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	reset := n.opts.ResetBootstrapProgress
+	if reset == "true" {
+		n.log.info("main", "StorageService.java:2239", "Resetting bootstrap progress to start fresh")
+		n.local.Available = nil
+		_ = n.disk.saveLocal(&n.local)
+		return transfers, nil
+	}
+	if len(n.local.Available) == 0 {
+		return transfers, nil
+	}
+	var remaining, skipped []ring.Transfer
+	for _, t := range transfers {
+		if coversAll(n.local.Available[t.Keyspace], t.Ranges) {
+			skipped = append(skipped, t)
+		} else {
+			remaining = append(remaining, t)
+		}
+	}
+	if len(skipped) == 0 {
+		return transfers, nil
+	}
+	if reset == "" && strings.HasPrefix(n.opts.Release, "5.") {
+		msg := fmt.Sprintf("Discovered existing bootstrap data and cassandra.reset_bootstrap_progress is not configured; aborting bootstrap. "+
+			"Please clean up local files manually and try again or set cassandra.reset_bootstrap_progress=true to ignore. Found: %d sessions", len(skipped))
+		n.log.error("main", "RangeStreamer.java:749", "%s", msg)
+		return nil, errors.New("java.lang.IllegalStateException: " + msg)
+	}
+	n.log.info("main", "RangeStreamer.java:755", "Some ranges are already available. Skipping streaming those ranges. Skipping %d sessions", len(skipped))
+	return remaining, nil
+}
+
+// coversAll reports whether every range of want is among have.
+func coversAll(have, want [][2]ring.Token) bool {
+	for _, r := range want {
+		if !slices.Contains(have, r) {
+			return false
+		}
+	}
+	return true
 }
 
 // shadowRound waits until gossip has heard from another node. A seed may start alone; another
@@ -148,18 +207,27 @@ func (n *Node) join(ctx context.Context, opts ring.JoinOptions) error {
 		return err
 	}
 	n.log.info("main", "StorageService.java:1844", "JOINING: Starting to %s...", verb)
-	if err := n.fetch(ctx, transfers); err != nil {
+	remaining, err := n.remainingTransfers(transfers)
+	if err == nil {
+		err = n.fetch(ctx, remaining)
+	}
+	if err != nil {
+		// StorageService.bootstrap catches the failure and returns false: the node stays up,
+		// joining, and does not serve clients (see startup).
 		n.mu.Lock()
 		n.stats.exceptions++
 		if strings.HasPrefix(n.opts.Release, "5.") {
 			n.mode = ring.ModeJoiningFailed
 		}
 		n.mu.Unlock()
-		return startupErr("java.lang.RuntimeException", "Error during bootstrap: %v", err)
+		n.log.error("main", "StorageService.java:2260", "Error while waiting on bootstrap to complete. Bootstrap will have to be restarted. %v", err)
+		n.log.warn("main", "StorageService.java:1345", "Some data streaming failed. Use nodetool to check bootstrap state and resume. For more, see `nodetool help bootstrap`. %s", inProgress)
+		return errBootstrapIncomplete
 	}
 	n.log.info("main", "StorageService.java:1912", "Bootstrap completed for tokens %v", tokens)
 	n.mu.Lock()
 	defer n.mu.Unlock()
+	n.local.Available = nil
 	if replaced := n.mine().Replaces; replaced != "" && replaced != n.local.HostID {
 		// The replaced node leaves the ring with the replacement's arrival (Cassandra removes the
 		// old endpoint when it sees the new one own its tokens).

@@ -51,6 +51,9 @@ type Options struct {
 	ReplaceAddress string
 	// ConsistentRangeMovement is -Dcassandra.consistent.rangemovement (true unless set false).
 	DisableConsistentRangeMovement bool
+	// ResetBootstrapProgress is -Dcassandra.reset_bootstrap_progress: "true", "false", or empty
+	// when it is not set.
+	ResetBootstrapProgress string
 	// HeapMaxMB is the heap nodetool info reports (the simulator has none).
 	HeapMaxMB float64
 }

@@ -3,6 +3,7 @@ package node
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"net"
 	"slices"
 	"strconv"
@@ -132,11 +133,24 @@ func (n *Node) fetch(ctx context.Context, transfers []ring.Transfer) error {
 				return
 			}
 			n.applyRows(resp.Rows)
+			n.recordAvailable(t)
 		})
 	}
 	wg.Wait()
 	close(errs)
 	return <-errs
+}
+
+// recordAvailable records a completed session's ranges, as StreamStateStore.handleStreamEvent
+// does on STREAM_COMPLETE, so that a bootstrap started again knows them.
+func (n *Node) recordAvailable(t ring.Transfer) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if n.local.Available == nil {
+		n.local.Available = map[string][][2]ring.Token{}
+	}
+	n.local.Available[t.Keyspace] = append(n.local.Available[t.Keyspace], t.Ranges...)
+	_ = n.disk.saveLocal(&n.local)
 }
 
 // send carries out transfers from this node (a decommission's): the rows of each go to their
@@ -198,6 +212,14 @@ func (n *Node) pace(ctx context.Context, planID, description, peer string, recei
 		s.mu.Unlock()
 		if sent >= total {
 			return nil
+		}
+		// A session breaks when its peer goes: its connection drops, and Cassandra fails the
+		// session (StreamSession.onError) rather than wait.
+		n.mu.Lock()
+		peerUp := n.upLocked(peer)
+		n.mu.Unlock()
+		if !peerUp {
+			return &streamFailed{fmt.Errorf("session with %s failed: the peer is down", peer)}
 		}
 		if err := sleep(ctx, tick); err != nil {
 			return err

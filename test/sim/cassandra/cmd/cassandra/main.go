@@ -62,7 +62,8 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	}
 	opts := node.Options{Release: version, Log: stdout, Timing: node.DefaultTiming(),
 		ReplaceAddress:                 firstOf(props["cassandra.replace_address_first_boot"], props["cassandra.replace_address"]),
-		DisableConsistentRangeMovement: props["cassandra.consistent.rangemovement"] == "false"}
+		DisableConsistentRangeMovement: props["cassandra.consistent.rangemovement"] == "false",
+		ResetBootstrapProgress:         props["cassandra.reset_bootstrap_progress"]}
 	if addr := jolokiaAgent(env); addr != "" {
 		if opts.JolokiaListener, err = net.Listen("tcp", addr); err != nil {
 			// The agent fails in premain, and the JVM with it.

@@ -1,0 +1,102 @@
+package node
+
+import (
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
+
+	pilotnodetool "github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
+)
+
+// TestAFailedBootstrapStaysUpJoining follows StorageService.bootstrap in 5.0: a bootstrap whose
+// stream fails does not stop the node. It stays up, joining (UJ) in the others' view, in mode
+// JOINING_FAILED, without clients ("Node is not yet bootstrapped completely"). Started again on
+// its disk, it finds the ranges the sessions that completed recorded, and without
+// cassandra.reset_bootstrap_progress it refuses to bootstrap over them (RangeStreamer,
+// CASSANDRA-17679), failing again; with the reset, it streams every range afresh and every row
+// reads back at QUORUM.
+func TestAFailedBootstrapStaysUpJoining(t *testing.T) {
+	t.Parallel()
+	c := newSimCluster(t, "a", "b", "c")
+	c.release = "5.0.5"
+	c.startAll()
+	writeRows(t, c.session("a"), "big", "{'class': 'NetworkTopologyStrategy', 'dc1': 2}", rows)
+	c.rate = 1 << 10 // the join takes seconds, more than the failure detector takes to convict
+	c.add("d", "rack1")
+	if _, err := c.launch("d"); err != nil {
+		t.Fatal(err)
+	}
+	netstats := func() *pilotnodetool.Netstats {
+		ns, err := pilotnodetool.ParseNetstats(c.nodetool("d", "netstats").Stdout)
+		if err != nil {
+			return nil
+		}
+		return ns
+	}
+	// One source goes down while d still receives from it.
+	var source string
+	c.waitFor("d to stream from its sources", 5*time.Second, func() bool {
+		ns := netstats()
+		if ns == nil || ns.Mode != "JOINING" || len(ns.Streams) == 0 {
+			return false
+		}
+		for _, s := range ns.Streams[0].Sessions {
+			if r := s.Receiving; r != nil && r.BytesDone < r.Bytes {
+				source = s.Peer
+				return true
+			}
+		}
+		return false
+	})
+	for name, ip := range c.ip {
+		if ip == source {
+			source = name
+		}
+	}
+	c.kill(source)
+	c.waitFor("d's bootstrap to fail", 30*time.Second, func() bool {
+		ns := netstats()
+		return ns != nil && ns.Mode == "JOINING_FAILED"
+	})
+	observer := "a"
+	if source == "a" {
+		observer = "b"
+	}
+	if got := c.codes(observer)[c.ip["d"]]; got != "UJ" {
+		t.Errorf("%s sees the failed joiner %s, want UJ", observer, got)
+	}
+	if !strings.Contains(c.log("d"), "Node is not yet bootstrapped completely") {
+		t.Error("the failed joiner does not say it serves no clients")
+	}
+	if conn, err := net.DialTimeout("tcp", c.node("d").NativeAddr(), time.Second); err == nil {
+		_ = conn.Close()
+		t.Error("the failed joiner serves CQL")
+	}
+
+	// The source comes back; d, started again over what it streamed, refuses without the reset.
+	c.kill("d")
+	c.start(source)
+	if _, err := c.launch("d"); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("d to refuse its earlier progress", 30*time.Second, func() bool {
+		ns := netstats()
+		return ns != nil && ns.Mode == "JOINING_FAILED"
+	})
+	if !strings.Contains(c.log("d"), "Discovered existing bootstrap data and cassandra.reset_bootstrap_progress is not configured") {
+		t.Errorf("d does not say why it refuses:\n%s", c.log("d"))
+	}
+
+	// With the reset, it bootstraps afresh.
+	c.kill("d")
+	c.rate = 10 << 20
+	c.resetBootstrap["d"] = "true"
+	c.start("d")
+	c.waitCodes("a", map[string]string{"a": "UN", "b": "UN", "c": "UN", "d": "UN"})
+	if got := readAll(t, c.session("d"), "big", gocql.Quorum); len(got) != rows {
+		t.Errorf("%d of %d rows read back at QUORUM after the bootstrap started afresh", len(got), rows)
+	}
+}
