@@ -88,6 +88,13 @@ type CassandraPilotSpec struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=64
 	ReplaceAddress string `json:"replaceAddress,omitempty"`
+	// ResetBootstrapProgress starts the node with cassandra.reset_bootstrap_progress=true: its
+	// disk holds what an earlier bootstrap or replacement streamed before it was cut short or
+	// failed, and it streams every range afresh. Cassandra 5.0 refuses to bootstrap over such
+	// data without the setting (RangeStreamer, CASSANDRA-17679); 4.x would resume, keeping
+	// ranges that missed the writes made since.
+	// +optional
+	ResetBootstrapProgress bool `json:"resetBootstrapProgress,omitempty"`
 	// Seeds are the DNS names of the seed nodes, one name per seed, which the pilot writes into
 	// seed_provider before every start. Cassandra's SimpleSeedProvider takes one address per
 	// name, so a name that resolved to every seed would give each node one of them at random.
@@ -246,6 +253,13 @@ type CassandraPilotStatus struct {
 	// +optional
 	// +kubebuilder:validation:MaxLength=256
 	ClusterReplicationKeyspace string `json:"clusterReplicationKeyspace,omitempty"`
+	// Mode is the node's operation mode (StorageService.OperationMode: STARTING, NORMAL,
+	// JOINING, JOINING_FAILED, LEAVING, DECOMMISSIONED, DECOMMISSION_FAILED, MOVING, DRAINING,
+	// DRAINED). A node whose bootstrap failed stays up, joining, refusing clients: JOINING_FAILED
+	// in 5.0.
+	// +optional
+	// +kubebuilder:validation:MaxLength=32
+	Mode string `json:"mode,omitempty"`
 	// DownNodes are the addresses of the ring's members that this node sees as down (DN). A node
 	// whose disk was lost is replaced only while its old address is down.
 	// +optional

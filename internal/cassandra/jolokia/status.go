@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"slices"
+	"strings"
 
 	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 )
@@ -24,16 +25,25 @@ type ring struct {
 	Moving           []string          `json:"MovingNodesWithPort"`
 	Load             map[string]string `json:"LoadMapWithPort"`
 	EndpointToHostID map[string]string `json:"EndpointWithPortToHostId"`
+	OperationMode    string            `json:"OperationMode"`
 }
 
 var ringAttributes = []string{"TokenToEndpointWithPortMap", "LiveNodesWithPort", "UnreachableNodesWithPort",
-	"JoiningNodesWithPort", "LeavingNodesWithPort", "MovingNodesWithPort", "LoadMapWithPort", "EndpointWithPortToHostId"}
+	"JoiningNodesWithPort", "LeavingNodesWithPort", "MovingNodesWithPort", "LoadMapWithPort", "EndpointWithPortToHostId",
+	"OperationMode"}
 
-// Status reads the ring as nodetool status would print it on this node, without ownership: the
+// Ring is the ring as one node sees it, and that node's operation mode (STARTING, NORMAL,
+// JOINING, JOINING_FAILED, LEAVING, DECOMMISSIONED, ...).
+type Ring struct {
+	Status *nodetool.Status
+	Mode   string
+}
+
+// Ring reads the ring as nodetool status would print it on this node, without ownership: the
 // nodes that hold tokens (normal or bootstrapping), by datacenter, each with its status (U, D or
 // ? from the failure detector), state (J, L, M or N), load, token count, host id and rack, as
 // Status.addNode works them out. Addresses are without port, as nodetool prints them without -pp.
-func (c *Client) Status(ctx context.Context) (*nodetool.Status, error) {
+func (c *Client) Ring(ctx context.Context) (*Ring, error) {
 	var r ring
 	if err := c.Do(ctx, []Request{Read(StorageService, ringAttributes...)}, &r); err != nil {
 		return nil, err
@@ -97,16 +107,8 @@ func (c *Client) Status(ctx context.Context) (*nodetool.Status, error) {
 		}
 		st.Datacenters[j].Nodes = append(st.Datacenters[j].Nodes, n)
 	}
-	slices.SortFunc(st.Datacenters, func(a, b nodetool.Datacenter) int {
-		switch {
-		case a.Name < b.Name:
-			return -1
-		case a.Name > b.Name:
-			return 1
-		}
-		return 0
-	})
-	return st, nil
+	slices.SortFunc(st.Datacenters, func(a, b nodetool.Datacenter) int { return strings.Compare(a.Name, b.Name) })
+	return &Ring{Status: st, Mode: r.OperationMode}, nil
 }
 
 // ReleaseVersion is the release the node runs (nodetool version).

@@ -45,9 +45,13 @@ func agent(t *testing.T, files ...string) *Client {
 
 func TestStatusOfARealNode(t *testing.T) {
 	c := agent(t, "ring-5.0.8-one-node.json", "snitch-5.0.8-one-node.json")
-	st, err := c.Status(t.Context())
+	r, err := c.Ring(t.Context())
 	if err != nil {
 		t.Fatal(err)
+	}
+	st := r.Status
+	if r.Mode != "NORMAL" {
+		t.Errorf("mode %q, want NORMAL", r.Mode)
 	}
 	if len(st.Datacenters) != 1 || st.Datacenters[0].Name != "dc1" || len(st.Datacenters[0].Nodes) != 1 {
 		t.Fatalf("status %+v", st)

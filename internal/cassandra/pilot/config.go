@@ -191,11 +191,20 @@ func allocationReplicas(cc *navv1alpha1.CassandraCluster, dc string) int {
 }
 
 // navigatorJVMOptions are the JVM options Navigator itself adds: the dead node's address while
-// the node replaces it. Cassandra reads replace_address_first_boot only while the node has never
-// bootstrapped, so that a later restart with the option still set cannot replace anything again.
+// the node replaces it, and the reset of an earlier bootstrap's progress. Cassandra reads both
+// only while the node has not completed its bootstrap (replace_address_first_boot,
+// reset_bootstrap_progress in StorageService.bootstrap and RangeStreamer), so that a later
+// restart with them still set changes nothing.
 func navigatorJVMOptions(p *navv1alpha1.Pilot) []string {
-	if p == nil || p.Spec.Cassandra == nil || p.Spec.Cassandra.ReplaceAddress == "" {
+	if p == nil || p.Spec.Cassandra == nil {
 		return nil
 	}
-	return []string{"-Dcassandra.replace_address_first_boot=" + p.Spec.Cassandra.ReplaceAddress}
+	var opts []string
+	if a := p.Spec.Cassandra.ReplaceAddress; a != "" {
+		opts = append(opts, "-Dcassandra.replace_address_first_boot="+a)
+	}
+	if p.Spec.Cassandra.ResetBootstrapProgress {
+		opts = append(opts, "-Dcassandra.reset_bootstrap_progress=true")
+	}
+	return opts
 }

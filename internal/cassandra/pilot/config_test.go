@@ -319,3 +319,17 @@ func TestConfigureTakesTheSeedsOfItsPilot(t *testing.T) {
 		t.Errorf("Configure without seeds: %v", err)
 	}
 }
+
+// TestNavigatorJVMOptions: the replacement's address and the reset of an earlier bootstrap's
+// progress are Navigator's options, from the node's Pilot.
+func TestNavigatorJVMOptions(t *testing.T) {
+	p := &navv1alpha1.Pilot{Spec: navv1alpha1.PilotSpec{Cassandra: &navv1alpha1.CassandraPilotSpec{
+		ReplaceAddress: "10.244.0.3", ResetBootstrapProgress: true}}}
+	want := []string{"-Dcassandra.replace_address_first_boot=10.244.0.3", "-Dcassandra.reset_bootstrap_progress=true"}
+	if got := navigatorJVMOptions(p); !slices.Equal(got, want) {
+		t.Errorf("options %q, want %q", got, want)
+	}
+	if got := navigatorJVMOptions(&navv1alpha1.Pilot{}); got != nil {
+		t.Errorf("options of a plain start: %q", got)
+	}
+}

@@ -66,46 +66,58 @@ func (e *Engine) read(ctx context.Context, args ...string) (string, error) {
 	return e.run(ctx, args...)
 }
 
-// statusRead is a nodetool status and when it was read.
+// statusRead is a nodetool status, the node's operation mode read with it (through the agent;
+// empty through nodetool), and when they were read.
 type statusRead struct {
 	at     time.Time
 	status *nodetool.Status
+	mode   string
 }
 
 // status is nodetool status, read again when the last one is older than maxAge. Callers at the
 // same time share one run.
 func (e *Engine) status(ctx context.Context, maxAge time.Duration) (*nodetool.Status, error) {
+	r, err := e.ring(ctx, maxAge)
+	if err != nil {
+		return nil, err
+	}
+	return r.status, nil
+}
+
+// ring is the last read of the ring, read again when older than maxAge.
+func (e *Engine) ring(ctx context.Context, maxAge time.Duration) (*statusRead, error) {
 	e.mu.Lock()
 	last := e.lastStatus
 	e.mu.Unlock()
 	if last != nil && e.Clock.Since(last.at) < maxAge {
-		return last.status, nil
+		return last, nil
 	}
-	st, err, _ := e.statusRuns.Do("status", func() (any, error) {
-		st, err := e.readStatus(ctx)
+	r, err, _ := e.statusRuns.Do("status", func() (any, error) {
+		r, err := e.readRing(ctx)
 		if err != nil {
 			return nil, err
 		}
+		r.at = e.Clock.Now()
 		e.mu.Lock()
-		e.lastStatus = &statusRead{at: e.Clock.Now(), status: st}
+		e.lastStatus = r
 		e.mu.Unlock()
-		return st, nil
+		return r, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	return st.(*nodetool.Status), nil
+	return r.(*statusRead), nil
 }
 
-// readStatus reads the ring through the Jolokia agent when there is one, else through nodetool.
-func (e *Engine) readStatus(ctx context.Context) (*nodetool.Status, error) {
+// readRing reads the ring through the Jolokia agent when there is one, else through nodetool.
+func (e *Engine) readRing(ctx context.Context) (*statusRead, error) {
 	if e.jolokia != nil {
-		st, err := e.jolokia.Status(ctx)
+		r, err := e.jolokia.Ring(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("reading the ring: %w", err)
 		}
 		e.markAnswered()
-		return st, nil
+		return &statusRead{status: r.Status, mode: r.Mode}, nil
 	}
 	out, err := e.read(ctx, "status")
 	if err != nil {
@@ -115,7 +127,7 @@ func (e *Engine) readStatus(ctx context.Context) (*nodetool.Status, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading nodetool status: %w", err)
 	}
-	return st, nil
+	return &statusRead{status: st}, nil
 }
 
 // netstats is nodetool netstats: the node's operation mode and its streams.

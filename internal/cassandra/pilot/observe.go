@@ -44,9 +44,11 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		cs.State = ""
 		return errors.Join(errs...)
 	}
-	if st, err := e.status(ctx, freshStatus); err != nil {
+	if r, err := e.ring(ctx, freshStatus); err != nil {
 		errs = append(errs, err)
 	} else {
+		st := r.status
+		cs.Mode = r.mode
 		cs.DownNodes = downNodes(st)
 		if dc, n, ok := self(st, address); !ok {
 			cs.State = "" // not a member of the ring (yet, or any more)

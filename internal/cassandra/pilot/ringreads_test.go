@@ -38,11 +38,12 @@ func testRingReadsAgree(t *testing.T, b backend) {
 			if err != nil {
 				return false, fmt.Errorf("parsing nodetool status: %w\n%s", err, out)
 			}
-			read, err := a.jolokia.Status(t.Context())
+			r, err := a.jolokia.Ring(t.Context())
 			if err != nil {
 				last = err.Error()
 				return false, nil
 			}
+			read := r.Status
 			last = fmt.Sprintf("nodetool status:\n%s\nthrough Jolokia: %+v", out, read.Datacenters)
 			return sameRing(printed, read) && sameCodes(read, codes), nil
 		})

@@ -39,6 +39,8 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 						"Delete the claim, then the pod, and the node bootstraps afresh", res.ClaimName(n.Name), hostID))
 			case len(s.cc.Status.Nodes) > 0 && s.member(n.Name) == nil:
 				waiting = append(waiting, n) // a bootstrap cut short: it streams again
+			case replacing(s, n):
+				waiting = append(waiting, n) // a replacement cut short: it replaces again
 			default:
 				if err := r.start(ctx, s, n, ""); err != nil {
 					return err
@@ -106,13 +108,24 @@ func (r *Reconciler) found(ctx context.Context, s *clusterState, waiting []*node
 }
 
 // start opens a node's start gate with the seeds of now, as the replacement of replaceAddress
-// when it is set.
+// when it is set. A node that streams its data when it starts (it bootstraps or replaces) and
+// already holds data had an earlier attempt cut short or failed: it resets that attempt's
+// progress and streams every range afresh.
 func (r *Reconciler) start(ctx context.Context, s *clusterState, n *node, replaceAddress string) error {
+	streams := replaceAddress != "" || s.member(n.Name) == nil
 	return objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) {
 		sp.Start = true
 		setSeeds(sp, seedHosts(s))
 		sp.Cassandra.ReplaceAddress = replaceAddress
+		sp.Cassandra.ResetBootstrapProgress = streams && n.Pilot.Status.Node.HoldsData
 	})
+}
+
+// replacing: the node's record says it was started as the replacement of a dead member and has
+// not been seen up since.
+func replacing(s *clusterState, n *node) bool {
+	m := s.member(n.Name)
+	return m != nil && m.ReplacedAddress != ""
 }
 
 // joinType is the operation a waiting node is about to run.

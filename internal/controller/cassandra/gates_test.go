@@ -228,3 +228,89 @@ func TestOnlyMembersHoldingDataBecomeSeeds(t *testing.T) {
 		t.Error("with no member recorded, the candidate ring-c-0 holding data was not made a seed")
 	}
 }
+
+// TestABootstrapCutShortStartsAfresh: a node that holds what a bootstrap cut short streamed,
+// once its turn comes, starts with its bootstrap progress reset: Cassandra 5.0 refuses to
+// bootstrap over such data otherwise, and 4.x would keep ranges that missed the writes since.
+func TestABootstrapCutShortStartsAfresh(t *testing.T) {
+	s := fixture()
+	*s.pools[1].spec.Replicas = 3
+	b2 := addNode(s.pools[1], "10.0.1.92")
+	b2.Pilot.Status.Node.HoldsData = true
+	r := reconciler(t, s)
+	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	p := started(t, r, b2)
+	if !p.Spec.Start || p.Spec.Cassandra == nil || !p.Spec.Cassandra.ResetBootstrapProgress || p.Spec.Cassandra.ReplaceAddress != "" {
+		t.Fatalf("spec %+v, want a start that resets the bootstrap's progress", p.Spec)
+	}
+	// A member restarting with its data streams nothing: no reset.
+	a1 := s.node("ring-a-1")
+	emptyNode(a1, "10.0.0.2")
+	a1.Pilot.Status.Node.HoldsData = true
+	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	if p := started(t, r, a1); !p.Spec.Start || p.Spec.Cassandra.ResetBootstrapProgress {
+		t.Errorf("a member's restart: %+v", p.Spec)
+	}
+}
+
+// TestAReplacementCutShortReplacesAgain: a member whose replacement was cut short holds data,
+// but not its own: it is no seed, and it starts as the replacement again, progress reset, once
+// the old address is seen down.
+func TestAReplacementCutShortReplacesAgain(t *testing.T) {
+	s := fixture()
+	a1 := s.node("ring-a-1")
+	emptyNode(a1, "10.0.9.9")
+	a1.Pilot.Status.Node.HoldsData = true
+	s.cc.Status.Nodes[1].ReplacedAddress = s.cc.Status.Nodes[1].Address // started as a replacement, never seen up
+	r := reconciler(t, s)
+	prog := &progress.Progress{}
+	if err := r.openGates(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	if started(t, r, a1).Spec.Start {
+		t.Fatal("a replacement cut short was started as a member holding its data")
+	}
+	s.node("ring-a-0").Pilot.Status.Cassandra.DownNodes = []string{"10.0.0.2"}
+	if err := r.openGates(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	p := started(t, r, a1)
+	if !p.Spec.Start || p.Spec.Cassandra == nil || p.Spec.Cassandra.ReplaceAddress != "10.0.0.2" || !p.Spec.Cassandra.ResetBootstrapProgress {
+		t.Fatalf("spec %+v, want a replacement of 10.0.0.2 with its progress reset", p.Spec)
+	}
+}
+
+// TestAFailedJoinIsRestarted: a node whose bootstrap failed stays up and joining
+// (JOINING_FAILED), holding every other operation: its pod is deleted, and the status says why.
+func TestAFailedJoinIsRestarted(t *testing.T) {
+	s := fixture()
+	*s.pools[1].spec.Replicas = 3
+	b2 := addNode(s.pools[1], "10.0.1.92")
+	b2.Pilot.Spec.Start = true
+	b2.Pilot.Status.Cassandra = &navv1alpha1.CassandraPilotStatus{State: "UJ", Mode: "JOINING_FAILED"}
+	r := reconciler(t, s)
+	prog := &progress.Progress{}
+	if err := r.recoverFailedJoins(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	var pod corev1.Pod
+	if err := r.Client.Get(t.Context(), client.ObjectKeyFromObject(b2.Pod), &pod); err == nil {
+		t.Fatal("the pod of the failed join is still there")
+	}
+	ops := prog.Operations(nil, s.cc.CreationTimestamp)
+	if len(ops) != 1 || ops[0].Node != "ring-b-2" || !strings.Contains(ops[0].Message, "JOINING_FAILED") {
+		t.Fatalf("operations %+v", ops)
+	}
+	// The others are left alone.
+	for _, n := range s.nodes() {
+		if n != b2 {
+			if err := r.Client.Get(t.Context(), client.ObjectKeyFromObject(n.Pod), &pod); err != nil {
+				t.Errorf("%s: %v", n.Name, err)
+			}
+		}
+	}
+}

@@ -63,13 +63,17 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	return ctrl.Result{RequeueAfter: nodes.NextStaleness(s.all(), s.now, r.StaleAfter)}, nil
 }
 
-// step takes every operation one safe step further, most important first: scaling, then
-// starting nodes (bootstrap, replacement), then cleanup, then rolling restarts.
+// step takes every operation one safe step further, most important first: restarting failed
+// joins, scaling, then starting nodes (bootstrap, replacement), then cleanup, then rolling
+// restarts.
 func (r *Reconciler) step(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	if err := r.ensureObjects(ctx, s); err != nil {
 		return err
 	}
 	if err := r.labelSeeds(ctx, s); err != nil {
+		return err
+	}
+	if err := r.recoverFailedJoins(ctx, s, prog); err != nil {
 		return err
 	}
 	if err := r.scale(ctx, s, prog); err != nil {

@@ -51,7 +51,8 @@ func founder(s *clusterState) *node {
 // A node that is not a seed yet never starts as one. Cassandra skips the bootstrap of a seed
 // (StorageService.shouldBootstrap) and joins with the tokens it saved when its bootstrap began:
 // a node whose bootstrap was cut short holds data, but none for those tokens, and as a seed it
-// would own them empty. So holding data is not enough: it must be the data of a member. Only
+// would own them empty. So holding data is not enough: it must be the data of a member, and not
+// of a replacement cut short (a seed would not stream what it replaces either). Only
 // when the status records no member at all (a cluster re-created on its kept claims) do the
 // candidates that hold data become seeds, as nothing else can bring the ring back. The label is
 // on the pod, so a pod recreated without its disk starts unlabelled, joins or replaces, and is
@@ -65,7 +66,7 @@ func (r *Reconciler) labelSeeds(ctx context.Context, s *clusterState) error {
 			continue
 		}
 		fresh := n.Pilot != nil && n.State != pilot.NodeUnknown
-		holdsMemberData := fresh && n.Pilot.Status.Node.HoldsData && (noMembers || s.member(n.Name) != nil)
+		holdsMemberData := fresh && n.Pilot.Status.Node.HoldsData && (noMembers || s.member(n.Name) != nil) && !replacing(s, n)
 		want := candidates[n] && (n.Ready() || holdsMemberData || (!s.formed() && n == first && fresh))
 		has := n.Pod.Labels[res.LabelSeed] == "true"
 		if want == has || (has && candidates[n]) {
