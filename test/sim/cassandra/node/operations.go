@@ -2,6 +2,7 @@ package node
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"time"
@@ -47,7 +48,9 @@ func (n *Node) decommission(ctx context.Context, force bool) error {
 			n.mode = ring.ModeDecommissionFailed
 		}
 		n.mu.Unlock()
-		return &ring.OperationError{Message: "Error while decommissioning node: Stream failed"}
+		// StorageService.decommission wraps the stream's failure in a RuntimeException, which
+		// nodetool prints as "error: ..." with exit status 2.
+		return errors.New("Error while decommissioning node: Stream failed")
 	}
 	n.mu.Lock()
 	n.setStatusLocked(statusLeft, n.local.Tokens)

@@ -21,6 +21,27 @@ func (c *Cluster) Decommission(now time.Time, hostID string, force bool) error {
 		c.dropOps(n, opDecommission)
 		n.State = Normal
 	}
+	if n.Mode == ModeLeaving && n.State == Leaving {
+		// 4.x: a decommission that failed leaves the node LEAVING, and another one goes ahead
+		// without the checks ("If we're already decommissioning there is no point checking
+		// RF/pending ranges", StorageService.decommission) and streams again.
+		c.dropOps(n, opDecommission)
+	} else {
+		if err := c.checkMayLeave(n, force); err != nil {
+			return err
+		}
+	}
+	n.State, n.Mode, n.decommissionFailed = Leaving, ModeLeaving, false
+	c.ringChanged()
+	op := &operation{kind: opDecommission, planID: c.newUUID(), node: n}
+	c.planHandOff(op, func(_ *Keyspace, _ [2]Token, _, gainer *Node) *Node { return n })
+	c.ops = append(c.ops, op)
+	return nil
+}
+
+// checkMayLeave is StorageService.decommission's checks of a node that is not leaving yet: it is
+// normal, nothing moves to it, and (unless forced) every keyspace keeps its replicas.
+func (c *Cluster) checkMayLeave(n *Node, force bool) error {
 	if n.State != Normal {
 		return &OperationError{Message: fmt.Sprintf("Node in %s state; wait for status to become normal or restart", n.Mode)}
 	}
@@ -33,15 +54,8 @@ func (c *Cluster) Decommission(now time.Time, hostID string, force bool) error {
 		}
 	}
 	if !force {
-		if err := c.checkReplicationAfterLeave(n); err != nil {
-			return err
-		}
+		return c.checkReplicationAfterLeave(n)
 	}
-	n.State, n.Mode, n.decommissionFailed = Leaving, ModeLeaving, false
-	c.ringChanged()
-	op := &operation{kind: opDecommission, planID: c.newUUID(), node: n}
-	c.planHandOff(op, func(_ *Keyspace, _ [2]Token, _, gainer *Node) *Node { return n })
-	c.ops = append(c.ops, op)
 	return nil
 }
 
