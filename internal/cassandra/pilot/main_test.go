@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// simRelease is the release of the simulated nodes, and of the nodetool built for them.
-const simRelease = "4.1.10"
+// simRelease is the release of the simulated nodes, and of the nodetool built for them: a 5.0
+// release, as the real nodes of the conformance suite are.
+const simRelease = "5.0.5"
 
 // nodetoolBin is the simulator's nodetool command (test/sim/cassandra/cmd/nodetool), built once:
 // the engine runs it as it runs the upstream image's nodetool, so that the tests go through the

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -124,6 +125,9 @@ type testRing struct {
 	// rate is each node's outbound stream throughput, in bytes a second.
 	rate int64
 
+	// reset asks a node's Pilot for a start with its bootstrap progress reset.
+	reset map[string]bool
+
 	mu    sync.Mutex
 	nodes map[string]*ringNode
 }
@@ -140,7 +144,7 @@ func newRing(t *testing.T, b backend, names ...string) *testRing {
 		pool.Resources.Limits = corev1.ResourceList{corev1.ResourceMemory: resource.MustParse("768Mi")}
 		pool.JVMOptions = realJVMOptions
 	}
-	c := &testRing{t: t, backend: b, dir: t.TempDir(), nodes: map[string]*ringNode{}, rate: 4 << 20, cc: testCluster(pool)}
+	c := &testRing{t: t, backend: b, dir: t.TempDir(), nodes: map[string]*ringNode{}, reset: map[string]bool{}, rate: 4 << 20, cc: testCluster(pool)}
 	for _, name := range names {
 		c.add(name)
 	}
@@ -217,8 +221,12 @@ func (c *testRing) add(name string) {
 	c.mu.Unlock()
 }
 
-func listen(t *testing.T, ip string) net.Listener {
-	l, err := net.Listen("tcp", ip+":0")
+// listen listens on an address, "ip" for any port or "ip:port".
+func listen(t *testing.T, addr string) net.Listener {
+	if _, _, err := net.SplitHostPort(addr); err != nil {
+		addr += ":0"
+	}
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +255,7 @@ func (c *testRing) log(name string) string { return c.node(name).log.String() }
 
 // input is what the agent hands the engine: the pod, its Pilot at a generation, the cluster.
 func (c *testRing) input(name string, generation int64) engine.Input {
-	return engine.Input{
+	in := engine.Input{
 		Node: engine.Node{Name: "orders-r1-" + name, Namespace: "team-a", IP: c.node(name).ip},
 		Pilot: &navv1alpha1.Pilot{
 			ObjectMeta: metav1.ObjectMeta{Name: "orders-r1-" + name, Generation: generation},
@@ -255,6 +263,10 @@ func (c *testRing) input(name string, generation int64) engine.Input {
 		},
 		Cluster: c.cc,
 	}
+	if c.reset[name] {
+		in.Pilot.Spec.Cassandra = &navv1alpha1.CassandraPilotSpec{ResetBootstrapProgress: true}
+	}
+	return in
 }
 
 // setConfig sets a cassandra.yaml setting of the pool r1, for the nodes started from now on.
@@ -269,9 +281,21 @@ func (c *testRing) setConfig(key, value string) {
 	p.Config[key] = value
 }
 
-// start does what the agent does when the start gate opens (Configure, then Command), and starts
-// the node from the files written; then it waits until the engine says the node is ready.
+// start starts a node and waits until the engine says it is ready.
 func (c *testRing) start(name string) {
+	c.t.Helper()
+	c.launch(name)
+	within := 15 * time.Second
+	if c.backend.real != nil {
+		within = 3 * time.Minute
+	}
+	e := c.engine(name)
+	eventually(c.t, within, name+" ready", func() bool { return e.Ready(c.t.Context()) == nil })
+}
+
+// launch does what the agent does when the start gate opens (Configure, then Command), and starts
+// the node from the files written.
+func (c *testRing) launch(name string) {
 	c.t.Helper()
 	n := c.node(name)
 	e := n.engine
@@ -290,18 +314,18 @@ func (c *testRing) start(name string) {
 	} else {
 		c.startReal(n)
 	}
-	within := 15 * time.Second
-	if c.backend.real != nil {
-		within = 3 * time.Minute
-	}
-	eventually(c.t, within, name+" ready", func() bool { return e.Ready(c.t.Context()) == nil })
 }
 
 func (c *testRing) startSim(name string, n *ringNode) {
 	c.t.Helper()
+	if n.sim != nil {
+		// Started before, and stopped: its listeners closed with it. A restarted node listens
+		// where it did, as a real node binds its configured ports again.
+		n.storage, n.admin, n.jolokia = listen(c.t, n.storage.Addr().String()), listen(c.t, n.admin.Addr().String()), listen(c.t, n.jolokia.Addr().String())
+	}
 	e := n.engine
-	e.Command([]string{"/opt/cassandra/bin/cassandra", "-f"})
-	cfg, err := simconfig.Load(simconfig.V41, filepath.Join(e.ConfigDir, configFile))
+	proc := e.Command([]string{"/opt/cassandra/bin/cassandra", "-f"})
+	cfg, err := simconfig.Load(simconfig.V50, filepath.Join(e.ConfigDir, configFile))
 	if err != nil {
 		c.t.Fatalf("%s: the simulator refuses cassandra.yaml: %v", name, err)
 	}
@@ -312,6 +336,9 @@ func (c *testRing) startSim(name string, n *ringNode) {
 	node, err := simnode.Start(c.t.Context(), cfg, rackDC, simnode.Options{
 		Release: simRelease, Log: &n.log, Timing: simTiming,
 		StorageListener: n.storage, AdminListener: n.admin, JolokiaListener: n.jolokia, StreamBytesPerSecond: c.rate,
+		// The system properties of the engine's JVM options, which the simulator's launcher reads.
+		ReplaceAddress:         jvmProperty(proc.Env, "cassandra.replace_address_first_boot"),
+		ResetBootstrapProgress: jvmProperty(proc.Env, "cassandra.reset_bootstrap_progress"),
 	})
 	if err != nil {
 		c.t.Fatalf("start %s: %v", name, err)
@@ -319,6 +346,22 @@ func (c *testRing) startSim(name string, n *ringNode) {
 	c.mu.Lock()
 	n.sim = node
 	c.mu.Unlock()
+}
+
+// jvmProperty is the value of -D<name>=… in JVM_EXTRA_OPTS of env.
+func jvmProperty(env []string, name string) string {
+	for _, kv := range env {
+		opts, ok := strings.CutPrefix(kv, "JVM_EXTRA_OPTS=")
+		if !ok {
+			continue
+		}
+		for _, o := range strings.Fields(opts) {
+			if v, ok := strings.CutPrefix(o, "-D"+name+"="); ok {
+				return v
+			}
+		}
+	}
+	return ""
 }
 
 // startReal runs the command the engine gives for the real launcher, with the runtime and the
@@ -370,6 +413,18 @@ func (c *testRing) flush(name string) {
 	if _, err := c.engine(name).run(c.t.Context(), "flush"); err != nil {
 		c.t.Fatal(err)
 	}
+}
+
+// named is the node of an address.
+func (c *testRing) named(ip string) string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for name, n := range c.nodes {
+		if sameAddress(n.ip, ip) {
+			return name
+		}
+	}
+	return ""
 }
 
 // nativeAddr is where clients reach a node's CQL.

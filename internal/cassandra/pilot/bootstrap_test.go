@@ -1,0 +1,71 @@
+package pilot
+
+import (
+	"testing"
+	"time"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+)
+
+// TestConformanceFailedBootstrap: a bootstrap whose source goes down mid-stream does not stop the
+// node (StorageService.bootstrap returns false): it stays up and joining, without clients, and
+// the engine reports mode JOINING_FAILED, not ready. Started again over what it streamed, with its
+// bootstrap progress reset as the controller then asks, it streams every range afresh and every
+// row reads back at QUORUM.
+func TestConformanceFailedBootstrap(t *testing.T) {
+	forEachBackend(t, testFailedBootstrap)
+}
+
+func testFailedBootstrap(t *testing.T, b backend) {
+	c := newRing(t, b, "a", "b")
+	rows, size := rows, 0
+	c.rate = 2 << 10 // the join takes longer than the failure detector needs to convict
+	if b.real != nil {
+		rows, size, c.rate = 2000, 1024, 64<<10
+	}
+	c.startAll()
+	writeRows(t, c.session("a"), "shop", "{'class': 'NetworkTopologyStrategy', 'dc1': 2}", rows, size)
+	c.flush("a")
+	c.flush("b")
+	c.add("c")
+	c.launch("c")
+	joiner := c.engine("c")
+
+	// One source goes down while c still receives from it.
+	var source string
+	eventually(t, b.within(20*time.Second), "c to stream from its sources", func() bool {
+		ns, err := joiner.netstats(t.Context())
+		if err != nil || len(ns.Streams) == 0 {
+			return false
+		}
+		for _, s := range ns.Streams[0].Sessions {
+			if r := s.Receiving; r != nil && r.BytesDone < r.Bytes {
+				source = c.named(s.Peer)
+				return source != ""
+			}
+		}
+		return false
+	})
+	c.kill(source)
+	st := &navv1alpha1.PilotStatus{}
+	eventually(t, b.within(60*time.Second), "c to report its bootstrap failed", func() bool {
+		_ = c.observe("c", st) // a node without clients cannot tell its keyspaces: facts it can read are kept
+		return st.Cassandra != nil && st.Cassandra.Mode == "JOINING_FAILED"
+	})
+	if st.Cassandra.State != "UJ" {
+		t.Errorf("a failed joiner is %s in its own view, want UJ", st.Cassandra.State)
+	}
+	if err := joiner.Ready(t.Context()); err == nil {
+		t.Error("a failed joiner is ready")
+	}
+
+	// As the controller does: the node restarts (its source back), its progress reset.
+	c.kill("c")
+	c.start(source)
+	c.reset["c"] = true
+	c.rate = 4 << 20
+	c.start("c")
+	if found := readRows(t, c.session("c"), "shop", rows, size); found != rows {
+		t.Errorf("%d of %d rows read back at QUORUM after the bootstrap started afresh", found, rows)
+	}
+}
