@@ -36,7 +36,9 @@ func TestAFailedBootstrapStaysUpJoining(t *testing.T) {
 		}
 		return ns
 	}
-	// One source goes down while d still receives from it.
+	// One source goes down while d still receives from it: the source chosen has seconds of its
+	// session left, more than the failure detector takes to convict it (a second), so that the
+	// session cannot end before d notices.
 	var source string
 	c.waitFor("d to stream from its sources", 5*time.Second, func() bool {
 		ns := netstats()
@@ -44,7 +46,7 @@ func TestAFailedBootstrapStaysUpJoining(t *testing.T) {
 			return false
 		}
 		for _, s := range ns.Streams[0].Sessions {
-			if r := s.Receiving; r != nil && r.BytesDone < r.Bytes {
+			if r := s.Receiving; r != nil && r.Bytes-r.BytesDone > 3*c.rate {
 				source = s.Peer
 				return true
 			}
