@@ -46,6 +46,9 @@ const (
 	ReasonHealthRed = "HealthRed"
 	// ReasonNodesDown: Cassandra nodes are down in the ring.
 	ReasonNodesDown = "NodesDown"
+	// ReasonDatabaseExited: the database of some nodes ended without being asked to (it cannot
+	// start, or it crashed); the message quotes what each said last and its exit status.
+	ReasonDatabaseExited = "DatabaseExited"
 	// ReasonHealthy: nothing is degraded.
 	ReasonHealthy = "Healthy"
 )
@@ -69,4 +72,7 @@ const (
 	PilotReasonNotServing = "NotServing"
 	// PilotReasonStopped: the database process is not running.
 	PilotReasonStopped = "Stopped"
+	// PilotReasonExited: the database process ended without being asked to; status.lastExit
+	// says how.
+	PilotReasonExited = "Exited"
 )

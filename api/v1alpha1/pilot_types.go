@@ -301,6 +301,12 @@ type PilotStatus struct {
 	// +optional
 	Action *PilotActionStatus `json:"action,omitempty"`
 
+	// LastExit is how the database process last ended without being asked to stop: its exit
+	// status and, from the end of its output, what it said last, so that a node that cannot
+	// start says why. Kept across restarts of the container, cleared once the database serves.
+	// +optional
+	LastExit *PilotExit `json:"lastExit,omitempty"`
+
 	// Elasticsearch holds Elasticsearch facts.
 	// +optional
 	Elasticsearch *ElasticsearchPilotStatus `json:"elasticsearch,omitempty"`
@@ -308,6 +314,18 @@ type PilotStatus struct {
 	// Cassandra holds Cassandra facts.
 	// +optional
 	Cassandra *CassandraPilotStatus `json:"cassandra,omitempty"`
+}
+
+// PilotExit is an end of the database process that nobody asked for.
+type PilotExit struct {
+	// Code is the exit status (128+n when signal n killed it).
+	Code int32 `json:"code"`
+	// Message is the engine's own account of why, from the end of its output.
+	// +optional
+	// +kubebuilder:validation:MaxLength=2048
+	Message string `json:"message,omitempty"`
+	// Time is when the process ended.
+	Time metav1.Time `json:"time"`
 }
 
 // Pilot is the contract between navigator-controller and the pilot of one database pod: same

@@ -49,3 +49,30 @@ func TestStatusReportsNodesSeenDown(t *testing.T) {
 		t.Fatalf("Degraded %+v, want True with %s", c, navv1alpha1.ReasonNodesDown)
 	}
 }
+
+func TestStatusNamesANodeWhoseDatabaseExited(t *testing.T) {
+	s := fixture()
+	b1 := s.node("ring-b-1")
+	b1.Pilot.Status.Conditions[0].Status = metav1.ConditionFalse
+	b1.Pilot.Status.Conditions[0].Reason = navv1alpha1.PilotReasonExited
+	b1.Pilot.Status.LastExit = &navv1alpha1.PilotExit{Code: 3, Message: "Invalid yaml. Please remove properties [bogus_setting] from your cassandra.yaml"}
+	b1.State = pilot.StateOf(b1.Pilot, s.now, pilot.DefaultStaleAfter)
+	// The ring also sees it down: the exit, which says why, is what Degraded names.
+	s.node("ring-a-0").Pilot.Status.Cassandra.DownNodes = []string{b1.Pilot.Status.Node.Address}
+	st := s.cc.Status.DeepCopy()
+	computeStatus(s, &progress.Progress{}, st)
+	c := meta.FindStatusCondition(st.Conditions, navv1alpha1.ConditionDegraded)
+	want := "ring-b-1: exited with status 3: Invalid yaml. Please remove properties [bogus_setting] from your cassandra.yaml"
+	if c == nil || c.Status != metav1.ConditionTrue || c.Reason != navv1alpha1.ReasonDatabaseExited || c.Message != want {
+		t.Fatalf("Degraded %+v, want True with %s and message %q", c, navv1alpha1.ReasonDatabaseExited, want)
+	}
+
+	// Once the database serves again, the old exit no longer counts.
+	b1.Pilot.Status.Conditions[0].Status = metav1.ConditionTrue
+	b1.State = pilot.StateOf(b1.Pilot, s.now, pilot.DefaultStaleAfter)
+	s.node("ring-a-0").Pilot.Status.Cassandra.DownNodes = nil
+	computeStatus(s, &progress.Progress{}, st)
+	if c := meta.FindStatusCondition(st.Conditions, navv1alpha1.ConditionDegraded); c == nil || c.Status != metav1.ConditionFalse {
+		t.Fatalf("Degraded %+v after the node serves again, want False", c)
+	}
+}

@@ -124,3 +124,23 @@ func Rolling[N Candidate](all []N) (outdated, inFlight []N) {
 	}
 	return outdated, inFlight
 }
+
+// Exited describes the nodes whose database ended without being asked to and does not serve
+// since, from their fresh reports: "<node>: exited with status <code>: <what it said last>".
+// A node that cannot start (a setting its engine refuses, a disk it cannot use) says so here,
+// in its engine's own words, rather than as one more node not ready.
+func Exited(all []*Node) []string {
+	var out []string
+	for _, n := range all {
+		if n.Pilot == nil || n.Stale() || n.Ready() || n.Pilot.Status.LastExit == nil {
+			continue
+		}
+		e := n.Pilot.Status.LastExit
+		msg := fmt.Sprintf("%s: exited with status %d", n.Name, e.Code)
+		if e.Message != "" {
+			msg += ": " + e.Message
+		}
+		out = append(out, msg)
+	}
+	return out
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -24,6 +25,10 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
 	"github.com/navigator-dbaas/navigator/internal/pilot/supervisor"
 )
+
+// outputTail is how much of the end of the database's standard output and error the agent
+// keeps, to say why the database exited when it stops on its own.
+const outputTail = 8 << 10
 
 // Defaults of the agent's intervals.
 const (
@@ -65,6 +70,7 @@ type Agent struct {
 	started  bool
 	running  bool
 	exit     *supervisor.Exit
+	exitAt   time.Time
 	exitDone chan struct{}
 
 	// lastWrittenVersion is the Pilot's resourceVersion after this pilot's last write: until the
@@ -190,13 +196,14 @@ func (a *Agent) start(ctx context.Context, in engine.Input) error {
 			StopTimeout:  a.StopTimeout,
 			GracefulStop: a.Engine.GracefulStop,
 			Log:          a.Log.WithName("supervisor"),
+			OutputTail:   outputTail,
 		})
 		if err != nil {
 			a.Log.Error(err, "Supervising the database")
-			exit = supervisor.Exit{Code: 1}
+			exit = supervisor.Exit{Code: 1, Stderr: err.Error()}
 		}
 		a.mu.Lock()
-		a.running, a.exit = false, &exit
+		a.running, a.exit, a.exitAt = false, &exit, a.Clock.Now()
 		a.mu.Unlock()
 		a.Metrics.DatabaseUp.Set(0)
 		close(a.exitDone)
@@ -210,6 +217,9 @@ func (a *Agent) observe(ctx context.Context, in engine.Input) observation {
 	o := observation{generation: in.Pilot.Generation, started: a.started, running: a.running}
 	if a.exit != nil {
 		o.exited, o.exitCode = true, a.exit.Code
+		if !a.exit.StopRequested {
+			o.lastExit = &navv1alpha1.PilotExit{Code: int32(a.exit.Code), Message: a.explain(*a.exit), Time: metav1.NewTime(a.exitAt)}
+		}
 	}
 	a.mu.Unlock()
 	if o.running {
@@ -239,6 +249,39 @@ func (a *Agent) observe(ctx context.Context, in engine.Input) observation {
 		o.action = &st
 	}
 	return o
+}
+
+// explain is the engine's account of an exit, or the last line the database wrote (standard
+// error first).
+func (a *Agent) explain(exit supervisor.Exit) string {
+	msg := ""
+	if x, ok := a.Engine.(engine.ExitExplainer); ok {
+		msg = x.ExplainExit(exit.Code, exit.Stdout, exit.Stderr)
+	}
+	if msg == "" {
+		msg = lastLine(exit.Stderr)
+	}
+	if msg == "" {
+		msg = lastLine(exit.Stdout)
+	}
+	if len(msg) > maxExitMessage {
+		msg = msg[:maxExitMessage-3] + "..."
+	}
+	return msg
+}
+
+// maxExitMessage is the status field's bound.
+const maxExitMessage = 2048
+
+// lastLine is the last line of s that is not blank.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if l := strings.TrimSpace(lines[i]); l != "" {
+			return l
+		}
+	}
+	return ""
 }
 
 // heard is called when the API server has delivered a change of the Pilot: the server answers

@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"fmt"
 	"time"
 
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
@@ -19,7 +20,9 @@ type observation struct {
 	readyErr   string
 	exited     bool
 	exitCode   int
-	action     *navv1alpha1.PilotActionStatus
+	// lastExit is the database's end when nobody asked for it; nil otherwise.
+	lastExit *navv1alpha1.PilotExit
+	action   *navv1alpha1.PilotActionStatus
 }
 
 // phaseOf summarises an observation for people.
@@ -54,12 +57,30 @@ func applyObservation(s *navv1alpha1.PilotStatus, o observation) {
 		cond.Status, cond.Reason, cond.Message = metav1.ConditionTrue, navv1alpha1.PilotReasonServing, "the database serves and has joined its cluster"
 	case !o.started:
 		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, navv1alpha1.PilotReasonWaitingForStart, "waiting for spec.start"
+	case o.lastExit != nil:
+		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, navv1alpha1.PilotReasonExited, exitMessage(o.lastExit)
 	case o.exited || !o.running:
 		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, navv1alpha1.PilotReasonStopped, "the database process is not running"
 	default:
 		cond.Status, cond.Reason, cond.Message = metav1.ConditionFalse, navv1alpha1.PilotReasonNotServing, o.readyErr
 	}
 	meta.SetStatusCondition(&s.Conditions, cond)
+	// The last unasked-for exit stays, through restarts of the container, until the database
+	// serves again.
+	switch {
+	case o.lastExit != nil:
+		s.LastExit = o.lastExit
+	case o.ready:
+		s.LastExit = nil
+	}
+}
+
+// exitMessage is how the Ready condition reports an exit.
+func exitMessage(e *navv1alpha1.PilotExit) string {
+	if e.Message == "" {
+		return fmt.Sprintf("the database exited with status %d", e.Code)
+	}
+	return fmt.Sprintf("the database exited with status %d: %s", e.Code, e.Message)
 }
 
 // writeDecision says whether the desired status must be written now: when anything but the

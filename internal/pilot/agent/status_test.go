@@ -8,6 +8,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/pilot/supervisor"
 )
 
 func TestPhaseOf(t *testing.T) {
@@ -83,5 +84,42 @@ func TestWriteDecision(t *testing.T) {
 				t.Errorf("writeDecision() = %v (%s), want %v", got, why, tc.write)
 			}
 		})
+	}
+}
+
+// TestAnExitNobodyAskedForIsKeptUntilTheDatabaseServes: the status says how the database ended,
+// through the restarts of the container that follow (the next pilot starts from the status the
+// last one wrote), until it serves again.
+func TestAnExitNobodyAskedForIsKeptUntilTheDatabaseServes(t *testing.T) {
+	var s navv1alpha1.PilotStatus
+	exit := &navv1alpha1.PilotExit{Code: 3, Message: "Invalid yaml. Please remove properties [bogus] from your cassandra.yaml"}
+	applyObservation(&s, observation{generation: 1, started: true, exited: true, exitCode: 3, lastExit: exit})
+	c := meta.FindStatusCondition(s.Conditions, navv1alpha1.PilotConditionReady)
+	if s.LastExit == nil || s.LastExit.Code != 3 || c.Reason != navv1alpha1.PilotReasonExited ||
+		c.Message != "the database exited with status 3: Invalid yaml. Please remove properties [bogus] from your cassandra.yaml" {
+		t.Fatalf("after the exit: %+v, %+v", s.LastExit, c)
+	}
+	applyObservation(&s, observation{generation: 1, started: true, running: true, readyErr: "starting"})
+	if s.LastExit == nil {
+		t.Fatal("the exit was forgotten by a pilot whose database starts again")
+	}
+	applyObservation(&s, observation{generation: 1, started: true, running: true, ready: true})
+	if s.LastExit != nil {
+		t.Errorf("the exit is still reported by a database that serves: %+v", s.LastExit)
+	}
+}
+
+// TestExplain: the engine's account first, else the last line of standard error, then of
+// standard output.
+func TestExplain(t *testing.T) {
+	a := &Agent{Engine: nil}
+	exit := func(stdout, stderr string) supervisor.Exit {
+		return supervisor.Exit{Code: 1, Stdout: stdout, Stderr: stderr}
+	}
+	if got := a.explain(exit("starting\nstarted\n", "warning\nfatal: no disk\n\n")); got != "fatal: no disk" {
+		t.Errorf("from stderr: %q", got)
+	}
+	if got := a.explain(exit("starting\nlast words\n", "")); got != "last words" {
+		t.Errorf("from stdout: %q", got)
 	}
 }

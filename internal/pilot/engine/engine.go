@@ -76,6 +76,14 @@ type Stopper interface {
 	GracefulStop(ctx context.Context) error
 }
 
+// ExitExplainer is an engine that tells, from the end of the database's output, why the database
+// exited on its own: the line that names the cause, such as Cassandra's "Exception (...)
+// encountered during startup: ...". Optional: the agent otherwise reports the last line the
+// database wrote, on standard error first.
+type ExitExplainer interface {
+	ExplainExit(code int, stdout, stderr string) string
+}
+
 // Engine is everything the pilot needs from one database engine.
 type Engine interface {
 	Configurer

@@ -38,6 +38,10 @@ type Options struct {
 	Started func(pid int)
 	// Log receives the supervisor's own messages; never the database's output.
 	Log logr.Logger
+	// OutputTail, when positive, is how many bytes of the end of each of the database's
+	// standard output and error Exit carries. The output then goes through pipes, still copied
+	// unchanged to the pilot's own; otherwise the database writes to them itself.
+	OutputTail int
 }
 
 // Exit is how the database ended.
@@ -49,6 +53,9 @@ type Exit struct {
 	Signal syscall.Signal
 	// StopRequested is true when the database ended because the pilot was asked to stop.
 	StopRequested bool
+	// Stdout and Stderr are the ends of what the database wrote, from their first whole line,
+	// when Options.OutputTail asked for them.
+	Stdout, Stderr string
 }
 
 // forwarded are the signals passed to the database unchanged.
@@ -67,13 +74,26 @@ func Run(ctx context.Context, p Process, o Options) (Exit, error) {
 	signal.Notify(signals, append([]os.Signal{syscall.SIGTERM, syscall.SIGCHLD}, forwarded...)...)
 	defer signal.Stop(signals)
 
+	stdout, stderr := os.Stdout, os.Stderr
+	var out [2]*tail
+	drain, closeChild := func() {}, func() {}
+	if o.OutputTail > 0 {
+		out = [2]*tail{{max: o.OutputTail}, {max: o.OutputTail}}
+		files, closeFiles, wait, err := teeOutput(out)
+		if err != nil {
+			return Exit{}, fmt.Errorf("piping the database's output: %w", err)
+		}
+		stdout, stderr, drain, closeChild = files[0], files[1], wait, closeFiles
+	}
 	proc, err := os.StartProcess(p.Path, p.Args, &os.ProcAttr{
 		Dir:   p.Dir,
 		Env:   p.Env,
-		Files: []*os.File{os.Stdin, os.Stdout, os.Stderr},
+		Files: []*os.File{os.Stdin, stdout, stderr},
 		// Its own process group, so that the final SIGKILL reaches the database's helpers too.
 		Sys: &syscall.SysProcAttr{Setpgid: true},
 	})
+	// Only the database holds the pipes' write ends from now on, so that they close when it ends.
+	closeChild()
 	if err != nil {
 		return Exit{}, fmt.Errorf("starting %s: %w", p.Path, err)
 	}
@@ -82,7 +102,12 @@ func Run(ctx context.Context, p Process, o Options) (Exit, error) {
 		o.Started(proc.Pid)
 	}
 	s := &supervision{pid: proc.Pid, opts: o, signals: signals, done: ctx.Done()}
-	return s.loop()
+	exit, err := s.loop()
+	if out[0] != nil {
+		drain()
+		exit.Stdout, exit.Stderr = out[0].String(), out[1].String()
+	}
+	return exit, err
 }
 
 type supervision struct {

@@ -41,6 +41,9 @@ func helper() int {
 	defer func() { _ = logFile.Close() }()
 	log := funcr.New(func(prefix, args string) { fmt.Fprintln(logFile, prefix, args) }, funcr.Options{Verbosity: 1})
 	opts := Options{StopTimeout: 2 * time.Second, Log: log}
+	if n, err := strconv.Atoi(os.Getenv("TAIL")); err == nil {
+		opts.OutputTail = n
+	}
 	if os.Getenv("HOOK") != "" {
 		opts.GracefulStop = func(context.Context) error {
 			_, err := os.Stdout.WriteString("hook ran\n")
@@ -63,6 +66,7 @@ func helper() int {
 	close(stopExec)
 	<-execDone
 	fmt.Fprintf(logFile, "exit code=%d stop=%v zombies=%d\n", exit.Code, exit.StopRequested, len(zombieChildren()))
+	fmt.Fprintf(logFile, "stdout=%q stderr=%q\n", exit.Stdout, exit.Stderr)
 	return exit.Code
 }
 
@@ -168,6 +172,29 @@ func TestOutputPassesThroughUnchanged(t *testing.T) {
 	}
 	if got, want := r.stderr.String(), "to stderr\n"; got != want {
 		t.Errorf("stderr = %q, want exactly %q", got, want)
+	}
+}
+
+// TestOutputTailIsKept: with OutputTail, the output still passes through unchanged, and the exit
+// carries the end of each stream from its first whole line kept: what a database that stopped
+// on its own said last.
+func TestOutputTailIsKept(t *testing.T) {
+	script := `for i in 1 2 3 4 5 6 7 8 9; do echo "starting, step $i"; done; echo 'Exception (ConfigurationException) encountered during startup: bad' >&2; exit 3`
+	r := start(t, script, "TAIL=40")
+	if code := r.wait(t); code != 3 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.HasPrefix(r.stdout.String(), "starting, step 1\n") || !strings.HasSuffix(r.stdout.String(), "starting, step 9\n") {
+		t.Errorf("stdout = %q: not passed through whole", r.stdout.String())
+	}
+	const line = "Exception (ConfigurationException) encountered during startup: bad\n"
+	if got := r.stderr.String(); got != line {
+		t.Errorf("stderr = %q, want %q", got, line)
+	}
+	// The stderr line is longer than the tail: its last 40 bytes are kept.
+	want := fmt.Sprintf("stdout=%q stderr=%q", "starting, step 8\nstarting, step 9\n", line[len(line)-40:])
+	if log := r.log(t); !strings.Contains(log, want) {
+		t.Errorf("the exit's output is not the last whole lines (%s); log:\n%s", want, log)
 	}
 }
 
