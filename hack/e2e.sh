@@ -38,7 +38,9 @@ fi
 export E2E_IMAGE_REPO=$IMAGE_REPO E2E_IMAGE_TAG=$IMAGE_TAG
 export E2E_HELM=$PWD/bin/helm E2E_CHART=$PWD/deploy/charts/navigator
 echo "e2e: running (artifacts of failures go to $E2E_ARTIFACTS)"
-# E2E_TEST_ARGS selects tests or benchmarks, e.g. `-run ^$ -bench .` (make bench-e2e).
+# E2E_TEST_ARGS selects tests or benchmarks, e.g. `-run ^$ -bench .` (make bench-e2e). The
+# lifecycle tests run side by side (-parallel: Go's default is the number of cores, two here,
+# and they wait on their databases far more than they compute).
 # shellcheck disable=SC2086
-go test -tags e2e -count=1 -timeout 30m ${E2E_TEST_ARGS:-} ./test/e2e/...
+go test -tags e2e -count=1 -timeout 40m -parallel 4 ${E2E_TEST_ARGS:-} ./test/e2e/...
 if $started; then echo "e2e: tearing the local cluster down"; fi
