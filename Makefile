@@ -183,7 +183,7 @@ test-real: ## Real Cassandra 5.0 nodes as processes: the conformance suite the s
 	home=$$(test/real/cassandra/image.sh home $(CASS_REAL_LATEST)); java=$$(test/real/cassandra/image.sh java); \
 	agent=$$(hack/jolokia-agent.sh); \
 	NAVIGATOR_CASSANDRA_HOME=$$home NAVIGATOR_CASSANDRA_JAVA=$$java NAVIGATOR_JOLOKIA_AGENT=$$agent NAVIGATOR_REAL_REQUIRED=1 \
-	  go test -count=1 -run '^TestConformance.*/real$$' ./internal/cassandra/...
+	  go test -count=1 -timeout 20m -run '^TestConformance.*/real$$' ./internal/cassandra/...
 
 .PHONY: test-e2e
 test-e2e: $(HELM) ## End-to-end tests on $$KUBECONFIG, or on a local cluster brought up and torn down for the run.

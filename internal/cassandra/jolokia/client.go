@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"syscall"
 	"time"
 )
 
@@ -117,3 +119,11 @@ func (c *Client) Do(ctx context.Context, reqs []Request, into ...any) error {
 	}
 	return nil
 }
+
+// Gone reports whether err is the agent refusing connections. The JVM agent stops its HTTP
+// server once no thread of the main thread group that is not a daemon is left
+// (org.jolokia.jvmagent.CleanupThread): meant to let a finished program exit, it also happens in
+// a Cassandra process that keeps running on threads of its own groups, such as a node whose
+// bootstrap failed (JOINING_FAILED), whose main thread returned without starting the native
+// transport. Cassandra's own JMX server still answers then.
+func Gone(err error) bool { return errors.Is(err, syscall.ECONNREFUSED) }

@@ -73,3 +73,19 @@ func TestAnErrorNamesTheRequestAndTheException(t *testing.T) {
 	}
 	t.Log(err)
 }
+
+func TestGoneIsARefusedConnectionOnly(t *testing.T) {
+	c := agent(t, "no-such-attribute-5.0.8.json")
+	err := c.Do(t.Context(), []Request{Read(StorageService, "NoSuchAttribute")}, new(any))
+	if err == nil || Gone(err) {
+		t.Errorf("an agent that answers with an error is gone: %v", err)
+	}
+	// An agent whose server stopped: nothing listens on its port any more.
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	_, err = New(url + "/jolokia/").ReleaseVersion(t.Context())
+	if !Gone(err) {
+		t.Errorf("an agent whose server stopped is not gone: %v", err)
+	}
+}

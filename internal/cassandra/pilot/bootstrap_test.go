@@ -19,7 +19,7 @@ func TestConformanceFailedBootstrap(t *testing.T) {
 func testFailedBootstrap(t *testing.T, b backend) {
 	c := newRing(t, b, "a", "b")
 	rows, size := rows, 0
-	c.rate = 2 << 10 // the join takes longer than the failure detector needs to convict
+	c.rate = 1 << 10 // the join takes longer than the failure detector needs to convict
 	if b.real != nil {
 		rows, size, c.rate = 2000, 1024, 64<<10
 	}
@@ -31,7 +31,8 @@ func testFailedBootstrap(t *testing.T, b backend) {
 	c.launch("c")
 	joiner := c.engine("c")
 
-	// One source goes down while c still receives from it.
+	// One source goes down while c still receives from it: one with seconds of its session left,
+	// more than the failure detector takes to convict it, so that the session cannot end first.
 	var source string
 	eventually(t, b.within(20*time.Second), "c to stream from its sources", func() bool {
 		ns, err := joiner.netstats(t.Context())
@@ -39,19 +40,26 @@ func testFailedBootstrap(t *testing.T, b backend) {
 			return false
 		}
 		for _, s := range ns.Streams[0].Sessions {
-			if r := s.Receiving; r != nil && r.BytesDone < r.Bytes {
+			if r := s.Receiving; r != nil && r.Bytes-r.BytesDone > 3*c.rate {
 				source = c.named(s.Peer)
 				return source != ""
 			}
 		}
 		return false
 	})
+	c.capture("c", "joining", "netstats")
 	c.kill(source)
 	st := &navv1alpha1.PilotStatus{}
-	eventually(t, b.within(60*time.Second), "c to report its bootstrap failed", func() bool {
-		_ = c.observe("c", st) // a node without clients cannot tell its keyspaces: facts it can read are kept
-		return st.Cassandra != nil && st.Cassandra.Mode == "JOINING_FAILED"
+	eventuallyNoting(t, b.within(60*time.Second), "c to report its bootstrap failed", func() (bool, error) {
+		err := c.observe("c", st) // a node without clients cannot tell its keyspaces: facts it can read are kept
+		return st.Cassandra != nil && st.Cassandra.Mode == "JOINING_FAILED", err
 	})
+	observer := "a"
+	if source == "a" {
+		observer = "b"
+	}
+	c.capture("c", "joining-failed", "netstats", "status", "info")
+	c.capture(observer, "peer-joining-failed", "status", "describecluster")
 	if st.Cassandra.State != "UJ" {
 		t.Errorf("a failed joiner is %s in its own view, want UJ", st.Cassandra.State)
 	}

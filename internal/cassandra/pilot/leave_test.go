@@ -48,6 +48,10 @@ func testLeave(t *testing.T, b backend) {
 			t.Fatalf("leave: %+v, %v", st, err)
 		}
 		leave = record(leave, st.Message)
+		if strings.HasPrefix(st.Message, "decommissioning (mode LEAVING)") {
+			c.capture("d", "leaving", "netstats", "status")
+			c.capture("a", "peer-leaving", "status")
+		}
 		over := st.Phase == navv1alpha1.ActionComplete
 		if len(leave) == 1 {
 			return false
@@ -79,6 +83,7 @@ func testLeave(t *testing.T, b backend) {
 	if found := readRows(t, s, "shop", rows, size); found != rows {
 		t.Errorf("%d of %d rows read back at QUORUM after the decommission", found, rows)
 	}
+	c.capture("d", "decommissioned", "netstats", "status", "info")
 	st := &navv1alpha1.PilotStatus{Cassandra: &navv1alpha1.CassandraPilotStatus{State: "UL"}}
 	if err := c.observe("d", st); err != nil || st.Cassandra.State != "" || st.Version != b.release(t) {
 		t.Errorf("observing a decommissioned node: %v, %+v", err, st.Cassandra)

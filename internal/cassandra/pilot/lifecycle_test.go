@@ -41,6 +41,7 @@ func testObserveCleanupAndDrain(t *testing.T, b backend) {
 	eventually(t, b.within(5*time.Second), "a to report its load", func() bool {
 		return c.observe("a", st) == nil && st.Cassandra.Load != nil && st.Cassandra.Load.Value() > 0
 	})
+	c.capture("a", "normal", "status", "info", "netstats", "describecluster", "version")
 	cs := st.Cassandra
 	if st.Version != b.release(t) || st.Node.ID != c.hostID("a") {
 		t.Errorf("version %q, host id %q", st.Version, st.Node.ID)
@@ -110,6 +111,8 @@ func testObserveCleanupAndDrain(t *testing.T, b backend) {
 		_ = c.observe("a", st)
 		return slices.Equal(st.Cassandra.DownNodes, []string{c.node("b").ip})
 	})
+	c.capture("b", "drained", "netstats", "info")
+	c.capture("a", "peer-drained", "status", "describecluster")
 	if v := testutil.ToFloat64(a.gauges.downNodes); v != 1 {
 		t.Errorf("navigator_cassandra_down_nodes = %v while a sees b down", v)
 	}

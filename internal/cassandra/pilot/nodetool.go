@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/navigator-dbaas/navigator/internal/cassandra/jolokia"
 	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 	"github.com/navigator-dbaas/navigator/internal/pilot/agent"
 )
@@ -109,15 +110,19 @@ func (e *Engine) ring(ctx context.Context, maxAge time.Duration) (*statusRead, e
 	return r.(*statusRead), nil
 }
 
-// readRing reads the ring through the Jolokia agent when there is one, else through nodetool.
+// readRing reads the ring through the Jolokia agent when there is one and it answers, else
+// through nodetool: status, and netstats for the operation mode.
 func (e *Engine) readRing(ctx context.Context) (*statusRead, error) {
 	if e.jolokia != nil {
 		r, err := e.jolokia.Ring(ctx)
-		if err != nil {
+		switch {
+		case err == nil:
+			e.markAnswered()
+			return &statusRead{status: r.Status, mode: r.Mode}, nil
+		case !jolokia.Gone(err):
 			return nil, fmt.Errorf("reading the ring: %w", err)
 		}
-		e.markAnswered()
-		return &statusRead{status: r.Status, mode: r.Mode}, nil
+		// The agent has stopped while the node runs (a failed bootstrap): nodetool still reads it.
 	}
 	out, err := e.read(ctx, "status")
 	if err != nil {
@@ -127,7 +132,11 @@ func (e *Engine) readRing(ctx context.Context) (*statusRead, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading nodetool status: %w", err)
 	}
-	return &statusRead{status: st}, nil
+	ns, err := e.netstats(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &statusRead{status: st, mode: ns.Mode}, nil
 }
 
 // netstats is nodetool netstats: the node's operation mode and its streams.
@@ -143,31 +152,38 @@ func (e *Engine) netstats(ctx context.Context) (*nodetool.Netstats, error) {
 	return ns, nil
 }
 
-// releaseVersion reads the release (through the agent, or nodetool version) and remembers it:
-// it cannot change while the process runs.
+// releaseVersion reads the release (through the agent, or nodetool version when there is none
+// or it has stopped) and remembers it: it cannot change while the process runs.
 func (e *Engine) releaseVersion(ctx context.Context) (string, error) {
-	var release string
-	if e.jolokia != nil {
-		v, err := e.jolokia.ReleaseVersion(ctx)
-		if err != nil {
-			return "", fmt.Errorf("reading the release: %w", err)
-		}
-		release = v
-	} else {
-		out, err := e.read(ctx, "version")
-		if err != nil {
-			return "", err
-		}
-		v, err := nodetool.ParseVersion(out)
-		if err != nil {
-			return "", fmt.Errorf("reading nodetool version: %w", err)
-		}
-		release = v.Release
+	release, err := e.readRelease(ctx)
+	if err != nil {
+		return "", err
 	}
 	e.mu.Lock()
 	e.version = release
 	e.mu.Unlock()
 	return release, nil
+}
+
+func (e *Engine) readRelease(ctx context.Context) (string, error) {
+	if e.jolokia != nil {
+		v, err := e.jolokia.ReleaseVersion(ctx)
+		switch {
+		case err == nil:
+			return v, nil
+		case !jolokia.Gone(err):
+			return "", fmt.Errorf("reading the release: %w", err)
+		}
+	}
+	out, err := e.read(ctx, "version")
+	if err != nil {
+		return "", err
+	}
+	v, err := nodetool.ParseVersion(out)
+	if err != nil {
+		return "", fmt.Errorf("reading nodetool version: %w", err)
+	}
+	return v.Release, nil
 }
 
 // knownVersion is the release, read once per process.

@@ -195,7 +195,7 @@ func (c *testRing) add(name string) {
 		e.Nodetool = []string{nodetoolBin, "-h", ip, "-p", strconv.Itoa(port(n.admin))}
 		e.JMXAddress = n.admin.Addr().String()
 	} else {
-		n.storagePort, n.jmxPort, n.jolokiaPort = DefaultStoragePort, portIn(20000, seq), portIn(30000, seq)
+		n.storagePort, n.jmxPort, n.jolokiaPort = DefaultStoragePort, portIn(15000, seq), portIn(20000, seq)
 		e.Nodetool = []string{c.backend.real.Nodetool(), "-p", strconv.Itoa(n.jmxPort)}
 		e.JMXAddress = net.JoinHostPort("127.0.0.1", strconv.Itoa(n.jmxPort))
 		e.JMXAgent = c.backend.real.Agent
@@ -238,10 +238,11 @@ func port(l net.Listener) int { return l.Addr().(*net.TCPAddr).Port }
 // portIn is a port of a block that lies below the kernel's ephemeral range, where no connection
 // made meanwhile by this or a parallel test package can take it between the node's set-up and
 // its start (a port picked with ":0" and closed again could be): each process takes a block of
-// its own from base, by process id, and the nodes of one run take turns through it. CQL binds
+// its own from base, by process id, and the nodes of one run take turns through it. The blocks
+// of the three bases (10000, 15000, 20000) end below 24100, under the range (32768 up). CQL binds
 // 0.0.0.0 once the node has joined, so its port must be free on every address; JMX and the agent
 // bind the loopback address.
-func portIn(base, n int) int { return base + os.Getpid()%100*100 + n%100 }
+func portIn(base, n int) int { return base + os.Getpid()%40*100 + n%100 }
 
 func (c *testRing) node(name string) *ringNode {
 	c.mu.Lock()
@@ -546,8 +547,22 @@ func readRows(t *testing.T, s *gocql.Session, keyspace string, n, size int) int 
 
 func eventually(t *testing.T, within time.Duration, what string, cond func() bool) {
 	t.Helper()
-	err := wait.PollUntilContextTimeout(t.Context(), 50*time.Millisecond, within, true, func(context.Context) (bool, error) { return cond(), nil })
+	eventuallyNoting(t, within, what, func() (bool, error) { return cond(), nil })
+}
+
+// eventuallyNoting is eventually for a condition whose reads can fail: the last failure is
+// named when the condition does not come, as it tells why.
+func eventuallyNoting(t *testing.T, within time.Duration, what string, cond func() (bool, error)) {
+	t.Helper()
+	var last error
+	err := wait.PollUntilContextTimeout(t.Context(), 50*time.Millisecond, within, true, func(context.Context) (bool, error) {
+		ok, err := cond()
+		if err != nil {
+			last = err
+		}
+		return ok, nil
+	})
 	if err != nil {
-		t.Fatalf("%s: not within %v", what, within)
+		t.Fatalf("%s: not within %v (last error: %v)", what, within, last)
 	}
 }

@@ -52,6 +52,7 @@ func (n *Node) startup(ctx context.Context) (err error) {
 	if errors.Is(err, errBootstrapIncomplete) {
 		// CassandraDaemon.start: no client transport for a node that has not bootstrapped.
 		n.log.warn("main", "CassandraDaemon.java:658", "Node is not yet bootstrapped completely. Use nodetool to check bootstrap state and resume. For more, see `nodetool help bootstrap`")
+		n.stopAgent()
 		return nil
 	}
 	if err != nil {

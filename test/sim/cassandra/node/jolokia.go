@@ -127,3 +127,19 @@ func attributeNames(raw json.RawMessage) ([]string, bool) {
 	_ = json.Unmarshal(raw, &one)
 	return []string{one}, true
 }
+
+// stopAgent is the Jolokia agent stopping while the node runs on. Its CleanupThread stops the
+// HTTP server once no thread of the JVM's main thread group that is not a daemon is left; on a
+// real 5.0 node whose bootstrap failed, the main thread returns without starting the native
+// transport, and only Cassandra's own groups (the commit log's threads) keep the JVM up. Seen on
+// real 5.0.9 (jstack: no HTTP-Dispatcher, connection refused); nodetool still answers.
+func (n *Node) stopAgent() { _ = n.closeAgent() }
+
+// closeAgent closes the agent's server once, whether it stopped on its own or the node stops.
+func (n *Node) closeAgent() error {
+	if n.jolokiaSrv == nil {
+		return nil
+	}
+	n.agentClosed.Do(func() { n.agentErr = n.jolokiaSrv.Close() })
+	return n.agentErr
+}

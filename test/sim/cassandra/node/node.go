@@ -42,10 +42,12 @@ type Node struct {
 	storageLn, adminLn   net.Listener
 	storageSrv, adminSrv *http.Server
 	// jolokiaSrv serves the Jolokia agent's protocol when Options.JolokiaListener is set.
-	jolokiaSrv *http.Server
-	cql        *cql.Server
-	cqlCancel  context.CancelFunc
-	cqlDone    chan struct{}
+	jolokiaSrv  *http.Server
+	agentClosed sync.Once
+	agentErr    error
+	cql         *cql.Server
+	cqlCancel   context.CancelFunc
+	cqlDone     chan struct{}
 
 	mu     sync.Mutex
 	local  localState
@@ -310,9 +312,7 @@ func (n *Node) stop(clean bool) error {
 		n.stopNative()
 		n.cancel()
 		err = errors.Join(n.storageSrv.Close(), n.adminSrv.Close())
-		if n.jolokiaSrv != nil {
-			err = errors.Join(err, n.jolokiaSrv.Close())
-		}
+		err = errors.Join(err, n.closeAgent())
 		n.wg.Wait()
 		n.mu.Lock()
 		if clean {
