@@ -77,12 +77,10 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Cas
 		cond(navv1alpha1.ConditionReady, metav1.ConditionTrue, navv1alpha1.ReasonClusterReady, fmt.Sprintf("%d nodes up and normal", total))
 	}
 	prog.SetProgressing(&st.Conditions, gen, now)
-	exited := nodes.Exited(s.all())
+	unheard, unheardMsg := nodes.Unheard(s.all(), unknown)
 	switch {
-	case len(unknown) > 0:
-		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonPilotsStale, "state unknown: no recent report from "+strings.Join(unknown, ", "))
-	case len(exited) > 0:
-		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonDatabaseExited, strings.Join(exited, "; "))
+	case unheard != "":
+		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, unheard, unheardMsg)
 	case len(down) > 0 && prog.Reason == "":
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonNodesDown, "the ring has members down: "+strings.Join(down, ", "))
 	case len(notReady) > 0 && prog.Reason == "" && s.formed():

@@ -67,6 +67,24 @@ func TestStatusNamesANodeWhoseDatabaseExited(t *testing.T) {
 		t.Fatalf("Degraded %+v, want True with %s and message %q", c, navv1alpha1.ReasonDatabaseExited, want)
 	}
 
+	// Its pod waits out a crash loop's back-off, and its report grows old: the exit is still
+	// the last word on it, and another node's silence is named beside it.
+	old := metav1.NewTime(s.now.Add(-4 * time.Minute))
+	b1.Pilot.Status.LastHeartbeatTime = &old
+	b1.State = pilot.StateOf(b1.Pilot, s.now, pilot.DefaultStaleAfter)
+	a2 := s.node("ring-a-2")
+	a2.Pilot.Status.LastHeartbeatTime = &old
+	a2.State = pilot.StateOf(a2.Pilot, s.now, pilot.DefaultStaleAfter)
+	computeStatus(s, &progress.Progress{}, st)
+	c = meta.FindStatusCondition(st.Conditions, navv1alpha1.ConditionDegraded)
+	want += " (no report since); state unknown: no recent report from ring-a-2"
+	if c == nil || c.Reason != navv1alpha1.ReasonDatabaseExited || c.Message != want {
+		t.Fatalf("Degraded %+v with the exited node's report old, want %s and message %q", c, navv1alpha1.ReasonDatabaseExited, want)
+	}
+	now := metav1.NewTime(s.now)
+	b1.Pilot.Status.LastHeartbeatTime, a2.Pilot.Status.LastHeartbeatTime = &now, &now
+	a2.State = pilot.StateOf(a2.Pilot, s.now, pilot.DefaultStaleAfter)
+
 	// Once the database serves again, the old exit no longer counts.
 	b1.Pilot.Status.Conditions[0].Status = metav1.ConditionTrue
 	b1.State = pilot.StateOf(b1.Pilot, s.now, pilot.DefaultStaleAfter)

@@ -67,12 +67,10 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Ela
 		cond(navv1alpha1.ConditionReady, metav1.ConditionTrue, navv1alpha1.ReasonClusterReady, fmt.Sprintf("%d nodes ready, cluster green", total))
 	}
 	prog.SetProgressing(&st.Conditions, gen, now)
-	exited := nodes.Exited(s.all())
+	unheard, unheardMsg := nodes.Unheard(s.all(), unknown)
 	switch {
-	case len(unknown) > 0:
-		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonPilotsStale, "state unknown: no recent report from "+strings.Join(unknown, ", "))
-	case len(exited) > 0:
-		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonDatabaseExited, strings.Join(exited, "; "))
+	case unheard != "":
+		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, unheard, unheardMsg)
 	case st.Health == navv1alpha1.ESHealthRed:
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonHealthRed, "some primary shards are unassigned: their data cannot be read")
 	case st.Health == navv1alpha1.ESHealthYellow && prog.Reason == "":

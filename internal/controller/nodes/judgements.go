@@ -2,6 +2,8 @@ package nodes
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
@@ -126,13 +128,14 @@ func Rolling[N Candidate](all []N) (outdated, inFlight []N) {
 }
 
 // Exited describes the nodes whose database ended without being asked to and does not serve
-// since, from their fresh reports: "<node>: exited with status <code>: <what it said last>".
-// A node that cannot start (a setting its engine refuses, a disk it cannot use) says so here,
-// in its engine's own words, rather than as one more node not ready.
-func Exited(all []*Node) []string {
-	var out []string
+// since: "<node>: exited with status <code>: <what it said last>". A node that cannot start (a
+// setting its engine refuses, a disk it cannot use) says so here, in its engine's own words,
+// rather than as one more node not ready. A node whose last report was such an exit and that
+// has not reported since (its pod waits out a crash loop's back-off) is still described, as
+// that report is the last word on it; names lists the nodes described.
+func Exited(all []*Node) (names, messages []string) {
 	for _, n := range all {
-		if n.Pilot == nil || n.Stale() || n.Ready() || n.Pilot.Status.LastExit == nil {
+		if n.Pilot == nil || n.Ready() || n.Pilot.Status.LastExit == nil {
 			continue
 		}
 		e := n.Pilot.Status.LastExit
@@ -140,7 +143,31 @@ func Exited(all []*Node) []string {
 		if e.Message != "" {
 			msg += ": " + e.Message
 		}
-		out = append(out, msg)
+		if n.Stale() {
+			msg += " (no report since)"
+		}
+		names, messages = append(names, n.Name), append(messages, msg)
 	}
-	return out
+	return names, messages
+}
+
+// Unheard is the part of a cluster's Degraded verdict both engines share: the nodes whose
+// database exited unasked (reason DatabaseExited, in the engine's words), then the nodes whose
+// pilots have not reported recently (stale, by name; reason PilotsStale). Empty when neither.
+func Unheard(all []*Node, stale []string) (reason, message string) {
+	exitedNodes, exited := Exited(all)
+	stale = slices.DeleteFunc(slices.Clone(stale), func(n string) bool { return slices.Contains(exitedNodes, n) })
+	unknown := ""
+	if len(stale) > 0 {
+		unknown = "state unknown: no recent report from " + strings.Join(stale, ", ")
+	}
+	switch {
+	case len(exited) > 0 && unknown != "":
+		return navv1alpha1.ReasonDatabaseExited, strings.Join(exited, "; ") + "; " + unknown
+	case len(exited) > 0:
+		return navv1alpha1.ReasonDatabaseExited, strings.Join(exited, "; ")
+	case unknown != "":
+		return navv1alpha1.ReasonPilotsStale, unknown
+	}
+	return "", ""
 }
