@@ -42,6 +42,7 @@ func testObserveCleanupAndDrain(t *testing.T, b backend) {
 		return c.observe("a", st) == nil && st.Cassandra.Load != nil && st.Cassandra.Load.Value() > 0
 	})
 	c.capture("a", "normal", "status", "info", "netstats", "describecluster", "version")
+	c.captureAgent("a", "two-nodes")
 	cs := st.Cassandra
 	if st.Version != b.release(t) || st.Node.ID != c.hostID("a") {
 		t.Errorf("version %q, host id %q", st.Version, st.Node.ID)
@@ -113,6 +114,7 @@ func testObserveCleanupAndDrain(t *testing.T, b backend) {
 	})
 	c.capture("b", "drained", "netstats", "info")
 	c.capture("a", "peer-drained", "status", "describecluster")
+	c.captureAgent("a", "peer-drained")
 	if v := testutil.ToFloat64(a.gauges.downNodes); v != 1 {
 		t.Errorf("navigator_cassandra_down_nodes = %v while a sees b down", v)
 	}
