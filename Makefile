@@ -193,6 +193,10 @@ test-e2e: $(HELM) ## End-to-end tests on $$KUBECONFIG, or on a local cluster bro
 bench-e2e: $(HELM) images ## Benchmarks on the local cluster: apply→Ready against its floor, writes of a settled cluster.
 	E2E_TEST_ARGS='-run ^$$ -bench . -benchtime 3x' hack/e2e.sh
 
+.PHONY: bench-e2e-real
+bench-e2e-real: $(HELM) images ## The real-Cassandra benchmark alone: three real 5.0 nodes, apply→Ready against its floor.
+	E2E_TEST_ARGS='-run ^$$ -bench RealCassandra -benchtime 3x' hack/e2e.sh
+
 ##@ Tools
 
 $(CONTROLLER_GEN): Makefile

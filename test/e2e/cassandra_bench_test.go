@@ -23,7 +23,7 @@ import (
 // Then it counts the API writes of the settled Navigator cluster over a minute. Run it with
 // `make bench-e2e`; it prints medians.
 func BenchmarkCassandraReady(b *testing.B) {
-	benchReady(b, "cassandra", "bench-cass", cassFloor, benchRing, &navv1alpha1.CassandraClusterList{})
+	benchReady(b, "cassandra", "bench-cass", 5, cassFloor, benchRing, &navv1alpha1.CassandraClusterList{})
 }
 
 // cassFloor creates five simulator pods joining one at a time and returns the time until the

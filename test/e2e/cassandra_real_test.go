@@ -5,6 +5,8 @@ package e2e
 import (
 	"net"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,10 +15,12 @@ import (
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	cassctl "github.com/navigator-dbaas/navigator/internal/controller/cassandra"
 	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 	"github.com/navigator-dbaas/navigator/test/cqllog"
 )
@@ -40,7 +44,8 @@ var cassRealJVMOptions = []string{"-Dcassandra.ring_delay_ms=5000", "-Dcassandra
 // back at ALL after it: created with 3 nodes over 2 racks; paused while a scale out to 4 is
 // asked, then resumed; scaled in to 3 by a real decommission; a scale in below the replication
 // factor held with its reason; a rolling restart on demand; a rolling upgrade 5.0.8 → 5.0.9; a
-// killed pod; a pod deleted with its claim, replaced (replace_address_first_boot); a new rack
+// setting Cassandra refuses, reported in its own words while the roll waits; a killed pod; a pod
+// deleted with its claim, replaced (replace_address_first_boot); a new rack
 // whose first node's bootstrap is cut short, which must bootstrap again rather than come back
 // as a seed without data (read at ONE through that node).
 func TestRealCassandraLifecycle(t *testing.T) {
@@ -134,6 +139,35 @@ func TestRealCassandraLifecycle(t *testing.T) {
 		waitRing(t, ns, "ring-r1-0", 3)
 	})
 
+	step("a setting Cassandra refuses is reported and holds the roll", func(t *testing.T) {
+		before := podUIDs(t, ns, cc.Name)
+		updateCass(t, cc, func(c *navv1alpha1.CassandraCluster) {
+			c.Spec.NodePools[0].Config = map[string]string{"bogus_setting": "1"}
+		})
+		held := waitCassCondition(t, cc, "Degraded with Cassandra's own words, and the roll held", func(c *navv1alpha1.CassandraCluster) bool {
+			d := meta.FindStatusCondition(c.Status.Conditions, navv1alpha1.ConditionDegraded)
+			return d != nil && d.Status == metav1.ConditionTrue && d.Reason == navv1alpha1.ReasonDatabaseExited &&
+				d.ObservedGeneration == c.Generation && strings.Contains(d.Message, "bogus_setting") &&
+				hasOperation(c, navv1alpha1.OperationRestart, cassctl.PredicateOtherNodesUp)
+		})
+		t.Logf("Degraded: %s", meta.FindStatusCondition(held.Status.Conditions, navv1alpha1.ConditionDegraded).Message)
+		restarted := changedPods(t, ns, cc.Name, before)
+		if len(restarted) != 1 {
+			t.Fatalf("pods restarted by the roll while its first node cannot start: %v, want one", restarted)
+		}
+		exited := waitPilot(t, ns, restarted[0], "its last exit recorded", func(p *navv1alpha1.Pilot) bool {
+			return p.Status.LastExit != nil
+		})
+		if e := exited.Status.LastExit; e.Code != 3 || !strings.Contains(e.Message, "Please remove properties [bogus_setting] from your cassandra.yaml") {
+			t.Fatalf("the Pilot's last exit: %+v, want status 3 and Cassandra's message", e)
+		}
+		updateCass(t, cc, func(c *navv1alpha1.CassandraCluster) { c.Spec.NodePools[0].Config = nil })
+		waitCassReady(t, cc, cassRealNext, 3)
+		if again := changedPods(t, ns, cc.Name, before); !slices.Equal(again, restarted) {
+			t.Fatalf("pods restarted once the setting was withdrawn: %v, want only %v", again, restarted)
+		}
+	})
+
 	step("killed pod heals", func(t *testing.T) {
 		recreatePod(t, ns, "ring-r1-0", client.GracePeriodSeconds(0))
 		waitCassReady(t, cc, cassRealNext, 3)
@@ -218,4 +252,17 @@ func nodeSession(t *testing.T, ns, pod string) *gocql.Session {
 	}
 	t.Cleanup(s.Close)
 	return s
+}
+
+// changedPods names, sorted, the cluster's pods whose UID is no longer the one in before.
+func changedPods(t *testing.T, ns, cluster string, before map[string]types.UID) []string {
+	t.Helper()
+	var changed []string
+	for name, uid := range podUIDs(t, ns, cluster) {
+		if before[name] != uid {
+			changed = append(changed, name)
+		}
+	}
+	slices.Sort(changed)
+	return changed
 }

@@ -25,7 +25,7 @@ import (
 // metadata, Pilot specs, owned objects) and the pilots' (Pilot status). Run it with
 // `make bench-e2e`; it prints medians.
 func BenchmarkElasticsearchReady(b *testing.B) {
-	benchReady(b, "elasticsearch", "bench-esc", simFloor, benchSearch, &navv1alpha1.ElasticsearchClusterList{})
+	benchReady(b, "elasticsearch", "bench-esc", 5, simFloor, benchSearch, &navv1alpha1.ElasticsearchClusterList{})
 }
 
 // simFloor creates five simulator pods with static configuration and returns the time until
