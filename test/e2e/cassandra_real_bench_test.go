@@ -58,7 +58,10 @@ func realCassFloor(b *testing.B, ns string) time.Duration {
 		{Name: "config", MountPath: "/etc/cassandra/cassandra.yaml", SubPath: "cassandra.yaml"},
 		{Name: "config", MountPath: "/etc/cassandra/cassandra-rackdc.properties", SubPath: "cassandra-rackdc.properties"},
 	}
-	sts.Spec.Template.Spec.Containers[0].ReadinessProbe.InitialDelaySeconds = 0
+	// As Navigator's pods run: group 0, which may write the image's folders (the logs' among
+	// them), and the volume's group the cassandra user's.
+	sts.Spec.Template.Spec.SecurityContext.RunAsGroup = ptr.To[int64](0)
+	sts.Spec.Template.Spec.SecurityContext.FSGroup = ptr.To[int64](999)
 	sts.Spec.Replicas = ptr.To[int32](3)
 	start := time.Now()
 	for _, o := range objects {
