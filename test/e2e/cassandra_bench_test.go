@@ -8,8 +8,6 @@ import (
 	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
@@ -50,12 +48,5 @@ func cassFloor(b *testing.B, ns string) time.Duration {
 
 // benchRing is the benchmark's 5-node cluster: racks of 3 and 2.
 func benchRing(ns string) client.Object {
-	return &navv1alpha1.CassandraCluster{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ring"},
-		Spec: navv1alpha1.CassandraClusterSpec{
-			Version:           cassSimVersion,
-			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/cassandra-sim", PullPolicy: corev1.PullNever}},
-			NodePools:         []navv1alpha1.CassandraNodePool{cassPool("r1", 3), cassPool("r2", 2)},
-		},
-	}
+	return newRing(ns, "cassandra-sim", cassSimVersion, cassPool("r1", 3), cassPool("r2", 2))
 }

@@ -12,7 +12,6 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -88,14 +87,5 @@ func realCassFloor(b *testing.B, ns string) time.Duration {
 
 // realBenchRing is the benchmark's cluster: three real nodes, racks of 2 and 1.
 func realBenchRing(ns string) client.Object {
-	return &navv1alpha1.CassandraCluster{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ring"},
-		Spec: navv1alpha1.CassandraClusterSpec{
-			Version: cassRealNext,
-			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
-				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/cassandra", PullPolicy: corev1.PullNever},
-			},
-			NodePools: []navv1alpha1.CassandraNodePool{realCassPool("r1", 2), realCassPool("r2", 1)},
-		},
-	}
+	return newRing(ns, "cassandra", cassRealNext, realCassPool("r1", 2), realCassPool("r2", 1))
 }

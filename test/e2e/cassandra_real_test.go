@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"net"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -51,16 +50,7 @@ var cassRealJVMOptions = []string{"-Dcassandra.ring_delay_ms=5000", "-Dcassandra
 func TestRealCassandraLifecycle(t *testing.T) {
 	t.Parallel()
 	ns := restrictedNamespace(t, "e2e-real-cass")
-	cc := &navv1alpha1.CassandraCluster{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ring"},
-		Spec: navv1alpha1.CassandraClusterSpec{
-			Version: cassRealFirst,
-			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
-				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/cassandra", PullPolicy: corev1.PullNever},
-			},
-			NodePools: []navv1alpha1.CassandraNodePool{realCassPool("r1", 2), realCassPool("r2", 1)},
-		},
-	}
+	cc := newRing(ns, "cassandra", cassRealFirst, realCassPool("r1", 2), realCassPool("r2", 1))
 	start := time.Now()
 	if err := k8s.Create(t.Context(), cc); err != nil {
 		t.Fatal(err)

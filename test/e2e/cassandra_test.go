@@ -44,16 +44,7 @@ func TestCassandraClusterLifecycle(t *testing.T) {
 	// their databases far more than they compute.
 	t.Parallel()
 	ns := restrictedNamespace(t, "e2e-cass")
-	cc := &navv1alpha1.CassandraCluster{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ring"},
-		Spec: navv1alpha1.CassandraClusterSpec{
-			Version: cassFirstVersion,
-			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
-				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/cassandra-sim", PullPolicy: corev1.PullNever},
-			},
-			NodePools: []navv1alpha1.CassandraNodePool{cassPool("r1", 2), cassPool("r2", 1)},
-		},
-	}
+	cc := newRing(ns, "cassandra-sim", cassFirstVersion, cassPool("r1", 2), cassPool("r2", 1))
 	start := time.Now()
 	if err := k8s.Create(t.Context(), cc); err != nil {
 		t.Fatal(err)
@@ -365,5 +356,20 @@ func quorumTraffic(t *testing.T, s *gocql.Session) func() (int, []string) {
 		mu.Lock()
 		defer mu.Unlock()
 		return ok, failures
+	}
+}
+
+// newRing is a CassandraCluster named ring in ns, of the image (cassandra-sim, or cassandra for
+// the real one) at version, loaded into the local cluster, with pools.
+func newRing(ns, image, version string, pools ...navv1alpha1.CassandraNodePool) *navv1alpha1.CassandraCluster {
+	return &navv1alpha1.CassandraCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "ring"},
+		Spec: navv1alpha1.CassandraClusterSpec{
+			Version: version,
+			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
+				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/" + image, PullPolicy: corev1.PullNever},
+			},
+			NodePools: pools,
+		},
 	}
 }
