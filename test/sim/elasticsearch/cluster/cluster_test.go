@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -157,14 +158,205 @@ func TestRollingRestartStaysYellowOrBetter(t *testing.T) {
 	}
 }
 
+// TestRemovalStallsWhenShardsHaveNowhereToGo follows TransportGetShutdownStatusAction: a copy
+// that can go nowhere stalls the removal only when no node that stays holds a started copy of
+// its shard (hasShardCopyOnAnotherNode); otherwise the removal is COMPLETE with the copy still
+// on the node, and removing the node loses nothing.
 func TestRemovalStallsWhenShardsHaveNowhereToGo(t *testing.T) {
 	w := newWorld(t, 2, "8.15.3")
 	w.index(t, "logs", 1, 1, 10)
 	w.PutShutdown(Shutdown{NodeID: "id-0", Type: ShutdownRemove, Started: w.now})
 	w.settle(t, time.Minute)
 	st, _ := w.Shutdown("id-0")
-	if st.Status != "STALLED" || !strings.Contains(st.Explanation, "cannot move away") {
-		t.Errorf("removing one of two nodes holding both copies: %+v, want STALLED with an explanation", st)
+	if st.Status != "COMPLETE" || st.Explanation != "[1] shards cannot be moved away from this node but have at least one copy on another node in the cluster" {
+		t.Errorf("removing one of two nodes holding both copies: %+v, want COMPLETE: the other copy stays", st)
+	}
+
+	// Both nodes leave: neither keeps a copy that another node would hold.
+	w.PutShutdown(Shutdown{NodeID: "id-1", Type: ShutdownRemove, Started: w.now})
+	w.settle(t, time.Minute)
+	for _, id := range []string{"id-0", "id-1"} {
+		st, _ := w.Shutdown(id)
+		if st.Status != "STALLED" || !strings.Contains(st.Explanation, "of index [logs] cannot move, see [node_allocation_decision] for details") {
+			t.Errorf("removing %s of two leaving nodes: %+v, want STALLED with Elasticsearch's explanation", id, st)
+		}
+	}
+
+	// An index without replicas on a single node: its primary can go nowhere.
+	one := newWorld(t, 1, "8.15.3")
+	one.index(t, "solo", 1, 0, 10)
+	one.PutShutdown(Shutdown{NodeID: "id-0", Type: ShutdownRemove, Started: one.now})
+	one.settle(t, time.Minute)
+	if st, _ := one.Shutdown("id-0"); st.Status != "STALLED" || !strings.Contains(st.Explanation, "shard [0] [primary] of index [solo] cannot move") {
+		t.Errorf("removing the only node: %+v, want STALLED", st)
+	}
+}
+
+// TestRestartDelayIsTheLongerOne follows UnassignedInfo.remainingDelay: a replica whose node left
+// with a restart shutdown registered waits the longer of allocation_delay and
+// index.unassigned.node_left.delayed_timeout; registered only after the node left, the
+// shutdown does not count, and the index's delay applies.
+func TestRestartDelayIsTheLongerOne(t *testing.T) {
+	for _, tc := range []struct {
+		name          string
+		registerFirst bool
+		delay, wait   time.Duration
+	}{
+		{"allocation_delay shorter than the index's", true, 30 * time.Second, 2 * time.Minute},
+		{"allocation_delay longer than the index's", true, 3 * time.Minute, 3 * time.Minute},
+		{"registered after the node left", false, 10 * time.Minute, 2 * time.Minute},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t, 3, "8.15.3")
+			w.Settings.DelayedTimeout = 2 * time.Minute
+			w.index(t, "logs", 1, 1, 10)
+			var holder string
+			for _, c := range w.Copies {
+				if !c.Primary {
+					holder = c.Node
+				}
+			}
+			sd := Shutdown{NodeID: holder, Type: ShutdownRestart, Started: w.now, AllocationDelay: tc.delay}
+			if tc.registerFirst {
+				w.PutShutdown(sd)
+			}
+			w.NodeLeft(holder, w.now, true)
+			if !tc.registerFirst {
+				w.PutShutdown(sd)
+			}
+			left := w.now
+			rebuilt := func() bool {
+				w.Reroute(w.now)
+				_, n := w.Health(w.now)
+				return n.DelayedUnassigned == 0
+			}
+			for w.now = left; w.now.Sub(left) < tc.wait-time.Second; w.now = w.now.Add(time.Second) {
+				if rebuilt() {
+					t.Fatalf("the replica was rebuilt %s after its node left, want %s", w.now.Sub(left), tc.wait)
+				}
+			}
+			w.now = left.Add(tc.wait)
+			if !rebuilt() {
+				t.Fatalf("the replica still waits %s after its node left", tc.wait)
+			}
+		})
+	}
+}
+
+// TestAllocationEnableGovernsMoves follows EnableAllocationDecider: the setting applies to a copy
+// moving off a node being removed as to any allocation; none holds every copy where it is (the
+// removal STALLED), primaries lets primaries go and holds replicas.
+func TestAllocationEnableGovernsMoves(t *testing.T) {
+	w := newWorld(t, 3, "8.15.3")
+	w.index(t, "logs", 6, 0, 10)
+	w.Settings.Enable = EnableNone
+	w.PutShutdown(Shutdown{NodeID: "id-0", Type: ShutdownRemove, Started: w.now})
+	w.settle(t, time.Minute)
+	st, _ := w.Shutdown("id-0")
+	if st.Status != "STALLED" {
+		t.Fatalf("a removal with allocation disabled: %+v, want STALLED", st)
+	}
+	w.Settings.Enable = EnablePrimaries
+	w.settle(t, time.Hour)
+	if st, _ := w.Shutdown("id-0"); st.Status != "COMPLETE" {
+		t.Errorf("primaries may move with enable=primaries: %+v", st)
+	}
+	if ok, why := w.canAllocate(&Copy{Index: "other", Shard: 0, State: Started}, w.Nodes["id-1"]); ok || !strings.Contains(why, "replica allocations are forbidden due to cluster setting [cluster.routing.allocation.enable=primaries]") {
+		t.Errorf("a replica move with enable=primaries: %v %q", ok, why)
+	}
+	if got := w.Docs("logs"); got != 60 {
+		t.Errorf("documents after the drain: %d, want 60", got)
+	}
+}
+
+// TestVersionRulesForPrimaries follows NodeVersionAllocationDecider and
+// RoutingNodes.activeReplicaWithHighestVersion: a primary never moves to an older node, and a
+// shard that lost its primary promotes the replica on the newest node.
+func TestVersionRulesForPrimaries(t *testing.T) {
+	w := newWorld(t, 1, "8.16.0")
+	w.index(t, "logs", 1, 0, 10)
+	w.NodeJoined(node(1, "8.15.3"))
+	w.PutShutdown(Shutdown{NodeID: "id-0", Type: ShutdownRemove, Started: w.now})
+	w.settle(t, time.Minute)
+	if st, _ := w.Shutdown("id-0"); st.Status != "STALLED" {
+		t.Errorf("removing the newer node of the primary: %+v, want STALLED", st)
+	}
+	if ok, why := w.canAllocate(w.primaryOf("logs", 0), w.Nodes["id-1"]); ok || why != "[node_version] cannot relocate primary shard from a node with version [8.16.0] to a node with older version [8.15.3]" {
+		t.Errorf("moving the primary to the older node: %v %q", ok, why)
+	}
+
+	p := newWorld(t, 3, "8.15.3")
+	p.index(t, "logs", 1, 2, 10)
+	primary := p.primaryOf("logs", 0).Node
+	var newest string
+	for _, c := range p.copiesOf("logs", 0) {
+		if !c.Primary {
+			newest = c.Node // the last replica's node runs the newer version from now on
+		}
+	}
+	p.Nodes[newest].Version = semver.MustParse("8.16.0")
+	p.NodeLeft(primary, p.now, true)
+	p.Reroute(p.now)
+	if got := p.primaryOf("logs", 0); got == nil || got.Node != newest || got.State != Started {
+		t.Errorf("the promoted primary: %+v, want the replica on %s, the newest node", got, newest)
+	}
+}
+
+// TestShutdownOfANodeThatLeft follows TransportGetShutdownStatusAction for a node that is not a
+// member: NOT_STARTED only for one never seen; for one that left, STALLED while a copy it left
+// behind is unassigned and is a primary or has no started copy elsewhere, COMPLETE otherwise.
+func TestShutdownOfANodeThatLeft(t *testing.T) {
+	w := newWorld(t, 2, "8.15.3")
+	w.index(t, "logs", 1, 1, 10)
+	w.PutShutdown(Shutdown{NodeID: "id-7", Type: ShutdownRemove, Started: w.now})
+	if st, _ := w.Shutdown("id-7"); st.Status != "NOT_STARTED" || st.Explanation != "node is not currently part of the cluster" {
+		t.Errorf("a node never seen: %+v", st)
+	}
+	w.PutShutdown(Shutdown{NodeID: "id-0", Type: ShutdownRemove, Started: w.now})
+	w.NodeLeft("id-0", w.now, false)
+	w.settle(t, time.Minute)
+	if st, _ := w.Shutdown("id-0"); st.Status != "COMPLETE" {
+		t.Errorf("a node that left a replica whose primary stays: %+v, want COMPLETE", st)
+	}
+
+	one := newWorld(t, 2, "8.15.3")
+	one.index(t, "solo", 2, 0, 10) // one primary on each node, no replica
+	one.PutShutdown(Shutdown{NodeID: "id-1", Type: ShutdownRemove, Started: one.now})
+	one.NodeLeft("id-1", one.now, false)
+	one.settle(t, time.Minute)
+	if st, _ := one.Shutdown("id-1"); st.Status != "STALLED" || st.Remaining != 1 || !strings.Contains(st.Explanation, "of index [solo] is unassigned, see [node_allocation_decision]") {
+		t.Errorf("a node that left the only copy of a shard behind: %+v, want STALLED", st)
+	}
+}
+
+// TestABusyDrainIsNotAStall: a node with more copies than the other nodes may receive at once
+// drains in turns; its shutdown stays IN_PROGRESS throughout, never STALLED, until it is
+// COMPLETE: while copies relocate the status is IN_PROGRESS whatever the others' move
+// decisions (TransportGetShutdownStatusAction), and a copy waiting for a recovery slot
+// (THROTTLED) is never a stall.
+func TestABusyDrainIsNotAStall(t *testing.T) {
+	w := newWorld(t, 3, "8.15.3")
+	w.index(t, "logs", 30, 0, 200) // ten copies on each node, 200 KiB each at 1 MiB/s
+	var seen []string
+	w.PutShutdown(Shutdown{NodeID: "id-0", Type: ShutdownRemove, Started: w.now})
+	for end := w.now.Add(10 * time.Minute); w.now.Before(end); w.now = w.now.Add(200 * time.Millisecond) {
+		w.Reroute(w.now)
+		st, _ := w.Shutdown("id-0")
+		if !slices.Contains(seen, st.Status) {
+			seen = append(seen, st.Status)
+		}
+		if st.Status == "STALLED" {
+			t.Fatalf("a busy drain reported %+v", st)
+		}
+		if st.Status == "COMPLETE" {
+			break
+		}
+	}
+	if !slices.Equal(seen, []string{"IN_PROGRESS", "COMPLETE"}) {
+		t.Errorf("statuses during the drain: %v, want IN_PROGRESS then COMPLETE", seen)
+	}
+	if got := w.Docs("logs"); got != 30*200 {
+		t.Errorf("documents after the drain: %d, want %d", got, 30*200)
 	}
 }
 

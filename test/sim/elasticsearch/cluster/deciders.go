@@ -12,10 +12,13 @@ var deciders = []struct {
 	fn   decider
 }{
 	{"data_role", dataRole},
+	{"enable", enable},
 	{"same_shard", sameShard},
 	{"filter", filter},
 	{"node_shutdown", nodeShutdown},
 	{"node_version", nodeVersion},
+	{"shards_limit", shardsLimit},
+	{"awareness", awareness},
 }
 
 // canAllocate runs every decider.
@@ -28,13 +31,50 @@ func (s *State) canAllocate(c *Copy, n *Node) (bool, string) {
 	return true, ""
 }
 
-// canRemain says whether a copy may stay where it is: filters and remove-type shutdowns push
-// copies away; the other rules only constrain new allocations.
+// canRemain says whether a copy may stay where it is: filters, remove-type shutdowns, a node
+// over its shard limit and awareness push copies away; the other rules only constrain new
+// allocations.
 func (s *State) canRemain(c *Copy, n *Node) (bool, string) {
 	if ok, why := filter(s, c, n); !ok {
 		return false, why
 	}
-	return nodeShutdown(s, c, n)
+	if ok, why := nodeShutdown(s, c, n); !ok {
+		return false, why
+	}
+	if ok, why := s.shardsLimit(n, func(count, limit int) bool { return count > limit }); !ok {
+		return false, why
+	}
+	return s.underCapacity(c, n, false)
+}
+
+// shardsLimit (ShardsLimitAllocationDecider): cluster.routing.allocation.total_shards_per_node
+// caps the copies a node owns; a new copy may go to a node below the cap. The index-level
+// limit is not modelled.
+func shardsLimit(s *State, _ *Copy, n *Node) (bool, string) {
+	return s.shardsLimit(n, func(count, limit int) bool { return count >= limit })
+}
+
+func (s *State) shardsLimit(n *Node, over func(count, limit int) bool) (bool, string) {
+	limit := s.Settings.TotalShardsPerNode
+	if limit <= 0 {
+		return true, ""
+	}
+	if count := s.owningCopies(n.ID); over(count, limit) {
+		return false, fmt.Sprintf("too many shards [%d] allocated to this node, cluster setting [cluster.routing.allocation.total_shards_per_node=%d]", count, limit)
+	}
+	return true, ""
+}
+
+// owningCopies is RoutingNode.numberOfOwningShards: the copies on the node, relocations away
+// from it left out and relocations to it counted.
+func (s *State) owningCopies(id string) int {
+	n := 0
+	for _, c := range s.Copies {
+		if c.Node == id && c.State != Relocating || c.RelocatingTo == id {
+			n++
+		}
+	}
+	return n
 }
 
 // dataRole: only nodes with a data role hold shards.
@@ -55,12 +95,10 @@ func sameShard(s *State, c *Copy, n *Node) (bool, string) {
 	return true, ""
 }
 
-// filter (FilterAllocationDecider): cluster.routing.allocation.exclude._name and ._id.
+// filter (FilterAllocationDecider): the cluster's require, include and exclude filters, for
+// allocations and for copies that stay (filters.go). The index-level filters are not modelled.
 func filter(s *State, _ *Copy, n *Node) (bool, string) {
-	if s.Settings.ExcludeNames[n.Name] || s.Settings.ExcludeIDs[n.ID] {
-		return false, fmt.Sprintf("node [%s] matches cluster setting [cluster.routing.allocation.exclude] filters", n.Name)
-	}
-	return true, ""
+	return s.clusterFilter(n)
 }
 
 // nodeShutdown (NodeShutdownAllocationDecider): a node being removed takes no shards and keeps
@@ -72,10 +110,19 @@ func nodeShutdown(s *State, _ *Copy, n *Node) (bool, string) {
 	return true, ""
 }
 
-// nodeVersion (NodeVersionAllocationDecider): a replica may not be allocated to a node older
-// than its primary's, because an older node cannot read a newer node's segments.
+// nodeVersion (NodeVersionAllocationDecider): a replica goes only to a node at least as new as
+// its active primary's (peer recovery streams from the primary), and a started primary moves
+// only to a node at least as new as its own; an unassigned primary goes anywhere (it is new, or
+// its data is where it goes).
 func nodeVersion(s *State, c *Copy, n *Node) (bool, string) {
 	if c.Primary {
+		if c.State != Started && c.State != Relocating {
+			return true, ""
+		}
+		src := s.Nodes[c.Node]
+		if src != nil && n.Version != nil && src.Version != nil && n.Version.LessThan(src.Version) {
+			return false, fmt.Sprintf("cannot relocate primary shard from a node with version [%s] to a node with older version [%s]", src.Version, n.Version)
+		}
 		return true, ""
 	}
 	p := s.primaryOf(c.Index, c.Shard)
@@ -89,7 +136,26 @@ func nodeVersion(s *State, c *Copy, n *Node) (bool, string) {
 	return true, ""
 }
 
-// enableAllows (EnableAllocationDecider): cluster.routing.allocation.enable.
+// enable (EnableAllocationDecider): cluster.routing.allocation.enable governs every
+// allocation, a move off a node included: none allows nothing, primaries only primaries,
+// new_primaries only the primaries of new indices.
+func enable(s *State, c *Copy, _ *Node) (bool, string) {
+	if s.enableAllows(c, c.Fresh && c.State == Unassigned) {
+		return true, ""
+	}
+	setting := fmt.Sprintf("cluster setting [cluster.routing.allocation.enable=%s]", s.Settings.Enable)
+	switch s.Settings.Enable {
+	case EnableNone:
+		return false, "no allocations are allowed due to " + setting
+	case EnablePrimaries:
+		return false, "replica allocations are forbidden due to " + setting
+	default:
+		return false, "non-new primary allocations are forbidden due to " + setting
+	}
+}
+
+// enableAllows is cluster.routing.allocation.enable's rule for a copy (fresh: a new index's
+// primary).
 func (s *State) enableAllows(c *Copy, fresh bool) bool {
 	switch s.Settings.Enable {
 	case EnableNone:

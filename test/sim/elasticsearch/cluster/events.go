@@ -56,6 +56,9 @@ func (s *State) Docs(index string) int64 {
 func (s *State) NodeJoined(n *Node) {
 	s.Nodes[n.ID] = n
 	delete(s.Departed, n.ID)
+	if sd, ok := s.Shutdowns[n.ID]; ok {
+		sd.NodeSeen = true
+	}
 }
 
 // NodeLeft removes a node from the cluster. keepsData says whether its data directory survives
@@ -70,6 +73,8 @@ func (s *State) NodeLeft(id string, now time.Time, keepsData bool) {
 	if keepsData {
 		s.Departed[id] = n
 	}
+	sd, restarting := s.Shutdowns[id]
+	restarting = restarting && sd.Type == ShutdownRestart
 	for _, c := range s.Copies {
 		switch {
 		case c.RelocatingTo == id:
@@ -77,7 +82,7 @@ func (s *State) NodeLeft(id string, now time.Time, keepsData bool) {
 			c.RelocatingTo, c.State, c.Recovered = "", Started, 0
 		case c.Node == id:
 			c.State, c.LastNode, c.Node, c.RelocatingTo, c.Recovered = Unassigned, id, "", "", 0
-			c.UnassignedSince = now
+			c.UnassignedSince, c.LeftRestarting = now, restarting
 		}
 	}
 	if !keepsData {
@@ -117,7 +122,15 @@ func (s *State) everFresh(index string, shard int) bool {
 }
 
 // PutShutdown registers a node shutdown (PUT _nodes/<id>/shutdown).
-func (s *State) PutShutdown(sd Shutdown) { s.Shutdowns[sd.NodeID] = &sd }
+func (s *State) PutShutdown(sd Shutdown) {
+	if old, ok := s.Shutdowns[sd.NodeID]; ok && old.NodeSeen {
+		sd.NodeSeen = true
+	}
+	if _, member := s.Nodes[sd.NodeID]; member {
+		sd.NodeSeen = true
+	}
+	s.Shutdowns[sd.NodeID] = &sd
+}
 
 // DeleteShutdown removes it (DELETE _nodes/<id>/shutdown).
 func (s *State) DeleteShutdown(id string) { delete(s.Shutdowns, id) }

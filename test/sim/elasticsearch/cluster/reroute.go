@@ -52,19 +52,33 @@ func (s *State) recovered(c *Copy) bool {
 	return c.Recovered >= s.shardBytes(c) && (!s.Settings.AwaitSync || c.Synced)
 }
 
-// promote makes an active replica the primary of a shard whose primary is not active.
+// promote makes an active replica the primary of a shard whose primary is not active: the one
+// on the newest node (RoutingNodes.activeReplicaWithHighestVersion), so that the other copies
+// can still recover from it.
 func (s *State) promote() {
 	for _, p := range s.Copies {
 		if !p.Primary || active(p) || p.State == Initializing {
 			continue
 		}
+		var best *Copy
 		for _, r := range s.copiesOf(p.Index, p.Shard) {
-			if !r.Primary && active(r) {
-				r.Primary, p.Primary = true, false
-				break
+			if r.Primary || !active(r) {
+				continue
+			}
+			if best == nil || s.newer(r.Node, best.Node) {
+				best = r
 			}
 		}
+		if best != nil {
+			best.Primary, p.Primary = true, false
+		}
 	}
+}
+
+// newer reports whether node a runs a newer version than node b.
+func (s *State) newer(a, b string) bool {
+	na, nb := s.Nodes[a], s.Nodes[b]
+	return na != nil && nb != nil && na.Version != nil && nb.Version != nil && na.Version.GreaterThan(nb.Version)
 }
 
 // assign allocates unassigned copies, primaries first.
@@ -123,18 +137,21 @@ func (s *State) targetFor(c *Copy, now time.Time) *Node {
 	return s.leastLoaded(c, "")
 }
 
-// delayed reports whether a replica whose node left is still waiting for it to come back: the
-// restart shutdown's allocation_delay, or index.unassigned.node_left.delayed_timeout.
+// delayed reports whether a replica whose node left is still waiting for it to come back
+// (UnassignedInfo.remainingDelay): index.unassigned.node_left.delayed_timeout, or, when the node
+// left with a restart shutdown registered (reason NODE_RESTARTING) that is still there, the
+// larger of that and the shutdown's allocation_delay (5m when not given).
 func (s *State) delayed(c *Copy, now time.Time) bool {
 	if c.LastNode == "" {
 		return false
 	}
 	delay := s.Settings.DelayedTimeout
-	if sd, ok := s.Shutdowns[c.LastNode]; ok && sd.Type == ShutdownRestart {
-		delay = sd.AllocationDelay
-		if delay == 0 {
-			delay = 5 * time.Minute
+	if sd, ok := s.Shutdowns[c.LastNode]; ok && c.LeftRestarting && sd.Type == ShutdownRestart {
+		restart := sd.AllocationDelay
+		if restart == 0 {
+			restart = 5 * time.Minute
 		}
+		delay = max(delay, restart)
 	}
 	return now.Sub(c.UnassignedSince) < delay
 }

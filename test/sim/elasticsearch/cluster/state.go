@@ -11,6 +11,10 @@ type Node struct {
 	ID      string
 	Name    string
 	Version *semver.Version
+	// Host is the node's address, which the _ip and _host filters match.
+	Host string
+	// Attributes are the node's node.attr.* settings, which awareness and filters read.
+	Attributes map[string]string
 	// Data is true for nodes with the data role or a data tier role.
 	Data bool
 }
@@ -42,6 +46,9 @@ type Copy struct {
 	UnassignedSince time.Time
 	// LastNode is the node that held the copy before it became unassigned.
 	LastNode string
+	// LeftRestarting is UnassignedInfo.Reason NODE_RESTARTING: LastNode had a restart shutdown
+	// registered when it left.
+	LeftRestarting bool
 	// Fresh marks a copy that has never held data (a new index's primary): it may start empty
 	// on any node, while a primary that held data can only come back where its data is.
 	Fresh bool
@@ -79,6 +86,9 @@ type Shutdown struct {
 	Reason          string
 	Started         time.Time
 	AllocationDelay time.Duration
+	// NodeSeen is SingleNodeShutdownMetadata.nodeSeen: the node was a member when the shutdown
+	// was registered, or has joined since.
+	NodeSeen bool
 }
 
 // Enable is cluster.routing.allocation.enable.
@@ -94,11 +104,18 @@ const (
 
 // Settings are the allocation settings the model honours.
 type Settings struct {
-	ExcludeNames map[string]bool
-	ExcludeIDs   map[string]bool
-	Enable       Enable
-	// RecoveryBytesPerSecond is how fast a copy recovers or relocates.
-	RecoveryBytesPerSecond int64
+	// Filters are cluster.routing.allocation.{require,include,exclude}.*, by group.
+	Filters map[string]NodeFilters
+	Enable  Enable
+	// TotalShardsPerNode is cluster.routing.allocation.total_shards_per_node; 0 or less: none.
+	TotalShardsPerNode int
+	// Awareness is cluster.routing.allocation.awareness.attributes; ForcedAwareness the values
+	// of cluster.routing.allocation.awareness.force.<attribute>.values.
+	Awareness       []string
+	ForcedAwareness map[string][]string
+	// RecoveryBytesPerSecond is how fast a copy recovers or relocates:
+	// indices.recovery.max_bytes_per_sec, or the nodes' default without it.
+	RecoveryBytesPerSecond, DefaultRecoveryBytesPerSecond int64
 	// DocBytes is the size the model gives each document.
 	DocBytes int64
 	// DelayedTimeout is index.unassigned.node_left.delayed_timeout (default 1m).
@@ -132,8 +149,8 @@ func New() *State {
 		Indices:   map[string]*Index{},
 		Shutdowns: map[string]*Shutdown{},
 		Settings: Settings{
-			ExcludeNames: map[string]bool{}, ExcludeIDs: map[string]bool{},
-			Enable: EnableAll, RecoveryBytesPerSecond: 40 << 20, DocBytes: 1 << 10, DelayedTimeout: time.Minute,
+			Filters: map[string]NodeFilters{},
+			Enable:  EnableAll, RecoveryBytesPerSecond: 40 << 20, DefaultRecoveryBytesPerSecond: 40 << 20, DocBytes: 1 << 10, DelayedTimeout: time.Minute,
 		},
 	}
 }

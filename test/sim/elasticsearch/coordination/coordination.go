@@ -113,10 +113,11 @@ func (s *State) Elect(live []Member) (string, error) {
 }
 
 // Reconfigure is what the master does after membership or exclusions change, following
-// Elasticsearch's Reconfigurator: excluded nodes leave the configuration; with
+// Elasticsearch's Reconfigurator.reconfigure: excluded nodes leave the configuration; with
 // cluster.auto_shrink_voting_configuration (autoShrink) it holds an odd number of nodes, but
-// never fewer than three once it had three, so that half or more of the master-eligible nodes
-// cannot be removed at once without exclusions.
+// never fewer than three unless it has one, so that half or more of the master-eligible nodes
+// cannot be removed at once without exclusions; and a new configuration without a quorum of
+// live master-eligible nodes is not taken: the current one stays ("better to do nothing").
 func (s *State) Reconfigure(live []Member, autoShrink bool) {
 	if s.Master == "" {
 		return
@@ -124,15 +125,18 @@ func (s *State) Reconfigure(live []Member, autoShrink bool) {
 	excluded := func(id string) bool {
 		return slices.ContainsFunc(s.Exclusions, func(e Exclusion) bool { return e.ID == id })
 	}
-	var liveEligible []string
+	var liveEligible, liveMasters []string
 	for _, m := range live {
-		if m.MasterEligible && !excluded(m.ID) {
-			liveEligible = append(liveEligible, m.ID)
+		if m.MasterEligible {
+			liveMasters = append(liveMasters, m.ID)
+			if !excluded(m.ID) {
+				liveEligible = append(liveEligible, m.ID)
+			}
 		}
 	}
-	minimum := 1
-	if len(s.VotingConfig) >= 3 {
-		minimum = 3
+	minimum := 3
+	if len(s.VotingConfig) == 1 {
+		minimum = 1
 	}
 	target := len(liveEligible)
 	if autoShrink {
@@ -158,25 +162,59 @@ func (s *State) Reconfigure(live []Member, autoShrink bool) {
 	for _, id := range s.VotingConfig {
 		add(id)
 	}
-	s.VotingConfig = order[:min(target, len(order))]
+	next := order[:min(target, len(order))]
+	if hasQuorum(next, liveMasters) {
+		s.VotingConfig = next
+	}
 }
 
-// AddExclusions adds voting configuration exclusions by node name (POST
-// _cluster/voting_config_exclusions?node_names=…), for master-eligible members.
-func (s *State) AddExclusions(names []string, members []Member) error {
-	var add []Exclusion
-	for _, name := range names {
-		m, ok := byName(members, name)
-		if !ok || !m.MasterEligible {
-			return fmt.Errorf("add voting config exclusions request for nodes named %v matched no master-eligible node [%s]", names, name)
+// hasQuorum is VotingConfiguration.hasQuorum: more than half of config is among ids.
+func hasQuorum(config, ids []string) bool {
+	n := 0
+	for _, id := range config {
+		if slices.Contains(ids, id) {
+			n++
 		}
-		if !slices.ContainsFunc(s.Exclusions, func(e Exclusion) bool { return e.ID == m.ID }) {
-			add = append(add, Exclusion{ID: m.ID, Name: m.Name})
+	}
+	return 2*n > len(config)
+}
+
+// AbsentMarker is VotingConfigExclusion.MISSING_VALUE_MARKER: the ID of a node excluded by a
+// name no member has, or the name of one excluded by an ID no member has.
+const AbsentMarker = "_absent_"
+
+// AddExclusions adds voting configuration exclusions (POST _cluster/voting_config_exclusions
+// with node_names or node_ids) as AddVotingConfigExclusionsRequest.resolveVotingConfigExclusions
+// resolves them: a master-eligible member by its ID and name; a member that is not
+// master-eligible is left out, silently; a name or ID that no member has is excluded as absent
+// ({_absent_, name} or {id, _absent_}), and counts toward cluster.max_voting_config_exclusions
+// like any other.
+func (s *State) AddExclusions(names, ids []string, members []Member) error {
+	var add []Exclusion
+	push := func(e Exclusion) {
+		if !slices.Contains(s.Exclusions, e) && !slices.Contains(add, e) {
+			add = append(add, e)
+		}
+	}
+	for _, name := range names {
+		switch m, ok := byName(members, name); {
+		case !ok:
+			push(Exclusion{ID: AbsentMarker, Name: name})
+		case m.MasterEligible:
+			push(Exclusion{ID: m.ID, Name: m.Name})
+		}
+	}
+	for _, id := range ids {
+		switch m, ok := byID(members, id); {
+		case !ok:
+			push(Exclusion{ID: id, Name: AbsentMarker})
+		case m.MasterEligible:
+			push(Exclusion{ID: m.ID, Name: m.Name})
 		}
 	}
 	if len(s.Exclusions)+len(add) > MaxExclusions {
 		return fmt.Errorf("add voting config exclusions request for %v would add [%d] exclusions to the existing [%d] which would exceed the maximum of [%d] set by [cluster.max_voting_config_exclusions]",
-			names, len(add), len(s.Exclusions), MaxExclusions)
+			append(slices.Clone(names), ids...), len(add), len(s.Exclusions), MaxExclusions)
 	}
 	s.Exclusions = append(s.Exclusions, add...)
 	return nil

@@ -103,7 +103,7 @@ func TestScaleMastersDownNeedsExclusions(t *testing.T) {
 	}
 
 	careful := formed(t, ms)
-	if err := careful.AddExclusions([]string{"es-master-1", "es-master-2"}, ms); err != nil {
+	if err := careful.AddExclusions([]string{"es-master-1", "es-master-2"}, nil, ms); err != nil {
 		t.Fatal(err)
 	}
 	careful.Reconfigure(ms, true)
@@ -134,17 +134,57 @@ func TestVotingOnlyNodesVoteButAreNotElected(t *testing.T) {
 	}
 }
 
-func TestExclusionErrors(t *testing.T) {
+// TestExclusionsResolveAsElasticsearch follows AddVotingConfigExclusionsRequest: a node that is
+// not master-eligible is left out without an error, a name or ID no member has is excluded as
+// absent and counts toward the limit, and more than cluster.max_voting_config_exclusions fail.
+func TestExclusionsResolveAsElasticsearch(t *testing.T) {
 	ms := append(masters(3), Member{ID: "id-data", Name: "es-data-0"})
 	s := formed(t, ms[:3])
-	if err := s.AddExclusions([]string{"es-data-0"}, ms); err == nil || !strings.Contains(err.Error(), "matched no master-eligible node") {
-		t.Errorf("excluding a data node: %v", err)
+	if err := s.AddExclusions([]string{"es-data-0", "es-later"}, []string{"id-gone"}, ms); err != nil {
+		t.Fatalf("excluding a data node and two absent ones: %v", err)
+	}
+	want := []Exclusion{{ID: AbsentMarker, Name: "es-later"}, {ID: "id-gone", Name: AbsentMarker}}
+	if !slices.Equal(s.Exclusions, want) {
+		t.Errorf("exclusions %v, want %v: the data node left out, the absent ones marked", s.Exclusions, want)
 	}
 	many := make([]Member, 12)
 	for i := range many {
 		many[i] = Member{ID: fmt.Sprintf("m%d", i), Name: fmt.Sprintf("m%d", i), MasterEligible: true}
 	}
-	if err := s.AddExclusions(names(many[:11]), many); err == nil || !strings.Contains(err.Error(), "cluster.max_voting_config_exclusions") {
+	// Two absent exclusions and nine more make eleven.
+	if err := s.AddExclusions(names(many[:9]), nil, many); err == nil || !strings.Contains(err.Error(), "cluster.max_voting_config_exclusions") {
 		t.Errorf("eleven exclusions: %v", err)
+	}
+	if err := s.AddExclusions(names(many[:8]), nil, many); err != nil {
+		t.Errorf("ten exclusions: %v", err)
+	}
+}
+
+// TestReconfigurationKeepsAQuorum follows Reconfigurator.reconfigure: a new configuration that
+// would lack a quorum of the live master-eligible nodes is not taken. Three voting masters, one
+// down, and another excluded: the configuration the exclusion asks for (the master and the
+// one that is down) has no quorum of the live nodes, so the current one stays and the master
+// keeps its quorum.
+func TestReconfigurationKeepsAQuorum(t *testing.T) {
+	ms := masters(3)
+	s := formed(t, ms)
+	master := s.Master
+	var others []Member
+	for _, m := range ms {
+		if m.ID != master {
+			others = append(others, m)
+		}
+	}
+	before := slices.Clone(s.VotingConfig)
+	live := slices.DeleteFunc(slices.Clone(ms), func(m Member) bool { return m.ID == others[1].ID })
+	if err := s.AddExclusions([]string{others[0].Name}, nil, live); err != nil {
+		t.Fatal(err)
+	}
+	s.Reconfigure(live, true)
+	if !slices.Equal(s.VotingConfig, before) {
+		t.Errorf("voting configuration %v, want %v kept: the new one would have no quorum of the live nodes", s.VotingConfig, before)
+	}
+	if m, err := s.Elect(live); err != nil || m != master {
+		t.Errorf("the master after the exclusion: %q (%v), want %q still", m, err, master)
 	}
 }

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"testing"
@@ -135,11 +136,13 @@ func TestReadAndSettingsAPIs(t *testing.T) {
 	}
 }
 
-// TestMixedVersionJoinRules: a newer node joins an older cluster (a rolling upgrade), and an
-// older node may not join a cluster whose nodes are all newer.
+// TestMixedVersionJoinRules: a newer node joins an older cluster (a rolling upgrade, 8.19 to
+// 9.1), an older node may not join a cluster whose nodes are all newer, and a 9.1 node may not
+// join an 8.18 cluster at all: its minimum wire-compatible version is 8.19.0
+// (NodeJoinExecutor.ensureNodesCompatibility, Version.minimumCompatibilityVersion).
 func TestMixedVersionJoinRules(t *testing.T) {
 	c := newSimCluster(t, "es-0", "es-1", "es-2")
-	c.version = "8.18.2"
+	c.version = "8.19.7"
 	c.start("es-0")
 	c.start("es-1")
 	c.waitHealth("es-0", "green", 2)
@@ -147,7 +150,7 @@ func TestMixedVersionJoinRules(t *testing.T) {
 	c.start("es-2")
 	c.waitHealth("es-0", "green", 3)
 	_, raw := c.do("es-0", http.MethodGet, "/_cat/nodes?format=json&h=name,version", nil)
-	if !strings.Contains(string(raw), `"version":"9.1.5"`) || !strings.Contains(string(raw), `"version":"8.18.2"`) {
+	if !strings.Contains(string(raw), `"version":"9.1.5"`) || !strings.Contains(string(raw), `"version":"8.19.7"`) {
 		t.Fatalf("a mixed-version cluster: %s", raw)
 	}
 	// Upgrade the two older nodes; then an 8.x node may no longer join.
@@ -161,11 +164,74 @@ func TestMixedVersionJoinRules(t *testing.T) {
 	}
 	c.stop("es-1")
 	c.wipe("es-1")
-	c.version = "8.18.2"
+	c.version = "8.19.7"
 	c.start("es-1")
 	eventually(t, 10*time.Second, "the old node's join is refused", func() bool {
 		c.mu.Lock()
 		defer c.mu.Unlock()
 		return strings.Contains(c.logs["es-1"].String(), "may not join a cluster comprising only nodes of version [9.1.5] or greater")
 	})
+
+	// 8.18 straight to 9.1: the first upgraded node cannot join.
+	old := newSimCluster(t, "old-0", "old-1", "old-2")
+	old.version = "8.18.8"
+	old.start("old-0")
+	old.start("old-1")
+	old.waitHealth("old-0", "green", 2)
+	old.version = "9.1.5"
+	old.start("old-2")
+	eventually(t, 10*time.Second, "the 9.1 node's join is refused", func() bool {
+		old.mu.Lock()
+		defer old.mu.Unlock()
+		return strings.Contains(old.logs["old-2"].String(), "node version [9.1.5] is not supported. The cluster contains nodes with version [8.18.8], which is incompatible.")
+	})
+}
+
+// TestAwarenessFromElasticsearchYml: node.attr.zone and the awareness setting written in each
+// node's elasticsearch.yml (as a pool's config writes them) take effect without any cluster
+// setting: the attributes show in _nodes, and each shard keeps one copy in each zone.
+func TestAwarenessFromElasticsearchYml(t *testing.T) {
+	c := newSimCluster(t, "es-0", "es-1", "es-2")
+	for name, zone := range map[string]string{"es-0": "a", "es-1": "a", "es-2": "b"} {
+		c.extra[name] = "node.attr.zone: " + zone + "\ncluster.routing.allocation.awareness.attributes: zone\n"
+	}
+	c.startAll()
+	c.waitHealth("es-0", "green", 3)
+	c.do("es-0", http.MethodPut, "/logs", `{"settings":{"number_of_shards":3,"number_of_replicas":1}}`)
+	c.waitHealth("es-0", "green", 3)
+
+	var info struct {
+		Nodes map[string]struct {
+			Name       string            `json:"name"`
+			Attributes map[string]string `json:"attributes"`
+		} `json:"nodes"`
+	}
+	_, raw := c.do("es-0", http.MethodGet, "/_nodes", nil)
+	if err := json.Unmarshal(raw, &info); err != nil {
+		t.Fatal(err)
+	}
+	zoneOf := map[string]string{}
+	for _, n := range info.Nodes {
+		zoneOf[n.Name] = n.Attributes["zone"]
+	}
+	if zoneOf["es-0"] != "a" || zoneOf["es-2"] != "b" {
+		t.Fatalf("zones in _nodes: %v", zoneOf)
+	}
+	var rows []struct{ Shard, Node string }
+	_, raw = c.do("es-0", http.MethodGet, "/_cat/shards/logs?format=json&h=shard,node", nil)
+	if err := json.Unmarshal(raw, &rows); err != nil {
+		t.Fatal(err)
+	}
+	perShard := map[string]map[string]int{}
+	for _, r := range rows {
+		if perShard[r.Shard] == nil {
+			perShard[r.Shard] = map[string]int{}
+		}
+		perShard[r.Shard][zoneOf[r.Node]]++
+	}
+	for shard, zones := range perShard {
+		if zones["a"] != 1 || zones["b"] != 1 {
+			t.Errorf("shard %s: copies per zone %v, want one in each", shard, zones)
+		}
+	}
 }

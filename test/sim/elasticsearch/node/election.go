@@ -208,8 +208,9 @@ func (n *Node) becomeLeader(ctx context.Context, best *ClusterState, term int64,
 	s.Term, s.MasterID, s.Coordination.Master, s.Coordination.Term = term, n.info.ID, n.info.ID, term
 	s.Allocation.Settings.AwaitSync = true
 	if n.opts.RecoveryBytesPerSecond > 0 {
-		s.Allocation.Settings.RecoveryBytesPerSecond = n.opts.RecoveryBytesPerSecond
+		s.Allocation.Settings.DefaultRecoveryBytesPerSecond = n.opts.RecoveryBytesPerSecond
 	}
+	s.MasterSettings = dynamicOf(n.cfg.Settings)
 	applySettings(s)
 	live := map[string]Member{n.info.ID: n.info}
 	uuids := map[string]pingResponse{}

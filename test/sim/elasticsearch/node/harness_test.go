@@ -41,12 +41,14 @@ type simCluster struct {
 	nodesMu   sync.Mutex
 	// rate is indices.recovery.max_bytes_per_sec for every node.
 	rate int64
+	// extra holds more elasticsearch.yml lines, by node.
+	extra map[string]string
 }
 
 func newSimCluster(t *testing.T, names ...string) *simCluster {
 	c := &simCluster{t: t, dir: t.TempDir(), version: "8.18.2", names: names, roles: map[string]string{},
 		ports: map[string][2]int{}, listeners: map[string][2]net.Listener{}, nodes: map[string]*Node{},
-		logs: map[string]*bytes.Buffer{}, rate: 10 << 20}
+		logs: map[string]*bytes.Buffer{}, rate: 10 << 20, extra: map[string]string{}}
 	for _, name := range names {
 		c.listeners[name] = [2]net.Listener{listen(t, 0), listen(t, 0)}
 		c.ports[name] = [2]int{c.listeners[name][0].Addr().(*net.TCPAddr).Port, c.listeners[name][1].Addr().(*net.TCPAddr).Port}
@@ -95,7 +97,7 @@ http.port: %d
 transport.port: %d
 discovery.seed_hosts: [%s]
 cluster.initial_master_nodes: [%s]
-`, name, c.roles[name], filepath.Join(c.dir, name), c.ports[name][0], c.ports[name][1], strings.Join(seeds, ", "), strings.Join(c.masters(), ", "))
+%s`, name, c.roles[name], filepath.Join(c.dir, name), c.ports[name][0], c.ports[name][1], strings.Join(seeds, ", "), strings.Join(c.masters(), ", "), c.extra[name])
 }
 
 func (c *simCluster) masters() []string {

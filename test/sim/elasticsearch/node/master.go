@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -77,6 +78,7 @@ func (n *Node) publish(ctx context.Context, s *ClusterState) error {
 			s.Version, s.Coordination.VotingConfig, acks)
 		return errType(503, "failed_to_commit_cluster_state_exception", "publication of cluster state version [%d] failed", s.Version)
 	}
+	logHealthChange(n.log, prev, s)
 	if !slices.Contains(s.Coordination.VotingConfig, n.info.ID) && n.info.MasterEligible() && excluded(s, n.info.ID) {
 		n.stepDown("abdicating: this node is excluded from the voting configuration")
 	}
@@ -89,9 +91,27 @@ func (n *Node) publish(ctx context.Context, s *ClusterState) error {
 	return nil
 }
 
+// logHealthChange logs a committed state whose health differs from the previous one's, as
+// AllocationService.logClusterHealthStateChange does (without Elasticsearch's reason, which
+// names the reroute the simulator does not tell apart), with the counts that explain it: what
+// a failed "never red" check needs to find in the master's log.
+func logHealthChange(l *logger, prev, next *ClusterState) {
+	now := time.Now()
+	before, _ := prev.Allocation.Health(now)
+	after, n := next.Allocation.Health(now)
+	if before == after {
+		return
+	}
+	l.info("o.e.c.r.a.AllocationService", "Cluster health status changed from [%s] to [%s] (cluster state version [%d]: %d active, %d initializing, %d unassigned shards).",
+		strings.ToUpper(string(before)), strings.ToUpper(string(after)), next.Version, n.Active, n.Initializing, n.Unassigned)
+}
+
 // accept makes s this node's state and writes it to the data path. Callers hold mu.
 func (n *Node) accept(s *ClusterState) {
 	n.state = s
+	if s.MasterID != "" {
+		n.joined = true
+	}
 	if err := n.disk.saveState(s); err != nil {
 		n.log.warn("o.e.g.PersistedClusterStateService", "failed to persist cluster state version [%d]: %v", s.Version, err)
 	}

@@ -43,6 +43,10 @@ type Node struct {
 	// state is the last cluster state this node accepted.
 	state *ClusterState
 	role  role
+	// joined: since the process started, the node has accepted a state with an elected master.
+	// Before that its applied state routes no shard to it (Elasticsearch starts from a state
+	// without a routing table), whatever the state it last accepted before the restart says.
+	joined bool
 	// term is the highest term this node has seen or voted in.
 	term int64
 	// masterSeen is when a follower last heard from its master.

@@ -28,7 +28,7 @@ func (n *Node) restState(w *response, req *request) {
 		// A node that looks for a master has applied a state without one (Elasticsearch's
 		// "becoming candidate"), so its local state names none: the field is left out, as
 		// Elasticsearch leaves out a null master.
-		if _, r, _ := n.snapshot(); r != candidate && st.MasterID != "" {
+		if n.knowsMaster(st) {
 			body["master_node"] = st.MasterID
 		}
 	}
@@ -37,7 +37,7 @@ func (n *Node) restState(w *response, req *request) {
 		for _, node := range st.Nodes {
 			nodes[node.ID] = map[string]any{
 				"name": node.Name, "ephemeral_id": node.EphemeralID, "transport_address": node.Transport,
-				"external_id": node.Name, "attributes": map[string]any{}, "roles": node.Roles, "version": node.Version,
+				"external_id": node.Name, "attributes": attributesOf(node), "roles": node.Roles, "version": node.Version,
 			}
 		}
 		body["nodes"] = nodes
@@ -203,7 +203,8 @@ func nestPtr(m map[string]*string) map[string]any {
 }
 
 // restPostExclusions is POST _cluster/voting_config_exclusions?node_names=…|node_ids=…: it
-// returns once the excluded nodes are out of the voting configuration, or 408 after timeout.
+// returns once the excluded nodes are out of the voting configuration, or fails with an
+// ElasticsearchTimeoutException after timeout (TransportAddVotingConfigExclusionsAction).
 func (n *Node) restPostExclusions(w *response, req *request) {
 	names, ids := splitList(req.query("node_names")), splitList(req.query("node_ids"))
 	if len(names) > 0 == (len(ids) > 0) {
@@ -229,7 +230,7 @@ func (n *Node) restPostExclusions(w *response, req *request) {
 		}
 		select {
 		case <-ctx.Done():
-			w.error(errType(408, "elasticsearch_timeout_exception", "timed out waiting for voting config exclusions %v to take effect", append(names, ids...)))
+			w.error(n.timeoutError("timed out waiting for voting config exclusions %v to take effect", append(names, ids...)))
 			return
 		case <-changed:
 		}
@@ -254,7 +255,7 @@ func (n *Node) restDeleteExclusions(w *response, req *request) {
 			}
 			select {
 			case <-ctx.Done():
-				w.error(errType(408, "elasticsearch_timeout_exception", "timed out waiting for removal of nodes; if nodes should not be removed, set waitForRemoval to false"))
+				w.error(n.timeoutError("timed out waiting for removal of nodes; if nodes should not be removed, set waitForRemoval to false"))
 				return
 			case <-changed:
 			}
@@ -265,4 +266,25 @@ func (n *Node) restDeleteExclusions(w *response, req *request) {
 		return
 	}
 	w.json(http.StatusOK, map[string]any{})
+}
+
+// timeoutError is an ElasticsearchTimeoutException as the REST layer answers it: type
+// timeout_exception (ElasticsearchException.getExceptionName drops the "Elasticsearch"
+// prefix), status 500 (ElasticsearchException's default) up to 8.x, 429 from 9.0, where the
+// class moved to org.elasticsearch.exception and answers TOO_MANY_REQUESTS. Never 408.
+func (n *Node) timeoutError(format string, args ...any) error {
+	status := http.StatusInternalServerError
+	if n.version.Major() >= 9 {
+		status = http.StatusTooManyRequests
+	}
+	return errType(status, "timeout_exception", format, args...)
+}
+
+// attributesOf is a node's attributes as the cluster state lists them: an object, empty when
+// the node has none.
+func attributesOf(m Member) map[string]string {
+	if m.Attributes == nil {
+		return map[string]string{}
+	}
+	return m.Attributes
 }

@@ -89,6 +89,12 @@ func (n *Node) healthState(ctx context.Context, req *request) (*ClusterState, er
 func (n *Node) health(st *ClusterState, targets []string, req *request, want cluster.Health) (map[string]any, bool) {
 	now := time.Now()
 	status, counts := st.Allocation.Health(now, targets...)
+	if req.flag("local") && !n.knowsMaster(st) {
+		// ClusterStateHealth: RED under a global block of status SERVICE_UNAVAILABLE, which
+		// a node without an elected master has (the no-master block; while starting, also
+		// the state-not-recovered block), whatever its last routing table says.
+		status = cluster.Red
+	}
 	dataNodes, percent := st.dataNodes(), activePercent(counts)
 	unassignedPrimaries := 0
 	for _, c := range st.Allocation.Copies {
@@ -201,4 +207,11 @@ func targetsOrAll(st *ClusterState, targets []string) []string {
 		}
 	}
 	return out
+}
+
+// knowsMaster: the node has applied a state with an elected master and is not looking for one
+// (a candidate has applied a state without a master, Coordinator.becomeCandidate).
+func (n *Node) knowsMaster(st *ClusterState) bool {
+	_, r, _ := n.snapshot()
+	return r != candidate && st.MasterID != ""
 }

@@ -68,7 +68,7 @@ func (n *Node) restNodesInfo(w *response, req *request) {
 		info := map[string]any{
 			"name": node.Name, "transport_address": node.Transport, "host": host, "ip": host,
 			"version": node.Version, "build_flavor": build.Flavor, "build_type": build.Type, "build_hash": build.Hash,
-			"roles": node.Roles, "attributes": map[string]string{},
+			"roles": node.Roles, "attributes": attributesOf(node),
 			"http":      map[string]any{"publish_address": node.HTTP, "bound_address": []string{node.HTTP}, "max_content_length_in_bytes": 104857600},
 			"transport": map[string]any{"publish_address": node.Transport, "bound_address": []string{node.Transport}},
 		}
@@ -90,11 +90,27 @@ type nodeStats struct {
 	DiskFree   int64 `json:"disk_free"`
 }
 
+// onNodeStats counts the shard copies the node serves: those its applied cluster state routes to
+// it (IndicesClusterStateService creates an IndexShard only for them). A node that has not
+// (re)joined a cluster since it started counts none, whatever its data path holds; one that
+// lost its master since keeps its shards (its state keeps the routing table, with the no-master
+// block added).
 func (n *Node) onNodeStats(_ context.Context, _ *struct{}) (*nodeStats, error) {
 	st, _, _ := n.snapshot()
+	n.mu.Lock()
+	joined := n.joined
+	n.mu.Unlock()
 	out := &nodeStats{}
+	routed := map[shardKey]bool{}
+	if joined {
+		for _, c := range st.Allocation.Copies {
+			if meta, ok := st.Indices[c.Index]; ok && (c.Node == n.info.ID || c.RelocatingTo == n.info.ID) {
+				routed[shardKey{UUID: meta.UUID, Shard: c.Shard}] = true
+			}
+		}
+	}
 	for _, key := range n.store.keys() {
-		if c := n.store.get(key); c != nil {
+		if c := n.store.get(key); c != nil && routed[key] {
 			out.Shards++
 			out.Docs += c.count()
 		}
@@ -140,7 +156,7 @@ func statsBody(node Member, s nodeStats) map[string]any {
 	heapMax := int64(1 << 30)
 	return map[string]any{
 		"timestamp": time.Now().UnixMilli(), "name": node.Name, "transport_address": node.Transport,
-		"host": host, "ip": node.Transport, "roles": node.Roles, "attributes": map[string]string{},
+		"host": host, "ip": node.Transport, "roles": node.Roles, "attributes": attributesOf(node),
 		"indices": map[string]any{
 			"docs":        map[string]any{"count": s.Docs, "deleted": 0, "total_size_in_bytes": s.StoreBytes},
 			"store":       map[string]any{"size_in_bytes": s.StoreBytes, "total_data_set_size_in_bytes": s.StoreBytes, "reserved_in_bytes": 0},
@@ -176,32 +192,39 @@ func onlyMetrics(body map[string]any, metric string) map[string]any {
 	return body
 }
 
-// restPutShutdown is PUT _nodes/<id>/shutdown.
+// restPutShutdown is PUT _nodes/<id>/shutdown. type and reason are required arguments of the
+// request's parser (PutShutdownNodeAction.Request, a ConstructingObjectParser): a body without
+// them fails to parse, "Required [type, reason]", before any validation.
 func (n *Node) restPutShutdown(w *response, req *request) {
 	var body struct {
-		Type            string `json:"type"`
-		Reason          string `json:"reason"`
-		AllocationDelay string `json:"allocation_delay"`
-		TargetNodeName  string `json:"target_node_name"`
+		Type            *string `json:"type"`
+		Reason          *string `json:"reason"`
+		AllocationDelay string  `json:"allocation_delay"`
+		TargetNodeName  string  `json:"target_node_name"`
 	}
 	if err := req.body(&body); err != nil {
 		w.error(err)
 		return
 	}
-	typ := strings.ToLower(body.Type)
-	var problems []string
-	switch {
-	case typ == "":
-		problems = append(problems, "type must be specified")
-	case typ != "remove" && typ != "restart" && typ != "replace" && typ != "sigterm":
-		w.error(errType(400, "illegal_argument_exception", "No enum constant org.elasticsearch.cluster.metadata.SingleNodeShutdownMetadata.Type.%s", strings.ToUpper(body.Type)))
+	var missing []string
+	if body.Type == nil {
+		missing = append(missing, "type")
+	}
+	if body.Reason == nil {
+		missing = append(missing, "reason")
+	}
+	if len(missing) > 0 {
+		w.error(errType(400, "illegal_argument_exception", "Required [%s]", strings.Join(missing, ", ")))
 		return
 	}
-	if body.Reason == "" {
-		problems = append(problems, "reason must be specified")
+	typ := strings.ToLower(*body.Type)
+	if typ != "remove" && typ != "restart" && typ != "replace" && typ != "sigterm" {
+		w.error(errType(400, "illegal_argument_exception", "No enum constant org.elasticsearch.cluster.metadata.SingleNodeShutdownMetadata.Type.%s", strings.ToUpper(*body.Type)))
+		return
 	}
+	var problems []string
 	if body.AllocationDelay != "" && typ != "restart" {
-		problems = append(problems, "[allocation_delay] is only allowed for RESTART type shutdown")
+		problems = append(problems, "allocation_delay is only allowed for RESTART-type shutdown requests")
 	}
 	if typ == "replace" && body.TargetNodeName == "" {
 		problems = append(problems, "[target_node_name] is required for REPLACE type shutdowns")
@@ -226,7 +249,7 @@ func (n *Node) restPutShutdown(w *response, req *request) {
 	if typ == "replace" || typ == "sigterm" {
 		typ = "remove" // both migrate shards away, which is what the model's remove does
 	}
-	sd := shutdownRequest{NodeID: req.param("nodes"), Type: typ, Reason: body.Reason, AllocationDelay: delay}
+	sd := shutdownRequest{NodeID: req.param("nodes"), Type: typ, Reason: *body.Reason, AllocationDelay: delay}
 	if err := n.toMaster(req.Context(), "shutdown", sd, nil); err != nil {
 		w.error(err)
 		return
@@ -267,18 +290,14 @@ func (n *Node) restGetShutdown(w *response, req *request) {
 
 func shutdownBody(st *ClusterState, id string) map[string]any {
 	sd := st.Allocation.Shutdowns[id]
-	var migration map[string]any
-	var status string
-	if _, member := st.Nodes[id]; !member && sd.Type == cluster.ShutdownRemove {
-		status = "NOT_STARTED"
-		migration = map[string]any{"status": status, "shard_migrations_remaining": 0, "explanation": "node is not currently part of the cluster"}
-	} else {
-		s, _ := st.Allocation.Shutdown(id)
-		status = s.Status
-		migration = map[string]any{"status": s.Status, "shard_migrations_remaining": s.Remaining}
-		if s.Explanation != "" {
-			migration["explanation"] = s.Explanation
-		}
+	s, _ := st.Allocation.Shutdown(id)
+	status := s.Status
+	migration := map[string]any{"status": s.Status, "shard_migrations_remaining": s.Remaining}
+	if s.Explanation != "" {
+		migration["explanation"] = s.Explanation
+	}
+	if d := s.Move; d != nil {
+		migration["node_allocation_decision"] = moveDecisionBody(st, d)
 	}
 	body := map[string]any{
 		"node_id": id, "type": strings.ToUpper(string(sd.Type)), "reason": sd.Reason,
@@ -295,4 +314,30 @@ func shutdownBody(st *ClusterState, id string) map[string]any {
 		body["allocation_delay"] = formatTime(delay)
 	}
 	return body
+}
+
+// moveDecisionBody prints a move decision as MoveDecision.toXContent does.
+func moveDecisionBody(st *ClusterState, d *cluster.MoveDecision) map[string]any {
+	deciders := func(rs []cluster.DeciderResult) []any {
+		out := []any{}
+		for _, r := range rs {
+			out = append(out, map[string]any{"decider": r.Decider, "decision": "NO", "explanation": r.Explanation})
+		}
+		return out
+	}
+	nodes := []any{}
+	for i, n := range d.NodeDecisions {
+		body := map[string]any{"node_id": n.NodeID, "node_name": n.NodeName, "node_decision": "yes", "weight_ranking": i + 1}
+		if m, ok := st.Nodes[n.NodeID]; ok {
+			body["transport_address"] = m.Transport
+		}
+		if len(n.Deciders) > 0 {
+			body["node_decision"], body["deciders"] = "no", deciders(n.Deciders)
+		}
+		nodes = append(nodes, body)
+	}
+	return map[string]any{
+		"can_remain_on_current_node": "no", "can_remain_decisions": deciders(d.CanRemain),
+		"can_move_to_other_node": "no", "move_explanation": d.MoveExplanation, "node_allocation_decisions": nodes,
+	}
 }

@@ -1,6 +1,7 @@
 package node
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"sync"
@@ -165,6 +166,18 @@ func TestRollingRestartStaysYellowOrBetter(t *testing.T) {
 		t.Fatalf("read back %d of %d documents after a rolling restart", got, docs)
 	}
 	t.Logf("worst health during the rolling restart: %s over %d polls", worst, polls)
+	// Each master logs the changes of health it commits, as Elasticsearch's AllocationService.
+	c.mu.Lock()
+	var all strings.Builder
+	for _, l := range c.logs {
+		all.WriteString(l.String())
+	}
+	c.mu.Unlock()
+	for _, change := range []string{"from [GREEN] to [YELLOW]", "from [YELLOW] to [GREEN]"} {
+		if !strings.Contains(all.String(), "Cluster health status changed "+change) {
+			t.Errorf("no master logged the health change %s", change)
+		}
+	}
 }
 
 // TestVotingExclusionsKeepTheMaster excludes two of three master-eligible nodes, then stops
@@ -197,8 +210,32 @@ func TestVotingExclusionsKeepTheMaster(t *testing.T) {
 	}
 }
 
-// TestShutdownStalledExplains asks to remove a node when the other nodes cannot take its
-// replicas: the shutdown reports STALLED with Elasticsearch's explanation.
+// TestTimeoutsAnswerAsElasticsearch: a wait that runs out (here, clearing the exclusion of a
+// node that is still a member, wait_for_removal) fails with an ElasticsearchTimeoutException:
+// type timeout_exception, status 500 up to 8.x and 429 from 9.0, never 408.
+func TestTimeoutsAnswerAsElasticsearch(t *testing.T) {
+	for version, status := range map[string]int{"8.19.7": http.StatusInternalServerError, "9.1.5": http.StatusTooManyRequests} {
+		t.Run(version, func(t *testing.T) {
+			c := newSimCluster(t, "es-0", "es-1", "es-2")
+			c.version = version
+			c.startAll()
+			c.waitHealth("es-0", "green", 3)
+			if code, raw := c.do("es-0", http.MethodPost, "/_cluster/voting_config_exclusions?node_names=es-2&timeout=10s", nil); code != 200 {
+				t.Fatalf("post exclusions: %d %s", code, raw)
+			}
+			code, raw := c.do("es-0", http.MethodDelete, "/_cluster/voting_config_exclusions?timeout=100ms", nil)
+			if code != status || !strings.Contains(string(raw), `"type":"timeout_exception"`) || !strings.Contains(string(raw), "timed out waiting for removal of nodes") {
+				t.Fatalf("clearing the exclusion of a member: %d %s, want %d timeout_exception", code, raw, status)
+			}
+		})
+	}
+}
+
+// TestShutdownStalledExplains asks to remove a node whose copies the other node cannot take
+// (it holds the other copy of each shard): the shutdown is COMPLETE, saying so, since every
+// shard keeps a started copy on a node that stays (TransportGetShutdownStatusAction,
+// hasShardCopyOnAnotherNode). Once the other node is leaving too, it reports STALLED with
+// Elasticsearch's explanation.
 func TestShutdownStalledExplains(t *testing.T) {
 	c := newSimCluster(t, "es-0", "es-1")
 	c.startAll()
@@ -208,15 +245,93 @@ func TestShutdownStalledExplains(t *testing.T) {
 	c.waitHealth("es-0", "green", 2)
 	id := c.node("es-1").Info().ID
 	c.do("es-0", http.MethodPut, "/_nodes/"+id+"/shutdown", `{"type":"remove","reason":"scale in"}`)
+	eventually(t, 5*time.Second, "shutdown COMPLETE", func() bool {
+		return c.shutdownStatus("es-0", id).Nodes[0].Status.Name == "complete"
+	})
+	_, raw := c.do("es-0", http.MethodGet, "/_nodes/"+id+"/shutdown", nil)
+	if !strings.Contains(string(raw), "[1] shards cannot be moved away from this node but have at least one copy on another node in the cluster") {
+		t.Fatalf("no explanation: %s", raw)
+	}
+	other := c.node("es-0").Info().ID
+	c.do("es-0", http.MethodPut, "/_nodes/"+other+"/shutdown", `{"type":"remove","reason":"scale in"}`)
 	eventually(t, 5*time.Second, "shutdown STALLED", func() bool {
 		return c.shutdownStatus("es-0", id).Nodes[0].Status.Name == "stalled"
 	})
-	_, raw := c.do("es-0", http.MethodGet, "/_nodes/"+id+"/shutdown", nil)
-	if !strings.Contains(string(raw), "cannot move away") {
+	_, raw = c.do("es-0", http.MethodGet, "/_nodes/"+id+"/shutdown", nil)
+	if !strings.Contains(string(raw), "of index [logs] cannot move, see [node_allocation_decision] for details or use the cluster allocation explain API") {
 		t.Fatalf("no explanation: %s", raw)
 	}
+	// The decision it names, as the allocation explain API prints a move decision.
+	for _, want := range []string{`"can_remain_on_current_node":"no"`, `"can_move_to_other_node":"no"`, `"node_allocation_decisions":[{`,
+		`"decider":"same_shard"`, `is preparing to be removed from the cluster`} {
+		if !strings.Contains(string(raw), want) {
+			t.Errorf("the stalled shutdown's node_allocation_decision lacks %s: %s", want, raw)
+		}
+	}
+	// type and reason are required by the request's parser (ConstructingObjectParser).
 	code, raw := c.do("es-0", http.MethodPut, "/_nodes/"+id+"/shutdown", `{"type":"remove"}`)
-	if code != 400 || !strings.Contains(string(raw), "action_request_validation_exception") {
+	if code != 400 || !strings.Contains(string(raw), `"type":"illegal_argument_exception"`) || !strings.Contains(string(raw), "Required [reason]") {
 		t.Fatalf("a shutdown without reason: %d %s", code, raw)
 	}
+	code, raw = c.do("es-0", http.MethodPut, "/_nodes/"+id+"/shutdown", `{"type":"remove","reason":"r","allocation_delay":"1m"}`)
+	if code != 400 || !strings.Contains(string(raw), "allocation_delay is only allowed for RESTART-type shutdown requests") {
+		t.Fatalf("an allocation delay on a removal: %d %s", code, raw)
+	}
+}
+
+// TestHealthOfANodeWithoutAMasterIsRed: asked for its own view (local=true), a node without an
+// elected master answers red, whatever its last routing table said (ClusterStateHealth: a global
+// block of status SERVICE_UNAVAILABLE, the no-master block, makes it RED). One that lost its
+// master keeps counting its shards (its state keeps the routing table); one restarted that has
+// not joined since counts none, whatever its data path holds. Once a master is elected again,
+// both are the cluster's again.
+func TestHealthOfANodeWithoutAMasterIsRed(t *testing.T) {
+	c := newSimCluster(t, "es-0", "es-1", "es-2")
+	c.startAll()
+	c.waitHealth("es-0", "green", 3)
+	c.do("es-0", http.MethodPut, "/logs", `{"settings":{"number_of_shards":3,"number_of_replicas":2}}`)
+	c.writeDocs("es-0", "logs", 0, 30)
+	c.waitHealth("es-0", "green", 3)
+	localHealth := func() string {
+		var h struct {
+			Status string `json:"status"`
+		}
+		_, raw := c.do("es-0", http.MethodGet, "/_cluster/health?local=true", nil)
+		_ = json.Unmarshal(raw, &h)
+		return h.Status
+	}
+	localShards := func() int {
+		var stats struct {
+			Nodes map[string]struct {
+				Indices struct {
+					ShardStats struct {
+						TotalCount int `json:"total_count"`
+					} `json:"shard_stats"`
+				} `json:"indices"`
+			} `json:"nodes"`
+		}
+		_, raw := c.do("es-0", http.MethodGet, "/_nodes/_local/stats/indices", nil)
+		_ = json.Unmarshal(raw, &stats)
+		for _, n := range stats.Nodes {
+			return n.Indices.ShardStats.TotalCount
+		}
+		return -1
+	}
+	if n := localShards(); n != 3 {
+		t.Fatalf("es-0 counts %d shards, want its 3 copies", n)
+	}
+	c.stop("es-1")
+	c.stop("es-2")
+	eventually(t, 10*time.Second, "es-0 without a master answers red", func() bool { return localHealth() == "red" })
+	if n := localShards(); n != 3 {
+		t.Errorf("es-0, which lost its master, counts %d shards, want its 3", n)
+	}
+	c.stop("es-0")
+	c.start("es-0")
+	if h, n := localHealth(), localShards(); h != "red" || n != 0 {
+		t.Errorf("es-0 restarted without a master: health %s, %d shards; want red and 0", h, n)
+	}
+	c.start("es-1")
+	c.start("es-2")
+	eventually(t, 10*time.Second, "es-0 answers from the cluster's state again", func() bool { return localHealth() == "green" && localShards() == 3 })
 }

@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/cluster"
-	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/coordination"
 )
 
 // dynamicSettings are the cluster settings PUT _cluster/settings accepts. Those the model
@@ -25,7 +24,7 @@ var dynamicSettings = []string{
 	"cluster.routing.allocation.disk.", "cluster.routing.allocation.awareness.",
 	"indices.recovery.max_bytes_per_sec", "cluster.max_voting_config_exclusions", "cluster.max_shards_per_node",
 	"action.destructive_requires_name", "action.auto_create_index", "cluster.info.update.interval",
-	"logger.", "cluster.auto_shrink_voting_configuration",
+	"logger.", "cluster.auto_shrink_voting_configuration", "cluster.routing.allocation.total_shards_per_node",
 }
 
 // settingsRequest is PUT _cluster/settings, flattened; a nil value resets a setting.
@@ -74,6 +73,12 @@ func validateSetting(key, v string) error {
 		if !slices.Contains([]string{"all", "primaries", "new_primaries", "none"}, strings.ToLower(v)) {
 			return errType(400, "illegal_argument_exception", "Illegal allocation.enable value [%s]", strings.ToUpper(v))
 		}
+	case "cluster.routing.allocation.total_shards_per_node":
+		if n, err := strconv.Atoi(v); err != nil {
+			return errType(400, "illegal_argument_exception", "Failed to parse value [%s] for setting [%s]", v, key)
+		} else if n < -1 {
+			return errType(400, "illegal_argument_exception", "Failed to parse value [%s] for setting [%s] must be >= -1", v, key)
+		}
 	case "indices.recovery.max_bytes_per_sec":
 		if _, err := parseBytes(v); err != nil {
 			return errType(400, "illegal_argument_exception", "failed to parse setting [%s] with value [%s] as a size in bytes: %v", key, v, err)
@@ -82,10 +87,27 @@ func validateSetting(key, v string) error {
 	return nil
 }
 
-// effective merges persistent and transient settings; transient wins, as in Elasticsearch.
+// effective merges the master's elasticsearch.yml, persistent and transient settings; transient
+// wins over persistent, and both over the file (ClusterSettings applies the cluster state's
+// settings over the node's own, as ClusterApplierService does on every state).
 func effective(s *ClusterState) map[string]string {
-	out := maps.Clone(s.Persistent)
+	out := maps.Clone(s.MasterSettings)
+	if out == nil {
+		out = map[string]string{}
+	}
+	maps.Copy(out, s.Persistent)
 	maps.Copy(out, s.Transient)
+	return out
+}
+
+// dynamicOf keeps the dynamic cluster settings of a node's elasticsearch.yml.
+func dynamicOf(settings map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range settings {
+		if known(k) {
+			out[k] = v
+		}
+	}
 	return out
 }
 
@@ -97,22 +119,35 @@ func applySettings(s *ClusterState) {
 	if v, ok := eff["cluster.routing.allocation.enable"]; ok {
 		set.Enable = cluster.Enable(strings.ToLower(v))
 	}
-	set.ExcludeNames, set.ExcludeIDs = map[string]bool{}, map[string]bool{}
-	for _, name := range splitList(eff["cluster.routing.allocation.exclude._name"]) {
-		set.ExcludeNames[name] = true
-	}
-	for _, id := range splitList(eff["cluster.routing.allocation.exclude._id"]) {
-		set.ExcludeIDs[id] = true
-	}
-	for _, key := range []string{"cluster.routing.allocation.exclude._ip", "cluster.routing.allocation.exclude._host"} {
-		for _, addr := range splitList(eff[key]) {
-			for _, node := range s.Nodes {
-				if node.Host == addr {
-					set.ExcludeIDs[node.ID] = true
+	set.Filters = map[string]cluster.NodeFilters{}
+	for _, group := range []string{cluster.FilterRequire, cluster.FilterInclude, cluster.FilterExclude} {
+		prefix := "cluster.routing.allocation." + group + "."
+		for key, v := range eff {
+			attr, ok := strings.CutPrefix(key, prefix)
+			if values := splitList(v); ok && len(values) > 0 {
+				if set.Filters[group] == nil {
+					set.Filters[group] = cluster.NodeFilters{}
 				}
+				set.Filters[group][attr] = values
 			}
 		}
 	}
+	set.Awareness = splitList(eff["cluster.routing.allocation.awareness.attributes"])
+	set.ForcedAwareness = map[string][]string{}
+	for key, v := range eff {
+		rest, ok := strings.CutPrefix(key, "cluster.routing.allocation.awareness.force.")
+		if attr, ok2 := strings.CutSuffix(rest, ".values"); ok && ok2 {
+			if values := splitList(v); len(values) > 0 {
+				set.ForcedAwareness[attr] = values
+			}
+		}
+	}
+	set.TotalShardsPerNode = -1
+	if v, ok := eff["cluster.routing.allocation.total_shards_per_node"]; ok {
+		set.TotalShardsPerNode, _ = strconv.Atoi(v)
+	}
+	// A setting reset to null falls back to the default, as any Elasticsearch setting does.
+	set.RecoveryBytesPerSecond = set.DefaultRecoveryBytesPerSecond
 	if v, ok := eff["indices.recovery.max_bytes_per_sec"]; ok {
 		set.RecoveryBytesPerSecond, _ = parseBytes(v)
 	}
@@ -191,18 +226,7 @@ func (n *Node) onExclusions(ctx context.Context, req *exclusionsRequest) (*struc
 			s.Coordination.ClearExclusions()
 			return nil
 		}
-		names := slices.Clone(req.NodeNames)
-		members := s.members()
-		for _, id := range req.NodeIDs {
-			if node, ok := s.Nodes[id]; ok {
-				names = append(names, node.Name)
-			} else {
-				// An absent node may be excluded by ID; it counts toward the limit.
-				members = append(members, coordination.Member{ID: id, Name: id, MasterEligible: true})
-				names = append(names, id)
-			}
-		}
-		if err := s.Coordination.AddExclusions(names, members); err != nil {
+		if err := s.Coordination.AddExclusions(req.NodeNames, req.NodeIDs, s.members()); err != nil {
 			return errType(400, "illegal_argument_exception", "%v", err)
 		}
 		s.Coordination.Reconfigure(s.members(), true)

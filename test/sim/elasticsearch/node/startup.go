@@ -83,13 +83,19 @@ func (n *Node) openDataPath() error {
 	n.state, n.term = state, state.Term
 	n.info = Member{
 		ID: meta.NodeID, EphemeralID: randomID(), Name: n.cfg.NodeName, Roles: slices.Clone(n.cfg.Roles),
-		Version: n.version.String(), ClusterName: n.cfg.ClusterName,
+		Version: n.version.String(), ClusterName: n.cfg.ClusterName, Attributes: map[string]string{},
+	}
+	for k, v := range n.cfg.Settings {
+		if attr, ok := strings.CutPrefix(k, "node.attr."); ok {
+			n.info.Attributes[attr] = v
+		}
 	}
 	return nil
 }
 
-// checkDataVersion applies Elasticsearch's rules for data written by another version: never
-// downgrade, and upgrade only from the previous major's last minor (7.17 to 8, 8.18 to 9).
+// checkDataVersion applies Elasticsearch's rules for data written by another version
+// (NodeMetadata.verifyUpgradeToCurrentVersion): never downgrade, and upgrade only from the
+// minimum compatible version (7.17 to 8; 8.18 to 9.0; 8.19 to 9.1 and later).
 func checkDataVersion(written string, current *semver.Version) error {
 	w, err := semver.NewVersion(written)
 	if err != nil {
@@ -105,13 +111,17 @@ func checkDataVersion(written string, current *semver.Version) error {
 	return nil
 }
 
-// minimumCompatible is the oldest version whose nodes and data a version accepts: the last
-// minor of the previous major.
+// minimumCompatible is the oldest version whose nodes and data a version accepts
+// (Version.minimumCompatibilityVersion, Build.minWireCompatVersion): the first release of the
+// previous major's last minor among the versions declared when it was built. 9.0 was released
+// with 8.18, 9.1 with 8.19, the last 8.x minor: a 9.1 node refuses 8.18's data and nodes.
 func minimumCompatible(v *semver.Version) *semver.Version {
-	switch v.Major() {
-	case 9:
+	switch {
+	case v.Major() == 9 && v.Minor() == 0:
 		return semver.MustParse("8.18.0")
-	case 8:
+	case v.Major() == 9:
+		return semver.MustParse("8.19.0")
+	case v.Major() == 8:
 		return semver.MustParse("7.17.0")
 	default:
 		return semver.MustParse("6.8.0")
@@ -144,7 +154,7 @@ func randomID() string {
 
 // modelNode is the allocation model's view of a node.
 func modelNode(info Member) *cluster.Node {
-	return &cluster.Node{ID: info.ID, Name: info.Name, Version: semver.MustParse(info.Version), Data: info.Data()}
+	return &cluster.Node{ID: info.ID, Name: info.Name, Host: info.Host, Attributes: info.Attributes, Version: semver.MustParse(info.Version), Data: info.Data()}
 }
 
 func semverOf(v string) *semver.Version { return semver.MustParse(v) }

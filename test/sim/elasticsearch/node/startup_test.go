@@ -84,6 +84,31 @@ func TestStartRefusesWhatElasticsearchRefuses(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "cannot upgrade a node from version [7.17.10] directly to version [9.0.0], upgrade to version [8.18.0] first") {
 		t.Fatalf("7.17 to 9.0: %v", err)
 	}
+
+	// 9.1's minimum compatible version is 8.19.0 (Version.minimumCompatibilityVersion): data
+	// last written by 8.18 goes to 9.0, not to 9.1.
+	for _, tc := range []struct{ to, want string }{
+		{"9.1.5", "cannot upgrade a node from version [8.18.8] directly to version [9.1.5], upgrade to version [8.19.0] first"},
+		{"9.0.4", ""},
+	} {
+		dir := t.TempDir()
+		yaml := fmt.Sprintf("node.name: n\ndiscovery.type: single-node\npath.data: %s\n", dir)
+		n, err := startSingle(t, yaml, "8.18.8")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = n.Close()
+		n, err = startSingle(t, yaml, tc.to)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("8.18 to %s: %v", tc.to, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("8.18 to %s: %v, want %q", tc.to, err, tc.want)
+		}
+		if n != nil {
+			_ = n.Close()
+		}
+	}
 }
 
 // TestRestartKeepsDocuments restarts a single node with its data path: the documents are read

@@ -20,8 +20,10 @@ type Member struct {
 	Transport   string   `json:"transport_address"`
 	HTTP        string   `json:"http_address"`
 	Roles       []string `json:"roles"`
-	Version     string   `json:"version"`
-	ClusterName string   `json:"cluster_name"`
+	// Attributes are the node's node.attr.* settings.
+	Attributes  map[string]string `json:"attributes,omitempty"`
+	Version     string            `json:"version"`
+	ClusterName string            `json:"cluster_name"`
 }
 
 // MasterEligible reports whether the node has the master role.
@@ -67,6 +69,9 @@ type ClusterState struct {
 	// Persistent and Transient are the cluster settings, flattened.
 	Persistent map[string]string `json:"persistent"`
 	Transient  map[string]string `json:"transient"`
+	// MasterSettings are the dynamic cluster settings the elected master's elasticsearch.yml
+	// sets: the values its deciders start from, under the persistent and transient ones.
+	MasterSettings map[string]string `json:"master_settings,omitempty"`
 }
 
 // newClusterState is the state of a node that has never joined a cluster.
