@@ -42,14 +42,19 @@ type ElasticsearchNodePool struct {
 // ElasticsearchClusterSpec is what the user asks for.
 // +kubebuilder:validation:XValidation:rule="self.nodePools.exists(p, p.replicas > 0 && (!has(p.roles) || ('master' in p.roles && !('voting_only' in p.roles))))",message="at least one node pool must run master-eligible nodes: roles omitted or including master (and not voting_only), with replicas > 0",fieldPath=".nodePools"
 type ElasticsearchClusterSpec struct {
-	// Version of Elasticsearch: 7.17.x, 8.x or 9.x. Upgrades follow Elasticsearch's paths:
-	// 7.17 to 8.x, and 8.18 or later to 9.x; never a downgrade.
+	// Version of Elasticsearch: 7.17.x, 8.x or 9.x. Upgrades follow Elasticsearch's paths, never
+	// a downgrade: 7.17 to 8.x; 8.18 to 9.0; 8.19 to 9.1 or later. A node refuses data last
+	// written by a version older than its minimum compatible one, the first release of the
+	// previous major's last minor declared before it (NodeMetadata.verifyUpgradeToCurrentVersion,
+	// Version.minimumCompatibilityVersion): 8.18.0 for 9.0, 8.19.0 for 9.1 and later. 8.19 to 9.0
+	// is refused too: 8.19 came out after 9.0 and is newer than it.
 	// +kubebuilder:validation:MaxLength=64
 	// +kubebuilder:validation:XValidation:rule="isSemver(self)",message="version must be a semantic version such as 8.15.3"
 	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || (semver(self).major() == 7 && semver(self).minor() == 17) || semver(self).major() == 8 || semver(self).major() == 9",message="unsupported Elasticsearch version: supported are 7.17.x, 8.x and 9.x"
 	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(self).compareTo(semver(oldSelf)) >= 0",message="downgrades are not supported",reason=FieldValueForbidden
-	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(oldSelf).major() != 7 || semver(self).major() <= 8",message="Elasticsearch 7.17 upgrades to 8.x only; upgrade to 8.18 or later before 9.x",reason=FieldValueForbidden
-	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(self).major() != 9 || semver(oldSelf).major() != 8 || semver(oldSelf).minor() >= 18",message="Elasticsearch upgrades to 9.x only from 8.18 or later",reason=FieldValueForbidden
+	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(oldSelf).major() != 7 || semver(self).major() <= 8",message="Elasticsearch 7.17 upgrades to 8.x only; upgrade to 8.19 before 9.x",reason=FieldValueForbidden
+	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(self).major() != 9 || semver(self).minor() != 0 || semver(oldSelf).major() != 8 || semver(oldSelf).minor() == 18",message="Elasticsearch 9.0 upgrades only from 8.18 (a 9.0 node refuses data of 8.17 or older; 8.19 is newer than 9.0): from 8.19 upgrade to 9.1 or later",reason=FieldValueForbidden
+	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(self).major() != 9 || semver(self).minor() < 1 || semver(oldSelf).major() != 8 || semver(oldSelf).minor() >= 19",message="Elasticsearch 9.1 and later upgrade only from 8.19 (a 9.1 node refuses data of 8.18 or older): upgrade to 8.19 first",reason=FieldValueForbidden
 	Version string `json:"version"`
 
 	ClusterCommonSpec `json:",inline"`

@@ -133,13 +133,31 @@ func TestElasticsearchUpdate(t *testing.T) {
 			from:   []gen.ESOption{gen.WithESVersion("7.17.25")},
 			mutate: func(es *esCluster) { es.Spec.Version = "9.1.0" },
 			want:   rejected("spec.version", "7.17 upgrades to 8.x only")},
-		"8.17 to 9.x": {
+		"8.17 to 9.0": {
 			from:   []gen.ESOption{gen.WithESVersion("8.17.4")},
 			mutate: func(es *esCluster) { es.Spec.Version = "9.0.0" },
-			want:   rejected("spec.version", "only from 8.18 or later")},
-		"8.18 to 9.x": {
+			want:   rejected("spec.version", "9.0 upgrades only from 8.18")},
+		"8.18 to 9.0": {
 			from:   []gen.ESOption{gen.WithESVersion("8.18.2")},
-			mutate: func(es *esCluster) { es.Spec.Version = "9.1.0" }, want: accepted()},
+			mutate: func(es *esCluster) { es.Spec.Version = "9.0.4" }, want: accepted()},
+		"8.18 to 9.1, which refuses its data": {
+			from:   []gen.ESOption{gen.WithESVersion("8.18.8")},
+			mutate: func(es *esCluster) { es.Spec.Version = "9.1.5" },
+			want:   rejected("spec.version", "9.1 and later upgrade only from 8.19")},
+		"8.18 to 9.2": {
+			from:   []gen.ESOption{gen.WithESVersion("8.18.8")},
+			mutate: func(es *esCluster) { es.Spec.Version = "9.2.0" },
+			want:   rejected("spec.version", "upgrade to 8.19 first")},
+		"8.19 to 9.0, which is older": {
+			from:   []gen.ESOption{gen.WithESVersion("8.19.3")},
+			mutate: func(es *esCluster) { es.Spec.Version = "9.0.4" },
+			want:   rejected("spec.version", "from 8.19 upgrade to 9.1 or later")},
+		"8.19 to 9.1": {
+			from:   []gen.ESOption{gen.WithESVersion("8.19.3")},
+			mutate: func(es *esCluster) { es.Spec.Version = "9.1.5" }, want: accepted()},
+		"9.0 to 9.1": {
+			from:   []gen.ESOption{gen.WithESVersion("9.0.4")},
+			mutate: func(es *esCluster) { es.Spec.Version = "9.1.5" }, want: accepted()},
 		"volume shrinks": {
 			mutate: func(es *esCluster) { es.Spec.NodePools[1].Persistence.Size = resource.MustParse("512Mi") },
 			want:   rejected("spec.nodePools[1].persistence.size", "cannot shrink")},
