@@ -256,7 +256,8 @@ type CassandraPilotStatus struct {
 	// Mode is the node's operation mode (StorageService.OperationMode: STARTING, NORMAL,
 	// JOINING, JOINING_FAILED, LEAVING, DECOMMISSIONED, DECOMMISSION_FAILED, MOVING, DRAINING,
 	// DRAINED). A node whose bootstrap failed stays up, joining, refusing clients: JOINING_FAILED
-	// in 5.0.
+	// in 5.0, and in 4.0 and 4.1 too, where Cassandra stays JOINING and the pilot reads the
+	// failure in its log ("Some data streaming failed").
 	// +optional
 	// +kubebuilder:validation:MaxLength=32
 	Mode string `json:"mode,omitempty"`

@@ -24,6 +24,7 @@ const (
 	ModeStarting       = "STARTING"
 	ModeNormal         = "NORMAL"
 	ModeJoining        = "JOINING"
+	ModeJoiningFailed  = "JOINING_FAILED"
 	ModeLeaving        = "LEAVING"
 	ModeDecommissioned = "DECOMMISSIONED"
 	ModeMoving         = "MOVING"
@@ -33,7 +34,7 @@ const (
 
 // Modes nodetool netstats can report (StorageService.Mode; the _FAILED ones since 5.0, with
 // CASSANDRA-18555).
-var Modes = []string{ModeStarting, ModeNormal, ModeJoining, "JOINING_FAILED", ModeLeaving, ModeDecommissioned,
+var Modes = []string{ModeStarting, ModeNormal, ModeJoining, ModeJoiningFailed, ModeLeaving, ModeDecommissioned,
 	"DECOMMISSION_FAILED", ModeMoving, ModeDraining, ModeDrained}
 
 // StreamPlan is one streaming operation: its description ("Bootstrap", "Unbootstrap", "Rebuild",

@@ -14,6 +14,12 @@ import (
 // row reads back at QUORUM.
 func TestConformanceFailedBootstrap(t *testing.T) {
 	forEachBackend(t, testFailedBootstrap)
+	// 4.0 and 4.1 have no JOINING_FAILED: their failed joiner stays JOINING, and the pilot
+	// learns of the failure from the node's log.
+	t.Run("sim-4.1", func(t *testing.T) {
+		t.Parallel()
+		testFailedBootstrap(t, backend{name: "sim-4.1", simVersion: "4.1.10"})
+	})
 }
 
 func testFailedBootstrap(t *testing.T, b backend) {

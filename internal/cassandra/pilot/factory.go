@@ -87,6 +87,8 @@ type Engine struct {
 	decommissioned bool
 	lastStatus     *statusRead
 	op             *operation
+	// streamingFailed: the process logged that its bootstrap failed to stream (ReadOutput).
+	streamingFailed bool
 	// statusRuns lets concurrent callers (the probes, the agent's step) share one nodetool status.
 	statusRuns singleflight.Group
 
@@ -180,7 +182,7 @@ func (e *Engine) Command(upstream []string) supervisor.Process {
 	e.close()
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.answered, e.version, e.decommissioned, e.lastStatus, e.op = false, "", false, nil, nil
+	e.answered, e.version, e.decommissioned, e.lastStatus, e.op, e.streamingFailed = false, "", false, nil, nil, false
 	managed := []string{"CASSANDRA_CONF", "MAX_HEAP_SIZE", "HEAP_NEWSIZE", "JVM_EXTRA_OPTS"}
 	var env []string
 	for _, kv := range os.Environ() {

@@ -112,7 +112,7 @@ func testObserveCleanupAndDrain(t *testing.T, b backend) {
 		_ = c.observe("a", st)
 		return slices.Equal(st.Cassandra.DownNodes, []string{c.node("b").ip})
 	})
-	c.capture("b", "drained", "netstats", "info")
+	c.capture("b", "drained", "netstats", "info", "status")
 	c.capture("a", "peer-drained", "status", "describecluster")
 	c.captureAgent("a", "peer-drained")
 	if v := testutil.ToFloat64(a.gauges.downNodes); v != 1 {

@@ -21,9 +21,9 @@ const (
 	// freshStatus is how old a nodetool status may be for Observe and the engine's own checks:
 	// calls of the same step share it rather than start a JVM each.
 	freshStatus = time.Second
-	// readyStatus is how old a nodetool status the readiness probe may answer from: the agent
-	// observes every few seconds, so the probe, every five, normally starts no JVM of its own.
-	// Whether the node serves CQL, the probe checks live every time.
+	// readyStatus is how old a ring status the readiness probe may answer from: the agent
+	// observes every few seconds, so the probe, every second, normally reads no status of its
+	// own. Whether the node serves CQL, the probe checks live every time.
 	readyStatus = 2 * agent.DefaultObserve
 	// waitDelay bounds the wait for nodetool's output once it has exited or been killed, should
 	// a child of the script keep the pipes open.
@@ -122,7 +122,11 @@ func (e *Engine) readRing(ctx context.Context) (*statusRead, error) {
 		case !jolokia.Gone(err):
 			return nil, fmt.Errorf("reading the ring: %w", err)
 		}
-		// The agent has stopped while the node runs (a failed bootstrap): nodetool still reads it.
+		// The agent has stopped while the node runs (a failed bootstrap): nodetool still reads
+		// it, once JMX answers.
+		if err := e.jmxAnswers(ctx, err); err != nil {
+			return nil, fmt.Errorf("reading the ring: %w", err)
+		}
 	}
 	out, err := e.read(ctx, "status")
 	if err != nil {
@@ -137,6 +141,17 @@ func (e *Engine) readRing(ctx context.Context) (*statusRead, error) {
 		return nil, err
 	}
 	return &statusRead{status: st, mode: ns.Mode}, nil
+}
+
+// jmxAnswers is nil when JMX answers, so that a nodetool run can read the node although its
+// agent refused (agentErr). Before JMX is up (the JVM is starting, and the agent with it), a
+// nodetool run would cost a JVM of a second's CPU to learn nothing; the node is observed every
+// second while it starts.
+func (e *Engine) jmxAnswers(ctx context.Context, agentErr error) error {
+	if err := pingJMX(ctx, e.JMXAddress); err != nil {
+		return fmt.Errorf("neither the Jolokia agent (%w) nor JMX (%w) answers", agentErr, err)
+	}
+	return nil
 }
 
 // netstats is nodetool netstats: the node's operation mode and its streams.
@@ -172,6 +187,9 @@ func (e *Engine) readRelease(ctx context.Context) (string, error) {
 		case err == nil:
 			return v, nil
 		case !jolokia.Gone(err):
+			return "", fmt.Errorf("reading the release: %w", err)
+		}
+		if err := e.jmxAnswers(ctx, err); err != nil {
 			return "", fmt.Errorf("reading the release: %w", err)
 		}
 	}

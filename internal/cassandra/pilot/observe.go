@@ -48,7 +48,7 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		errs = append(errs, err)
 	} else {
 		st := r.status
-		cs.Mode = r.mode
+		cs.Mode = e.modeOf(r.mode)
 		cs.DownNodes = downNodes(st)
 		if dc, n, ok := self(st, address); !ok {
 			cs.State = "" // not a member of the ring (yet, or any more)

@@ -1,8 +1,10 @@
 package pilot
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -21,6 +23,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+	"github.com/navigator-dbaas/navigator/internal/pilot/supervisor"
 	"github.com/navigator-dbaas/navigator/test/procio"
 	realnode "github.com/navigator-dbaas/navigator/test/real/cassandra/node"
 	simconfig "github.com/navigator-dbaas/navigator/test/sim/cassandra/config"
@@ -46,6 +49,8 @@ type backend struct {
 	name string
 	// real is the installation of real nodes; nil for simulated ones.
 	real *realnode.Install
+	// simVersion is the release of simulated nodes when not simRelease.
+	simVersion string
 }
 
 // forEachBackend runs body against simulated nodes, and against real ones when the environment
@@ -73,7 +78,7 @@ func forEachBackend(t *testing.T, body func(t *testing.T, b backend)) {
 // release is what the ring's nodes report.
 func (b backend) release(t *testing.T) string {
 	if b.real == nil {
-		return simRelease
+		return cmp.Or(b.simVersion, simRelease)
 	}
 	r, err := b.real.Release()
 	if err != nil {
@@ -326,7 +331,12 @@ func (c *testRing) startSim(name string, n *ringNode) {
 	}
 	e := n.engine
 	proc := e.Command([]string{"/opt/cassandra/bin/cassandra", "-f"})
-	cfg, err := simconfig.Load(simconfig.V50, filepath.Join(e.ConfigDir, configFile))
+	release := c.backend.release(c.t)
+	version, err := simconfig.ParseVersion(release)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	cfg, err := simconfig.Load(version, filepath.Join(e.ConfigDir, configFile))
 	if err != nil {
 		c.t.Fatalf("%s: the simulator refuses cassandra.yaml: %v", name, err)
 	}
@@ -335,7 +345,8 @@ func (c *testRing) startSim(name string, n *ringNode) {
 		c.t.Fatal(err)
 	}
 	node, err := simnode.Start(c.t.Context(), cfg, rackDC, simnode.Options{
-		Release: simRelease, Log: &n.log, Timing: simTiming,
+		// The node's log reaches the engine line by line, as the supervisor passes it on.
+		Release: release, Log: io.MultiWriter(&n.log, outputLines(e)), Timing: simTiming,
 		StorageListener: n.storage, AdminListener: n.admin, JolokiaListener: n.jolokia, StreamBytesPerSecond: c.rate,
 		// The system properties of the engine's JVM options, which the simulator's launcher reads.
 		ReplaceAddress:         jvmProperty(proc.Env, "cassandra.replace_address_first_boot"),
@@ -371,14 +382,27 @@ func (c *testRing) startReal(n *ringNode) {
 	c.t.Helper()
 	in := c.backend.real
 	proc := n.engine.Command([]string{in.Cassandra(), "-f"})
-	env := append(append(proc.Env, in.Env(n.jmxPort)...), "CASSANDRA_LOG_DIR="+filepath.Join(filepath.Dir(n.engine.DataDir), "logs"))
-	p, err := realnode.Start(proc.Path, proc.Args[1:], env, &n.log)
+	base := filepath.Dir(n.engine.DataDir)
+	// java.io.tmpdir in the node's own folder: Cassandra's compression libraries unpack their
+	// native parts there on every start and leave them behind (41 files in /tmp per run).
+	tmp := filepath.Join(base, "tmp")
+	if err := os.MkdirAll(tmp, 0o755); err != nil {
+		c.t.Fatal(err)
+	}
+	env := append(append(proc.Env, in.Env(n.jmxPort)...), "CASSANDRA_LOG_DIR="+filepath.Join(base, "logs"), "JVM_OPTS=-Djava.io.tmpdir="+tmp)
+	p, err := realnode.Start(proc.Path, proc.Args[1:], env, io.MultiWriter(&n.log, outputLines(n.engine)))
 	if err != nil {
 		c.t.Fatal(err)
 	}
 	c.mu.Lock()
 	n.proc = p
 	c.mu.Unlock()
+}
+
+// outputLines passes a node's output to its engine line by line, as the supervisor does: one
+// writer for the node's interleaved output, so its writes are serialised.
+func outputLines(e *Engine) io.Writer {
+	return procio.Serialized(supervisor.LineWriter(e.ReadOutput))
 }
 
 // startAll starts the nodes one after the other, as one bootstraps at a time.

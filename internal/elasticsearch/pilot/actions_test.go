@@ -2,6 +2,7 @@ package pilot
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -93,8 +94,9 @@ func (c *simCluster) masterAndAnother() (master, other string) {
 
 // TestLeaveMovesDataAway: a master-eligible data node of a three-node cluster with one replica
 // leaves: it is excluded from voting, its shards move away while Leave reports progress, and it
-// is complete once it holds none, with every document still countable. Once the node is gone,
-// the elected master's pilot clears its shutdown and its voting exclusion.
+// is complete once Elasticsearch routes none to it (the node then deletes its relocated copies),
+// with every document still countable. Once the node is gone, the elected master's pilot clears
+// its shutdown and its voting exclusion.
 func TestLeaveMovesDataAway(t *testing.T) {
 	c := formedCluster(t, 3, 1, 60)
 	master, leaving := c.masterAndAnother()
@@ -103,11 +105,13 @@ func TestLeaveMovesDataAway(t *testing.T) {
 	if len(seen) < 2 || !strings.Contains(seen[0].Message, "shards remaining") {
 		t.Errorf("Leave reported no progress before completing: %+v", seen)
 	}
-	st := c.observe(leaving, nil)
-	if es := st.Elasticsearch; es.Shards != 0 || es.Documents != 0 || es.Shutdown == nil ||
-		es.Shutdown.Type != "remove" || es.Shutdown.Status != "COMPLETE" {
-		t.Fatalf("the node that left: %+v, shutdown %+v", es, es.Shutdown)
+	if done := seen[len(seen)-1]; !strings.Contains(done.Message, "every shard has moved away") {
+		t.Errorf("Leave completed with %q", done.Message)
 	}
+	eventually(t, 5*time.Second, "the node that left deletes its relocated copies", func() bool {
+		es := c.observe(leaving, nil).Elasticsearch
+		return es.Shards == 0 && es.Documents == 0 && es.Shutdown != nil && es.Shutdown.Type == "remove" && es.Shutdown.Status == "COMPLETE"
+	})
 	if n := c.count(master, "docs"); n != 60 {
 		t.Fatalf("%d documents countable after the node left, want 60", n)
 	}
@@ -133,32 +137,103 @@ func TestLeaveMovesDataAway(t *testing.T) {
 	c.waitGreen(master, 2)
 }
 
-// TestLeaveStallsWhenDataHasNowhereToGo: with two replicas on three nodes, a leaving node's
-// copies can go nowhere; Leave stays in progress with Elasticsearch's explanation.
-func TestLeaveStallsWhenDataHasNowhereToGo(t *testing.T) {
+// TestLeaveCompletesWhenEveryShardKeepsACopy: with two replicas on three nodes, a leaving node's
+// copies can go nowhere, but each shard keeps started copies on the nodes that stay:
+// Elasticsearch reports the shutdown COMPLETE (hasShardCopyOnAnotherNode), and Leave completes
+// with the copies still on the node. Once it is gone, every document is still there.
+func TestLeaveCompletesWhenEveryShardKeepsACopy(t *testing.T) {
 	c := formedCluster(t, 1, 2, 20)
+	_, leaving := c.masterAndAnother()
 
+	seen := c.act(leaving, navv1alpha1.ActionLeave, 10*time.Second)
+	done := seen[len(seen)-1]
+	if !strings.Contains(done.Message, "have at least one copy on another node in the cluster") {
+		t.Errorf("Leave completed with %q", done.Message)
+	}
+	es := c.observe(leaving, nil).Elasticsearch
+	if es.Shutdown == nil || es.Shutdown.Status != "COMPLETE" || es.Shards != 1 {
+		t.Fatalf("the completed shutdown observed: %+v %+v", es, es.Shutdown)
+	}
+	c.stop(leaving)
+	for _, name := range c.names {
+		if c.node(name) != nil {
+			eventually(t, 10*time.Second, name+" counts every document", func() bool { return c.count(name, "docs") == 20 })
+		}
+	}
+}
+
+// TestAStalledLeaveSaysWhy: a leaving node whose shards an allocation filter keeps from every
+// other node stalls; Leave stays in progress and its message, like the observed shutdown, names
+// each other node's refusal from Elasticsearch's node_allocation_decision, not only "see
+// node_allocation_decision".
+func TestAStalledLeaveSaysWhy(t *testing.T) {
+	c := formedCluster(t, 3, 0, 30)
+	master, leaving := c.masterAndAnother()
+	var stay []string
+	for _, name := range c.names {
+		if name != leaving {
+			stay = append(stay, name)
+		}
+	}
+	body := fmt.Sprintf(`{"persistent":{"cluster.routing.allocation.exclude._name":%q}}`, strings.Join(stay, ","))
+	if _, err := c.client(master).Cluster.PutSettings().Raw(strings.NewReader(body)).Do(t.Context()); err != nil {
+		t.Fatal(err)
+	}
 	var last navv1alpha1.PilotActionStatus
-	eventually(t, 5*time.Second, "Leave reports the stalled shutdown", func() bool {
-		st, err := c.engines["logs-hot-1"].Act(t.Context(), navv1alpha1.ActionLeave, testInput(c.es))
+	eventually(t, 10*time.Second, "Leave reports the stall with the filter", func() bool {
+		st, err := c.engines[leaving].Act(t.Context(), navv1alpha1.ActionLeave, testInput(c.es))
 		if err != nil {
 			t.Fatal(err)
 		}
 		last = st
-		return strings.Contains(st.Message, "STALLED")
+		return st.Phase == navv1alpha1.ActionInProgress && strings.Contains(st.Message, "STALLED") &&
+			strings.Contains(st.Message, stay[0]+`: node matches cluster setting [cluster.routing.allocation.exclude] filters [_name:"`+strings.Join(stay, " OR ")+`"]`)
 	})
-	for range 3 {
-		st, err := c.engines["logs-hot-1"].Act(t.Context(), navv1alpha1.ActionLeave, testInput(c.es))
-		if err != nil || st.Phase != navv1alpha1.ActionInProgress || !strings.Contains(st.Message, "cannot move away") {
-			t.Fatalf("a stalled Leave: %+v %v (first: %+v)", st, err, last)
+	if sd := c.observe(leaving, nil).Elasticsearch.Shutdown; sd == nil || !strings.Contains(sd.Explanation, "matches cluster setting [cluster.routing.allocation.exclude] filters") {
+		t.Errorf("the observed shutdown: %+v (Leave said %q)", sd, last.Message)
+	}
+}
+
+// TestALeaveStalledByTheShardLimitSaysWhy: three nodes hold one copy each of an index without
+// replicas, and cluster.routing.allocation.total_shards_per_node is 1: the leaving node's copy
+// can go nowhere, and Leave names the limit as Elasticsearch explains it.
+func TestALeaveStalledByTheShardLimitSaysWhy(t *testing.T) {
+	c := formedCluster(t, 3, 0, 30)
+	_, leaving := c.masterAndAnother()
+	c.putClusterSettings("logs-hot-0", `{"persistent":{"cluster.routing.allocation.total_shards_per_node":"1"}}`)
+	eventually(t, 10*time.Second, "Leave reports the stall with the limit", func() bool {
+		st, err := c.engines[leaving].Act(t.Context(), navv1alpha1.ActionLeave, testInput(c.es))
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-	es := c.observe("logs-hot-1", nil).Elasticsearch
-	if es.Shutdown == nil || es.Shutdown.Status != "STALLED" || es.Shutdown.ShardsRemaining != 1 || es.Shutdown.Explanation == "" || es.Shards != 1 {
-		t.Fatalf("a stalled shutdown observed: %+v %+v", es, es.Shutdown)
-	}
-	if n := c.count("logs-hot-0", "docs"); n != 20 {
-		t.Fatalf("%d documents, want 20", n)
+		return st.Phase == navv1alpha1.ActionInProgress && strings.Contains(st.Message, "STALLED") &&
+			strings.Contains(st.Message, "too many shards [1] allocated to this node, cluster setting [cluster.routing.allocation.total_shards_per_node=1]")
+	})
+}
+
+// TestLeaveProgress: the phase and message of each shutdown status; STALLED stays in progress
+// with Elasticsearch's explanation, for the controller to report as Blocked.
+func TestLeaveProgress(t *testing.T) {
+	stalled := &shutdown{Type: "REMOVE", Status: "STALLED"}
+	stalled.ShardMigration.Remaining = 2
+	stalled.ShardMigration.Explanation = "shard [0] [primary] of index [solo] cannot move, see [node_allocation_decision] for details or use the cluster allocation explain API"
+	kept := &shutdown{Type: "REMOVE", Status: "COMPLETE"}
+	kept.ShardMigration.Explanation = "[1] shards cannot be moved away from this node but have at least one copy on another node in the cluster"
+	for _, tc := range []struct {
+		sd    *shutdown
+		phase navv1alpha1.ActionPhase
+		want  string
+	}{
+		{nil, navv1alpha1.ActionInProgress, "not registered yet"},
+		{&shutdown{Status: "IN_PROGRESS"}, navv1alpha1.ActionInProgress, "shutdown IN_PROGRESS"},
+		{stalled, navv1alpha1.ActionInProgress, "shutdown STALLED with 2 shards remaining: shard [0] [primary] of index [solo] cannot move"},
+		{&shutdown{Status: "COMPLETE"}, navv1alpha1.ActionComplete, "every shard has moved away"},
+		{kept, navv1alpha1.ActionComplete, "the node can be removed: [1] shards cannot be moved away"},
+	} {
+		phase, msg, err := leaveProgress(tc.sd)
+		if err != nil || phase != tc.phase || !strings.Contains(msg, tc.want) {
+			t.Errorf("%+v: %s %q %v, want %s %q", tc.sd, phase, msg, err, tc.phase, tc.want)
+		}
 	}
 }
 
@@ -245,5 +320,74 @@ func TestWithdrawnLeaveLiftsShutdownAndExclusion(t *testing.T) {
 	}
 	if n := c.count(master, "docs"); n != 30 {
 		t.Fatalf("%d documents, want 30", n)
+	}
+}
+
+// TestPrepareRestartWaitsForRecoveringCopies: a node asked to prepare for a restart while a
+// copy of a shard it holds still recovers on another node (a replica added, or a node back from
+// its own restart) registers nothing and says which copy it waits for; it completes once the
+// copy is active. Restarting it earlier would leave that shard with fewer active copies.
+func TestPrepareRestartWaitsForRecoveringCopies(t *testing.T) {
+	c := formedCluster(t, 1, 1, 30)
+	// Recoveries crawl: a new replica stays initializing.
+	c.putClusterSettings("logs-hot-0", `{"persistent":{"indices.recovery.max_bytes_per_sec":"1b"}}`)
+	c.putIndexSettings("logs-hot-0", "docs", `{"index":{"number_of_replicas":2}}`)
+
+	for _, name := range c.names {
+		st, err := c.engines[name].Act(t.Context(), navv1alpha1.ActionPrepareRestart, testInput(c.es))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Phase != navv1alpha1.ActionInProgress || !strings.Contains(st.Message, "[docs][0] (its replica is initializing on logs-hot-") {
+			t.Fatalf("PrepareRestart on %s while a replica recovers: %+v", name, st)
+		}
+	}
+	if ids := c.registeredShutdowns("logs-hot-0"); len(ids) != 0 {
+		t.Fatalf("shutdowns registered while a replica recovers: %v", ids)
+	}
+
+	c.putClusterSettings("logs-hot-0", `{"persistent":{"indices.recovery.max_bytes_per_sec":null}}`)
+	c.waitGreen("logs-hot-0", 3)
+	c.act("logs-hot-1", navv1alpha1.ActionPrepareRestart, 5*time.Second)
+	if ids := c.registeredShutdowns("logs-hot-0"); !slices.Equal(ids, []string{c.id("logs-hot-1")}) {
+		t.Fatalf("shutdowns once every copy is active: %v, want logs-hot-1's", ids)
+	}
+}
+
+func (c *simCluster) putClusterSettings(via, body string) {
+	c.t.Helper()
+	if _, err := c.client(via).Cluster.PutSettings().Raw(strings.NewReader(body)).Do(c.t.Context()); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func (c *simCluster) putIndexSettings(via, index, body string) {
+	c.t.Helper()
+	if _, err := c.client(via).Indices.PutSettings().Indices(index).Raw(strings.NewReader(body)).Do(c.t.Context()); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// TestUnsafeToRestart: a shard counts when this node holds one of its copies and another copy
+// is not active; relocating copies serve, and shards with no copy here do not count.
+func TestUnsafeToRestart(t *testing.T) {
+	copies := []shardCopy{
+		{Index: "a", Shard: "0", Primary: "p", State: "STARTED", NodeID: "n1", NodeName: "one"},
+		{Index: "a", Shard: "0", Primary: "r", State: "INITIALIZING", NodeID: "n2", NodeName: "two"},
+		{Index: "b", Shard: "0", Primary: "p", State: "RELOCATING", NodeID: "n1", NodeName: "one"},
+		{Index: "b", Shard: "0", Primary: "r", State: "STARTED", NodeID: "n3", NodeName: "three"},
+		{Index: "c", Shard: "0", Primary: "p", State: "STARTED", NodeID: "n2", NodeName: "two"},
+		{Index: "c", Shard: "0", Primary: "r", State: "UNASSIGNED"},
+		{Index: "d", Shard: "0", Primary: "p", State: "STARTED", NodeID: "n1", NodeName: "one"},
+	}
+	for self, want := range map[string][]string{
+		"n1": {"[a][0] (its replica is initializing on two)"},
+		"n2": {"[a][0] (its replica is initializing on two)", "[c][0] (its replica is unassigned)"},
+		"n3": nil,
+		"n4": nil,
+	} {
+		if got := unsafeToRestart(self, copies); !slices.Equal(got, want) {
+			t.Errorf("%s: %q, want %q", self, got, want)
+		}
 	}
 }

@@ -212,7 +212,44 @@ type shutdown struct {
 		Remaining int32  `json:"shard_migrations_remaining"`
 		// Explanation says why a migration is stalled (and, for a restart, that none is needed).
 		Explanation string `json:"explanation"`
+		// Decision is the allocation decision about the copy that stalls it, as the
+		// allocation explain API prints a move decision: each other node's refusing deciders.
+		Decision *struct {
+			Nodes []struct {
+				NodeName string `json:"node_name"`
+				Deciders []struct {
+					Explanation string `json:"explanation"`
+				} `json:"deciders"`
+			} `json:"node_allocation_decisions"`
+		} `json:"node_allocation_decision"`
 	} `json:"shard_migration"`
+}
+
+// maxExplanation bounds the explanation the status carries: with many nodes, each one's refusal
+// would otherwise make every report long.
+const maxExplanation = 1024
+
+// explanation is Elasticsearch's explanation of the shard migration and, when it names the
+// allocation decision of a stalled copy ("see [node_allocation_decision]"), why each other node
+// refuses it: the reason a person needs (an allocation filter, a full disk) without asking the
+// allocation explain API.
+func (s *shutdown) explanation() string {
+	out := s.ShardMigration.Explanation
+	if d := s.ShardMigration.Decision; d != nil {
+		var why []string
+		for _, n := range d.Nodes {
+			if len(n.Deciders) > 0 {
+				why = append(why, n.NodeName+": "+n.Deciders[0].Explanation)
+			}
+		}
+		if len(why) > 0 {
+			out += "; " + strings.Join(why, "; ")
+		}
+	}
+	if len(out) > maxExplanation {
+		out = out[:maxExplanation-3] + "..."
+	}
+	return out
 }
 
 // is reports whether s is a registered shutdown of type t (Elasticsearch prints it in
@@ -324,6 +361,15 @@ func decode(res *esapi.Response, v any) error {
 		return nil
 	}
 	return json.NewDecoder(res.Body).Decode(v)
+}
+
+// isTimeout reports whether err is Elasticsearch giving up a wait it was asked to make, an
+// ElasticsearchTimeoutException: type timeout_exception, status 500 up to 8.x and 429 from 9.0
+// (a voting exclusion whose node the master has not yet taken out of the configuration). 408,
+// which Elasticsearch never answers for it, counts too: a proxy in between may.
+func isTimeout(err error) bool {
+	var e *esError
+	return errors.As(err, &e) && (e.Type == "timeout_exception" || e.Status == http.StatusRequestTimeout)
 }
 
 // hasStatus reports whether err is Elasticsearch's answer with this HTTP status.

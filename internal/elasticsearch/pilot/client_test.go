@@ -1,6 +1,7 @@
 package pilot
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -61,5 +62,26 @@ func TestErrorAnswersKeepStatusAndReason(t *testing.T) {
 	}
 	if err := es.deleteShutdown(t.Context(), id); err != nil {
 		t.Errorf("deleting the registered shutdown: %v", err)
+	}
+}
+
+// TestTimeoutsAreRecognised: an ElasticsearchTimeoutException is a wait to make again, at the
+// status its release answers (500 up to 8.x, 429 from 9.0); a 429 that is a rejected execution
+// or a 500 that is any other failure is not.
+func TestTimeoutsAreRecognised(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&esError{Status: 500, Type: "timeout_exception"}, true},
+		{&esError{Status: 429, Type: "timeout_exception"}, true},
+		{&esError{Status: 408}, true},
+		{&esError{Status: 429, Type: "es_rejected_execution_exception"}, false},
+		{&esError{Status: 500, Type: "illegal_state_exception"}, false},
+		{errors.New("connection refused"), false},
+	} {
+		if got := isTimeout(tc.err); got != tc.want {
+			t.Errorf("isTimeout(%v) = %v, want %v", tc.err, got, tc.want)
+		}
 	}
 }

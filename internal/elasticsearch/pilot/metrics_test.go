@@ -41,6 +41,11 @@ func TestGaugesShowTheObservation(t *testing.T) {
 	})
 	g := c.engines[other].gauges
 	checkGauge(t, other+" elected_master without a master", g.electedMaster, 0)
+	// Elasticsearch answers red without a master; that is not the cluster's health.
+	if h := c.observe(other, nil).Elasticsearch.ClusterHealth; h != navv1alpha1.ESHealthUnknown {
+		t.Errorf("%s without a master reports health %s, want unknown", other, h)
+	}
+	checkState(t, other, g, navv1alpha1.ESHealthUnknown)
 
 	// A node that does not answer: the health it sees is unknown.
 	c.stop(other)

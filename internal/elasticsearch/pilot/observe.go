@@ -12,7 +12,8 @@ import (
 // Observe reports the node's facts: version, node id, roles, shards and documents held, the
 // cluster health and master it sees, the cluster UUID and its own registered shutdown. It also
 // runs the cleanups of cleanup.go. Facts it could not read keep their last reported value
-// (health becomes unknown), and the errors are returned for the agent to log.
+// (health becomes unknown, as it does on a node that knows no master), and the errors are
+// returned for the agent to log.
 func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) error {
 	es := status.Elasticsearch.DeepCopy()
 	if es == nil {
@@ -36,15 +37,22 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		status.Node.ID = self.ID
 		es.Roles, es.Shards, es.Documents = self.Roles, self.Shards, self.Documents
 	}
+	// The master before and after the health: a node without an elected master answers red
+	// (ClusterStateHealth under the no-master block, also while it starts), which says nothing
+	// of the cluster's shards. Its health is unknown then, as a node's that does not answer.
+	before, errBefore := e.es.localState(ctx, "master_node")
 	if es.ClusterHealth, err = e.es.health(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("reading the cluster health: %w", err))
 	}
 	st, err := e.es.localState(ctx, "master_node")
-	if err != nil {
+	if err = errors.Join(errBefore, err); err != nil {
 		errs = append(errs, fmt.Errorf("reading the node's cluster state: %w", err))
 		es.MasterNode = ""
 	} else {
 		es.MasterNode = st.MasterNode
+	}
+	if es.MasterNode == "" || before == nil || before.MasterNode == "" {
+		es.ClusterHealth = navv1alpha1.ESHealthUnknown
 	}
 	// The shutdown API needs a master; without one it would only wait and fail.
 	if self.ID != "" && es.MasterNode != "" {
@@ -92,6 +100,6 @@ func shutdownStatus(sd *shutdown) *navv1alpha1.ElasticsearchShutdownStatus {
 		Type:            strings.ToLower(sd.Type),
 		Status:          sd.Status,
 		ShardsRemaining: sd.ShardMigration.Remaining,
-		Explanation:     sd.ShardMigration.Explanation,
+		Explanation:     sd.explanation(),
 	}
 }

@@ -194,13 +194,27 @@ func (c *simCluster) waitReady() {
 	})
 }
 
-// waitGreen waits for a green cluster of n nodes.
+// waitGreen waits for a green cluster of n nodes, as the master has it and then as every
+// running node has applied it: health answers from the master's state, while the pilots read
+// their own node's (local=true), and a follower applies a published state a moment after the
+// master, as in a real cluster.
 func (c *simCluster) waitGreen(via string, nodes int) {
 	c.t.Helper()
-	_, err := c.client(via).Cluster.Health().WaitForStatus(healthstatus.Green).WaitForNodes(fmt.Sprint(nodes)).
+	// A wait that times out is an answer (408, timed_out), not an error of the typed client.
+	res, err := c.client(via).Cluster.Health().WaitForStatus(healthstatus.Green).WaitForNodes(fmt.Sprint(nodes)).
 		WaitForNoRelocatingShards(true).Timeout("10s").Do(c.t.Context())
-	if err != nil {
-		c.t.Fatalf("waiting for a green cluster of %d nodes: %v", nodes, err)
+	if err != nil || res.TimedOut {
+		c.t.Fatalf("waiting for a green cluster of %d nodes: %v %+v", nodes, err, res)
+	}
+	for _, name := range c.names {
+		if c.node(name) == nil {
+			continue
+		}
+		res, err := c.client(name).Cluster.Health().Local(true).WaitForStatus(healthstatus.Green).WaitForNodes(fmt.Sprint(nodes)).
+			WaitForNoRelocatingShards(true).Timeout("10s").Do(c.t.Context())
+		if err != nil || res.TimedOut {
+			c.t.Fatalf("waiting for %s to see a green cluster of %d nodes: %v %+v", name, nodes, err, res)
+		}
 	}
 }
 

@@ -34,6 +34,11 @@ const outputTail = 8 << 10
 const (
 	DefaultHeartbeat = time.Minute
 	DefaultObserve   = 5 * time.Second
+	// DefaultTransition is how often a node on its way somewhere is observed: the controller
+	// opens the next node's start gate, or moves an operation on, when this node's report says
+	// it is ready or done, so every second of delay here is a second of every join and every
+	// step of a roll. Observing is cheap (an HTTP read, a CQL query on loopback).
+	DefaultTransition = time.Second
 	// maxWriteBackoff bounds the wait between status writes while the API server fails.
 	maxWriteBackoff = 30 * time.Second
 	// apiTimeout bounds each read or write, so that an API outage never stalls the loop.
@@ -56,10 +61,13 @@ type Agent struct {
 	Node    engine.Node
 	Command []string
 	// API reads the node's Pilot and cluster and writes the Pilot's status.
-	API         API
-	Clock       clock.WithTicker
-	Heartbeat   time.Duration
+	API       API
+	Clock     clock.WithTicker
+	Heartbeat time.Duration
+	// Observe is how often a settled node is observed; Transition how often one that is
+	// started and not ready yet, or carrying out an action, is.
 	Observe     time.Duration
+	Transition  time.Duration
 	StopTimeout time.Duration
 	Log         logr.Logger
 	Metrics     *Metrics
@@ -72,10 +80,16 @@ type Agent struct {
 	exit     *supervisor.Exit
 	exitAt   time.Time
 	exitDone chan struct{}
+	// transitionSince is when the steps began to find the node in transition (the database
+	// started and not ready, or an action in progress); zero while it is settled.
+	transitionSince time.Time
 
-	// lastWrittenVersion is the Pilot's resourceVersion after this pilot's last write: until the
-	// cache shows it, the cache is behind and a difference is not a reason to write again.
+	// lastWrittenVersion is the Pilot's resourceVersion after this pilot's last write, and
+	// lastWrittenBeat the heartbeat time it wrote: until the cache shows that write (that
+	// version, or a later one that carries the same heartbeat), the cache is behind and a
+	// difference is not a reason to write again.
 	lastWrittenVersion string
+	lastWrittenBeat    metav1.Time
 	lastWriteAt        time.Time
 	writeRetryAt       time.Time
 	writeFails         int
@@ -96,11 +110,12 @@ func (a *Agent) Run(ctx context.Context) (supervisor.Exit, error) {
 	terms := make(chan os.Signal, 1)
 	signal.Notify(terms, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(terms)
-	ticker := a.Clock.NewTicker(a.Observe)
-	defer ticker.Stop()
+	timer := a.Clock.NewTimer(a.Observe)
+	defer timer.Stop()
 	done := ctx.Done()
 	for {
 		a.step(ctx)
+		timer.Reset(a.interval())
 		select {
 		case <-a.exitDone:
 			a.step(ctx) // the final report: Stopping or Failed
@@ -119,7 +134,7 @@ func (a *Agent) Run(ctx context.Context) (supervisor.Exit, error) {
 			}
 			// The database runs on until it exits; a closed channel must not spin the loop.
 			done = nil
-		case <-ticker.C():
+		case <-timer.C():
 		case <-a.kick:
 			a.heard()
 		}
@@ -136,11 +151,28 @@ func (a *Agent) defaults() {
 	if a.Observe <= 0 {
 		a.Observe = DefaultObserve
 	}
+	if a.Transition <= 0 {
+		a.Transition = DefaultTransition
+	}
+	a.Transition = min(a.Transition, a.Observe) // never slower than a settled node
 	if a.Metrics == nil {
 		a.Metrics = NewMetrics(nil)
 	}
 	a.kick = make(chan struct{}, 1)
 	a.exitDone = make(chan struct{})
+}
+
+// maxTransition bounds the quick steps of one transition. A node can stay short of ready for
+// good (a bootstrap that failed, a cluster that lost a shard's every copy), and observing
+// that every second would only cost the node: past this, it is observed as a settled one.
+const maxTransition = 3 * time.Minute
+
+// interval is the wait before the next step: short while the node is in transition.
+func (a *Agent) interval() time.Duration {
+	if !a.transitionSince.IsZero() && a.Clock.Since(a.transitionSince) < maxTransition {
+		return a.Transition
+	}
+	return a.Observe
 }
 
 func (a *Agent) isStarted() bool {
@@ -177,6 +209,11 @@ func (a *Agent) step(ctx context.Context) {
 	desired.Node.Address = a.Node.IP
 	desired.Node.HoldsData = a.Engine.HoldsData()
 	applyObservation(desired, o)
+	if !o.inTransition() {
+		a.transitionSince = time.Time{}
+	} else if a.transitionSince.IsZero() {
+		a.transitionSince = a.Clock.Now()
+	}
 	a.report(ctx, p, desired)
 }
 
@@ -191,13 +228,17 @@ func (a *Agent) start(ctx context.Context, in engine.Input) error {
 	a.mu.Unlock()
 	a.Metrics.Started.Set(1)
 	a.Log.Info("Start gate open; starting the database")
+	opts := supervisor.Options{
+		StopTimeout:  a.StopTimeout,
+		GracefulStop: a.Engine.GracefulStop,
+		Log:          a.Log.WithName("supervisor"),
+		OutputTail:   outputTail,
+	}
+	if r, ok := a.Engine.(engine.OutputReader); ok {
+		opts.OutputLines = r.ReadOutput
+	}
 	go func() {
-		exit, err := supervisor.Run(context.WithoutCancel(ctx), proc, supervisor.Options{
-			StopTimeout:  a.StopTimeout,
-			GracefulStop: a.Engine.GracefulStop,
-			Log:          a.Log.WithName("supervisor"),
-			OutputTail:   outputTail,
-		})
+		exit, err := supervisor.Run(context.WithoutCancel(ctx), proc, opts)
 		if err != nil {
 			a.Log.Error(err, "Supervising the database")
 			exit = supervisor.Exit{Code: 1, Stderr: err.Error()}
@@ -302,14 +343,16 @@ func (a *Agent) report(ctx context.Context, p *navv1alpha1.Pilot, desired *navv1
 	if now.Before(a.writeRetryAt) {
 		return
 	}
-	if a.lastWrittenVersion != "" && p.ResourceVersion != a.lastWrittenVersion && now.Sub(a.lastWriteAt) < cacheLag {
+	if a.lastWrittenVersion != "" && !a.cacheHasLastWrite(p) && now.Sub(a.lastWriteAt) < cacheLag {
 		return // the informer will deliver our own write, and kick the next step
 	}
 	write, why := writeDecision(&p.Status, a.lastWriteAt, desired, now, a.Heartbeat)
 	if !write {
 		return
 	}
-	desired.LastHeartbeatTime = &metav1.Time{Time: now}
+	// The API keeps whole seconds; so does the copy kept to recognise this write in the cache.
+	beat := metav1.NewTime(now).Rfc3339Copy()
+	desired.LastHeartbeatTime = &beat
 	wctx, cancel := context.WithTimeout(ctx, apiTimeout)
 	defer cancel()
 	version, err := a.API.PatchStatus(wctx, p, desired)
@@ -322,9 +365,21 @@ func (a *Agent) report(ctx context.Context, p *navv1alpha1.Pilot, desired *navv1
 		return
 	}
 	a.writeFails, a.writeRetryAt = 0, time.Time{}
-	a.lastWrittenVersion, a.lastWriteAt = version, now
+	a.lastWrittenVersion, a.lastWrittenBeat, a.lastWriteAt = version, beat, now
 	a.Metrics.Writes.WithLabelValues("ok").Inc()
 	a.Log.V(1).Info("Wrote the Pilot status", "why", why, "phase", desired.Phase, "observedGeneration", desired.ObservedGeneration)
+}
+
+// cacheHasLastWrite: p, as the cache holds it, shows this pilot's last status write. A later
+// version that carries the written heartbeat has it too: another writer (the controller
+// opening the start gate) changed the Pilot since, which is no reason to wait with the next
+// report.
+func (a *Agent) cacheHasLastWrite(p *navv1alpha1.Pilot) bool {
+	if p.ResourceVersion == a.lastWrittenVersion {
+		return true
+	}
+	hb := p.Status.LastHeartbeatTime
+	return hb != nil && hb.Equal(&a.lastWrittenBeat)
 }
 
 // completed reports whether status already acknowledges the requested action as complete for

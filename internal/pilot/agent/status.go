@@ -25,6 +25,12 @@ type observation struct {
 	action   *navv1alpha1.PilotActionStatus
 }
 
+// inTransition: the database runs and is not ready yet (starting, joining, draining), or an
+// action is in progress. Someone is waiting on the next change.
+func (o observation) inTransition() bool {
+	return o.running && (!o.ready || o.action != nil && o.action.Phase == navv1alpha1.ActionInProgress)
+}
+
 // phaseOf summarises an observation for people.
 func phaseOf(o observation) navv1alpha1.PilotPhase {
 	switch {

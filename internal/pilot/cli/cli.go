@@ -130,7 +130,8 @@ func copyFile(src, dest string, mode os.FileMode) error {
 type options struct {
 	listen, level, format, cluster string
 	node                           engine.Node
-	heartbeat, observe, stop       time.Duration
+	heartbeat, observe, transition time.Duration
+	stop                           time.Duration
 	command                        []string
 }
 
@@ -146,7 +147,8 @@ func parseFlags(name string, args []string, factory Factory) (options, func() (e
 	fs.StringVar(&o.node.IP, "pod-ip", os.Getenv("POD_IP"), "IP of this pod.")
 	fs.StringVar(&o.cluster, "cluster", os.Getenv("NAVIGATOR_CLUSTER"), "Name of the cluster resource this node belongs to.")
 	fs.DurationVar(&o.heartbeat, "heartbeat-interval", agent.DefaultHeartbeat, "Longest time between two status writes of a settled node.")
-	fs.DurationVar(&o.observe, "observe-interval", agent.DefaultObserve, "How often the engine is observed.")
+	fs.DurationVar(&o.observe, "observe-interval", agent.DefaultObserve, "How often the engine of a settled node is observed.")
+	fs.DurationVar(&o.transition, "transition-interval", agent.DefaultTransition, "How often the engine is observed while the node starts, joins or carries out an action.")
 	fs.DurationVar(&o.stop, "stop-timeout", 60*time.Second, "Bound of the graceful stop; shorter than the pod's grace period.")
 	build := factory(fs)
 	if err := fs.Parse(args); err != nil {
@@ -201,7 +203,7 @@ func runEngine(name string, args []string, factory Factory) (int, error) {
 	}
 	a := &agent.Agent{
 		Engine: eng, Node: o.node, Command: o.command, API: api,
-		Heartbeat: o.heartbeat, Observe: o.observe, StopTimeout: o.stop,
+		Heartbeat: o.heartbeat, Observe: o.observe, Transition: o.transition, StopTimeout: o.stop,
 		Log: log.WithName("agent"), Metrics: agent.NewMetrics(registry),
 	}
 

@@ -84,6 +84,14 @@ type ExitExplainer interface {
 	ExplainExit(code int, stdout, stderr string) string
 }
 
+// OutputReader is an engine that learns from the database's own output what the database
+// answers no query about: Cassandra 4.0 and 4.1 say that a bootstrap failed only in their log.
+// Optional. ReadOutput is called with each line of the database's standard output and error,
+// from the goroutines that copy them: it must be quick and safe for concurrent use.
+type OutputReader interface {
+	ReadOutput(line string)
+}
+
 // Engine is everything the pilot needs from one database engine.
 type Engine interface {
 	Configurer

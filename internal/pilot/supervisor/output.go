@@ -21,6 +21,9 @@ type tail struct {
 }
 
 func (t *tail) Write(p []byte) (int, error) {
+	if t.max == 0 {
+		return len(p), nil
+	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.data = append(t.data, p...)
@@ -44,10 +47,47 @@ func (t *tail) String() string {
 	return string(out)
 }
 
+// maxLine bounds the line a LineWriter holds back while it waits for the line's end: a longer
+// one is passed on cut (a stack trace's lines are short; a line this long is not a message).
+const maxLine = 64 << 10
+
+// LineWriter is an io.Writer that calls fn with each whole line written to it, without the
+// newline. Each stream needs its own; fn is called from the goroutine that writes.
+func LineWriter(fn func(line string)) io.Writer { return &lineWriter{fn: fn} }
+
+type lineWriter struct {
+	fn      func(string)
+	pending []byte
+}
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			w.pending = append(w.pending, p...)
+			for len(w.pending) >= maxLine {
+				w.fn(string(w.pending[:maxLine]))
+				w.pending = append(w.pending[:0], w.pending[maxLine:]...)
+			}
+			break
+		}
+		line := p[:i]
+		if len(w.pending) > 0 {
+			line = append(w.pending, line...)
+			w.pending = w.pending[:0]
+		}
+		w.fn(string(line[:min(len(line), maxLine)]))
+		p = p[i+1:]
+	}
+	return n, nil
+}
+
 // teeOutput gives the database pipes for its standard output and error, copied unchanged to the
-// pilot's own and into tails[0] and tails[1]. files are the child's ends; wait returns once both
-// pipes are drained (or outputDrain after it is called, whichever comes first).
-func teeOutput(tails [2]*tail) (files [2]*os.File, closeChild func(), wait func(), err error) {
+// pilot's own, into tails[0] and tails[1], and line by line to lines when it is set. files are
+// the child's ends; wait returns once both pipes are drained (or outputDrain after it is called,
+// whichever comes first).
+func teeOutput(tails [2]*tail, lines func(string)) (files [2]*os.File, closeChild func(), wait func(), err error) {
 	var readers [2]*os.File
 	for i := range files {
 		if readers[i], files[i], err = os.Pipe(); err != nil {
@@ -59,8 +99,12 @@ func teeOutput(tails [2]*tail) (files [2]*os.File, closeChild func(), wait func(
 	}
 	done := make(chan struct{}, 2)
 	for i, dst := range []io.Writer{os.Stdout, os.Stderr} {
+		to := []io.Writer{dst, tails[i]}
+		if lines != nil {
+			to = append(to, LineWriter(lines))
+		}
 		go func() {
-			_, _ = io.Copy(io.MultiWriter(dst, tails[i]), readers[i])
+			_, _ = io.Copy(io.MultiWriter(to...), readers[i])
 			_ = readers[i].Close()
 			done <- struct{}{}
 		}()

@@ -42,6 +42,10 @@ type Options struct {
 	// standard output and error Exit carries. The output then goes through pipes, still copied
 	// unchanged to the pilot's own; otherwise the database writes to them itself.
 	OutputTail int
+	// OutputLines, when set, is called with each whole line the database writes to its
+	// standard output or error (without the newline; a line longer than maxLine is cut), from
+	// the goroutine that copies that stream. The output then goes through pipes likewise.
+	OutputLines func(line string)
 }
 
 // Exit is how the database ended.
@@ -77,9 +81,9 @@ func Run(ctx context.Context, p Process, o Options) (Exit, error) {
 	stdout, stderr := os.Stdout, os.Stderr
 	var out [2]*tail
 	drain, closeChild := func() {}, func() {}
-	if o.OutputTail > 0 {
-		out = [2]*tail{{max: o.OutputTail}, {max: o.OutputTail}}
-		files, closeFiles, wait, err := teeOutput(out)
+	if o.OutputTail > 0 || o.OutputLines != nil {
+		out = [2]*tail{{max: max(o.OutputTail, 0)}, {max: max(o.OutputTail, 0)}}
+		files, closeFiles, wait, err := teeOutput(out, o.OutputLines)
 		if err != nil {
 			return Exit{}, fmt.Errorf("piping the database's output: %w", err)
 		}

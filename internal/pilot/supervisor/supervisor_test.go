@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -43,6 +44,14 @@ func helper() int {
 	opts := Options{StopTimeout: 2 * time.Second, Log: log}
 	if n, err := strconv.Atoi(os.Getenv("TAIL")); err == nil {
 		opts.OutputTail = n
+	}
+	if os.Getenv("LINES") != "" {
+		var mu sync.Mutex
+		opts.OutputLines = func(line string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(logFile, "line %q\n", line)
+		}
 	}
 	if os.Getenv("HOOK") != "" {
 		opts.GracefulStop = func(context.Context) error {
@@ -195,6 +204,49 @@ func TestOutputTailIsKept(t *testing.T) {
 	want := fmt.Sprintf("stdout=%q stderr=%q", "starting, step 8\nstarting, step 9\n", line[len(line)-40:])
 	if log := r.log(t); !strings.Contains(log, want) {
 		t.Errorf("the exit's output is not the last whole lines (%s); log:\n%s", want, log)
+	}
+}
+
+// TestOutputLinesAreRead: with OutputLines, each whole line of either stream reaches the engine
+// once, however the database's writes cut it, and the output still passes through unchanged.
+func TestOutputLinesAreRead(t *testing.T) {
+	script := `printf 'Some data '; sleep 0.1; printf 'streaming failed.\nsecond'; sleep 0.1; echo ' line'; echo 'to stderr' >&2; printf 'no newline at the end'`
+	r := start(t, script, "LINES=1")
+	if code := r.wait(t); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if got := r.stdout.String(); got != "Some data streaming failed.\nsecond line\nno newline at the end" {
+		t.Errorf("stdout = %q: not passed through unchanged", got)
+	}
+	log := r.log(t)
+	for _, line := range []string{"Some data streaming failed.", "second line", "to stderr"} {
+		if strings.Count(log, fmt.Sprintf("line %q\n", line)) != 1 {
+			t.Errorf("the line %q was not read once; log:\n%s", line, log)
+		}
+	}
+	if strings.Contains(log, `line "no newline`) {
+		t.Errorf("a line without its end was read; log:\n%s", log)
+	}
+}
+
+// TestLineWriterCutsOverlongLines: a line longer than maxLine is passed on cut rather than held
+// in memory until its end.
+func TestLineWriterCutsOverlongLines(t *testing.T) {
+	var lines []string
+	w := LineWriter(func(l string) { lines = append(lines, l) })
+	long := strings.Repeat("x", maxLine+10)
+	for _, chunk := range []string{long[:100], long[100:], "\nshort\n"} {
+		if _, err := w.Write([]byte(chunk)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(lines) != 3 || len(lines[0]) != maxLine || lines[1] != strings.Repeat("x", 10) || lines[2] != "short" {
+		t.Errorf("got %d lines of lengths %v", len(lines), func() (n []int) {
+			for _, l := range lines {
+				n = append(n, len(l))
+			}
+			return n
+		}())
 	}
 }
 

@@ -3,6 +3,7 @@ package node
 import (
 	"strings"
 	"testing"
+	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
 
@@ -98,4 +99,8 @@ func TestCleanupAfterAJoinAndDrain(t *testing.T) {
 		t.Errorf("netstats after drain: %+v, %v", ns, err)
 	}
 	c.waitCodes("a", map[string]string{"a": "UN", "b": "DN", "c": "UN"})
+	// Its own view still has it up (Gossiper.getLiveMembers adds the local endpoint), and its
+	// peers as they were when its gossip stopped, well past the conviction time.
+	time.Sleep(2 * fastTiming.Convict)
+	c.waitCodes("b", map[string]string{"a": "UN", "b": "UN", "c": "UN"})
 }

@@ -169,16 +169,24 @@ func (n *Node) mergeLocked(from string, states map[string]*endpointState) {
 }
 
 // up is the failure detector: a peer is up when it answered or called within the conviction
-// time and has not announced its shutdown; the node itself is up while it gossips.
+// time and has not announced its shutdown. The node itself is always up in its own view, drained
+// or not gossiping: Gossiper.getLiveMembers adds the local endpoint to the live ones, so a
+// drained node's nodetool status prints it UN while every peer sees it DN. Once gossip has
+// stopped, nothing convicts a peer any more (the status check runs in the cancelled gossip
+// task, Gossiper.stop): the node's view of its peers stays as it was then.
 func (n *Node) upLocked(id string) bool {
 	st := n.states[id]
 	if st == nil {
 		return false
 	}
 	if id == n.local.HostID {
-		return n.gossipOn
+		return true
 	}
-	return !st.Shutdown && time.Since(n.contact[id]) < n.opts.Timing.Convict
+	at := time.Now()
+	if !n.gossipOn && !n.gossipStopped.IsZero() {
+		at = n.gossipStopped
+	}
+	return !st.Shutdown && at.Sub(n.contact[id]) < n.opts.Timing.Convict
 }
 
 // announceShutdown is Gossiper.announceShutdown: tell every peer that the node stops, so that
@@ -198,7 +206,7 @@ func (n *Node) announceShutdown(ctx context.Context) {
 			targets = append(targets, st.endpoint())
 		}
 	}
-	n.gossipOn = false
+	n.gossipOn, n.gossipStopped = false, time.Now()
 	n.mu.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, n.opts.Timing.RequestTimeout)
 	defer cancel()

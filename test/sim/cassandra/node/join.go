@@ -11,9 +11,10 @@ import (
 	"github.com/navigator-dbaas/navigator/test/sim/cassandra/ring"
 )
 
-// startup is StorageService.initServer and joinTokenRing: gossip, listen for RING_DELAY, then
-// join the way the node's state says (rejoin with its saved tokens, replace a dead node,
-// bootstrap, or take tokens at once), then serve CQL. A failure closes the node.
+// startup is StorageService.initServer and joinTokenRing: gossip; a node that has never joined
+// listens for RING_DELAY (where Cassandra waits for the schema, up to RING_DELAY); then it joins
+// the way its state says (rejoin with its saved tokens at once, replace a dead node, bootstrap,
+// or take tokens at once), waits for gossip to settle, and serves CQL. A failure closes the node.
 func (n *Node) startup(ctx context.Context) (err error) {
 	defer func() {
 		if err != nil {
@@ -30,13 +31,18 @@ func (n *Node) startup(ctx context.Context) (err error) {
 	if err := n.shadowRound(ctx); err != nil {
 		return err
 	}
-	n.log.info("main", "StorageService.java:1733", "JOINING: waiting for ring information")
-	if err := sleep(ctx, n.opts.Timing.RingDelay); err != nil {
-		return err
-	}
 	n.mu.Lock()
 	state := n.local.BootstrapState
 	n.mu.Unlock()
+	if state != completed {
+		// A restarted member takes its saved tokens at once (shouldBootstrap is false); a new
+		// node waits for the ring's schema first. The simulator waits the whole RING_DELAY:
+		// slower than Cassandra, never faster.
+		n.log.info("main", "StorageService.java:1733", "JOINING: waiting for ring information")
+		if err := sleep(ctx, n.opts.Timing.RingDelay); err != nil {
+			return err
+		}
+	}
 	switch {
 	case state == completed:
 		err = n.rejoin()
@@ -58,10 +64,51 @@ func (n *Node) startup(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
+	if err := n.waitToSettle(ctx); err != nil {
+		return err
+	}
 	if err := n.startNative(); err != nil {
 		return err
 	}
 	n.log.info("main", "CassandraDaemon.java:795", "Startup complete")
+	return nil
+}
+
+// waitToSettle is Gossiper.waitToSettle, which CassandraDaemon.setup runs once the node has
+// joined and before it serves clients: SettleMin, then a poll of the known endpoints every
+// SettlePoll until three polls in a row count as many as the one before.
+func (n *Node) waitToSettle(ctx context.Context) error {
+	t := n.opts.Timing
+	if t.SkipSettle {
+		return nil
+	}
+	n.log.info("main", "Gossiper.java:2459", "Waiting for gossip to settle...")
+	if err := sleep(ctx, t.SettleMin); err != nil {
+		return err
+	}
+	count := func() int {
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		return len(n.states)
+	}
+	last, ok, polls := count(), 0, 0
+	for ok < 3 {
+		if err := sleep(ctx, t.SettlePoll); err != nil {
+			return err
+		}
+		polls++
+		if c := count(); c == last {
+			ok++
+		} else {
+			ok, last = 0, c
+			n.log.info("main", "Gossiper.java:2476", "Gossip not settled after %d polls.", polls)
+		}
+	}
+	if polls > 3 {
+		n.log.info("main", "Gossiper.java:2488", "Gossip settled after %d extra polls; proceeding", polls-3)
+	} else {
+		n.log.info("main", "Gossiper.java:2490", "No gossip backlog; proceeding")
+	}
 	return nil
 }
 

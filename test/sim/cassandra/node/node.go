@@ -58,8 +58,10 @@ type Node struct {
 	mode    ring.Mode
 	// gossipOn and nativeOn are what nodetool info reports; drain and decommission stop them.
 	gossipOn, nativeOn bool
-	streams            []*stream
-	stats              nodeStats
+	// gossipStopped is when gossip stopped (drain, decommission); zero while it runs.
+	gossipStopped time.Time
+	streams       []*stream
+	stats         nodeStats
 	// seen is what the CQL clients were last told about each peer and the schema.
 	seen seenState
 	// moving is set while a decommission or removenode runs on this node.
@@ -273,7 +275,7 @@ func (n *Node) initGossipState() {
 	st.Address = host
 	st.StoragePort, _ = strconv.Atoi(port)
 	n.states[n.local.HostID] = st
-	n.gossipOn = true
+	n.gossipOn, n.gossipStopped = true, time.Time{}
 }
 
 // loop runs fn every interval until the node stops.

@@ -8,8 +8,9 @@ import (
 )
 
 // Timing holds the intervals of the node's background work. Cassandra gossips every second,
-// waits RING_DELAY (30 s, -Dcassandra.ring_delay_ms) for gossip to settle before it joins, and
-// its failure detector convicts a silent peer after some seconds; tests shorten all of them.
+// waits RING_DELAY (30 s, -Dcassandra.ring_delay_ms) before a bootstrap, waits for gossip to
+// settle before it serves clients, and its failure detector convicts a silent peer after some
+// seconds; tests shorten all of them.
 type Timing struct {
 	Gossip time.Duration
 	// RingDelay is how long a starting node listens to gossip before it decides how to join, and
@@ -21,12 +22,19 @@ type Timing struct {
 	ShadowRound time.Duration
 	// RequestTimeout bounds a request to another node (read_request_timeout and the like).
 	RequestTimeout time.Duration
+	// SettleMin and SettlePoll are Gossiper.waitToSettle's: once joined, a node waits SettleMin,
+	// then polls its count of known endpoints every SettlePoll until three polls in a row find it
+	// unchanged, before it serves clients (cassandra.gossip_settle_min_wait_ms, 5 s, and
+	// cassandra.gossip_settle_interval_ms, 1 s). SkipSettle is
+	// -Dcassandra.skip_wait_for_gossip_to_settle=0.
+	SettleMin, SettlePoll time.Duration
+	SkipSettle            bool
 }
 
 // DefaultTiming is Cassandra's.
 func DefaultTiming() Timing {
 	return Timing{Gossip: time.Second, RingDelay: 30 * time.Second, Convict: 8 * time.Second,
-		ShadowRound: 30 * time.Second, RequestTimeout: 5 * time.Second}
+		ShadowRound: 30 * time.Second, RequestTimeout: 5 * time.Second, SettleMin: 5 * time.Second, SettlePoll: time.Second}
 }
 
 // Options are what the process gives a node beyond its configuration files.

@@ -127,8 +127,10 @@ func TestOnlyOneNodeBootstraps(t *testing.T) {
 }
 
 // TestRestartKeepsDataAndDownNodesFailQuorum: a node restarted on its data directory is the
-// same node with the same rows; with two of three replicas stopped, they show DN and QUORUM is
-// Unavailable, as the driver reports it.
+// same node with the same rows; it takes its saved tokens at once, without RING_DELAY
+// (StorageService.joinTokenRing: a member does not bootstrap), and waits for gossip to settle
+// before it serves (Gossiper.waitToSettle), as every start does. With two of three replicas
+// stopped, they show DN and QUORUM is Unavailable, as the driver reports it.
 func TestRestartKeepsDataAndDownNodesFailQuorum(t *testing.T) {
 	t.Parallel()
 	c := newSimCluster(t, "a", "b", "c")
@@ -138,9 +140,24 @@ func TestRestartKeepsDataAndDownNodesFailQuorum(t *testing.T) {
 	hostID := c.node("b").HostID()
 	c.stop("b")
 	c.waitCodes("a", map[string]string{"a": "UN", "b": "DN", "c": "UN"})
+	before := len(c.log("b"))
 	c.start("b")
 	if c.node("b").HostID() != hostID {
 		t.Errorf("host ID changed across the restart")
+	}
+	first, again := c.log("b")[:before], c.log("b")[before:]
+	for _, tc := range []struct {
+		log, line string
+		want      bool
+	}{
+		{first, "JOINING: waiting for ring information", true},
+		{first, "Waiting for gossip to settle...", true},
+		{again, "JOINING: waiting for ring information", false},
+		{again, "Waiting for gossip to settle...", true},
+	} {
+		if strings.Contains(tc.log, tc.line) != tc.want {
+			t.Errorf("%q in the log of b's first start or restart: want %v", tc.line, tc.want)
+		}
 	}
 	c.waitCodes("a", map[string]string{"a": "UN", "b": "UN", "c": "UN"})
 	c.stop("a")

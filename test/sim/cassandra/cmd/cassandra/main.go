@@ -74,6 +74,8 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	if ms, err := strconv.Atoi(props["cassandra.ring_delay_ms"]); err == nil {
 		opts.Timing.RingDelay = time.Duration(ms) * time.Millisecond
 	}
+	// 0 skips the wait; a positive number only bounds the polls (CassandraRelevantProperties).
+	opts.Timing.SkipSettle = props["cassandra.skip_wait_for_gossip_to_settle"] == "0"
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	n, err := node.Start(ctx, cfg, rackdc, opts)
