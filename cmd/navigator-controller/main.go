@@ -19,12 +19,13 @@ import (
 
 func main() {
 	var o manager.Options
-	var namespaces, level, format string
+	var namespaces, excluded, level, format string
 	flag.StringVar(&o.MetricsAddr, "metrics-bind-address", ":8080", "Address of the Prometheus metrics endpoint; 0 turns it off.")
 	flag.StringVar(&o.ProbeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz endpoints.")
 	flag.BoolVar(&o.LeaderElect, "leader-elect", true, "Elect one active replica through a Lease.")
 	flag.StringVar(&o.LeaderElectionNamespace, "leader-election-namespace", "", "Namespace of the Lease; empty means the pod's namespace.")
 	flag.StringVar(&namespaces, "watch-namespaces", "", "Comma-separated namespaces to manage; empty means all namespaces.")
+	flag.StringVar(&excluded, "exclude-namespaces", "", "Comma-separated namespaces to leave alone while managing all others; not with --watch-namespaces.")
 	flag.DurationVar(&o.GracefulShutdownTimeout, "graceful-shutdown-timeout", 30*time.Second, "How long to wait for work in progress on SIGTERM.")
 	flag.StringVar(&o.PilotImage, "pilot-image", "", "navigator-pilot image injected into database pods whose cluster names none.")
 	var pullPolicy string
@@ -41,18 +42,14 @@ func main() {
 	}
 	ctrl.SetLogger(logger)
 	log := ctrl.Log.WithName("setup")
-	for _, ns := range strings.Split(namespaces, ",") {
-		if ns = strings.TrimSpace(ns); ns != "" {
-			o.WatchNamespaces = append(o.WatchNamespaces, ns)
-		}
-	}
+	o.WatchNamespaces, o.ExcludeNamespaces = list(namespaces), list(excluded)
 
 	mgr, err := manager.New(ctrl.GetConfigOrDie(), o)
 	if err != nil {
 		log.Error(err, "Unable to set up the manager")
 		os.Exit(1)
 	}
-	log.Info("Starting navigator-controller", "watchNamespaces", o.WatchNamespaces, "leaderElect", o.LeaderElect)
+	log.Info("Starting navigator-controller", "watchNamespaces", o.WatchNamespaces, "excludeNamespaces", o.ExcludeNamespaces, "leaderElect", o.LeaderElect)
 	// SetupSignalHandler cancels on SIGTERM: the manager stops its runnables, releases the Lease
 	// and returns, within GracefulShutdownTimeout.
 	if err := mgr.Start(ctrl.SetupSignalHandler()); err != nil {
@@ -60,4 +57,15 @@ func main() {
 		os.Exit(1)
 	}
 	log.Info("Stopped navigator-controller")
+}
+
+// list splits a comma-separated flag value, dropping empty items.
+func list(v string) []string {
+	var out []string
+	for _, item := range strings.Split(v, ",") {
+		if item = strings.TrimSpace(item); item != "" {
+			out = append(out, item)
+		}
+	}
+	return out
 }

@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 )
 
@@ -41,7 +42,7 @@ func (r *Reconciler) markDecommissioned(ctx context.Context, n *node) error {
 	if err := r.Client.Patch(ctx, claim, client.RawPatch(types.MergePatchType, patch)); err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("marking the claim %s of decommissioned node %s: %w", claim.Name, n.Name, err)
 	}
-	return nil
+	return failpoint.Inject(ctx, failpoint.CassandraClaimMarked)
 }
 
 // decommissionedClaim returns the host id a node's data claim records as decommissioned, or

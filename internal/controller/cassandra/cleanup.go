@@ -7,6 +7,7 @@ import (
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
 // cleanup runs nodetool cleanup, one node at a time, on the nodes that kept rows of ranges a
@@ -22,7 +23,7 @@ func (r *Reconciler) cleanup(ctx context.Context, s *clusterState, prog *progres
 		}
 		if n.ActionDone(navv1alpha1.ActionCleanup) {
 			s.cleaned = append(s.cleaned, n.Name)
-			if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+			if err := objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.CassandraCleanupCleared, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
 				return err
 			}
 			continue
@@ -51,7 +52,7 @@ func (r *Reconciler) cleanup(ctx context.Context, s *clusterState, prog *progres
 		}
 		prog.Set(navv1alpha1.ReasonScalingOut, "cleaning up after the scale out")
 		prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationCleanup, navv1alpha1.OperationInProgress, "", "asked to run nodetool cleanup")
-		return objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionCleanup })
+		return objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.CassandraCleanupAsked, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionCleanup })
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 )
 
@@ -113,7 +114,7 @@ func (r *Reconciler) found(ctx context.Context, s *clusterState, waiting []*node
 // progress and streams every range afresh.
 func (r *Reconciler) start(ctx context.Context, s *clusterState, n *node, replaceAddress string) error {
 	streams := replaceAddress != "" || s.member(n.Name) == nil
-	return objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) {
+	return objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.CassandraGateOpened, func(sp *navv1alpha1.PilotSpec) {
 		sp.Start = true
 		setSeeds(sp, seedHosts(s))
 		sp.Cassandra.ReplaceAddress = replaceAddress

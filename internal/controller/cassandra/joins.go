@@ -7,6 +7,7 @@ import (
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
 // modeJoiningFailed is the operation mode of a node whose bootstrap or replacement failed to
@@ -29,7 +30,7 @@ func (r *Reconciler) recoverFailedJoins(ctx context.Context, s *clusterState, pr
 		msg := fmt.Sprintf("%s failed to stream its data (%s); restarting it to stream every range afresh", n.Name, modeJoiningFailed)
 		prog.Set(navv1alpha1.ReasonBootstrapping, msg)
 		prog.Op(n.Name, n.pool.spec.Name, joinType(s, n), navv1alpha1.OperationInProgress, "", msg)
-		if err := objects.DeletePod(ctx, r.Client, n.Pod); err != nil {
+		if err := objects.DeletePod(ctx, r.Client, n.Pod, failpoint.CassandraFailedJoinerDeleted); err != nil {
 			return err
 		}
 	}

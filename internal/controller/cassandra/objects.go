@@ -14,6 +14,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 	"github.com/navigator-dbaas/navigator/internal/resources/pilotpod"
 )
@@ -47,6 +48,9 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 		// lets them bootstrap one at a time. From then on replicas are scale's.
 		create := func(o *appsv1.StatefulSet) { o.Spec.Replicas = ptr.To(p.desired()) }
 		if err := objects.Upsert(ctx, r.Client, cc, desired, sts, objects.CopyStatefulSetSpec, create); err != nil {
+			return err
+		}
+		if err := failpoint.Inject(ctx, failpoint.CassandraStatefulSetWritten); err != nil {
 			return err
 		}
 		if p.sts == nil {

@@ -10,6 +10,7 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
 // roll restarts the nodes whose pods run an older revision of their StatefulSet (a version,
@@ -44,7 +45,7 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 		case n.Updated:
 			op("waiting for the node to be up and normal")
 		case n.ActionDone(navv1alpha1.ActionPrepareRestart) || !joined(n):
-			if err := objects.DeletePod(ctx, r.Client, n.Pod); err != nil {
+			if err := objects.DeletePod(ctx, r.Client, n.Pod, failpoint.CassandraPodDeleted); err != nil {
 				return err
 			}
 			op("restarting")
@@ -67,12 +68,12 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 		if !joined(c) {
 			// Nothing to drain on a node that does not run or has not joined: restart it into
 			// the new revision.
-			if err := objects.DeletePod(ctx, r.Client, c.Pod); err != nil {
+			if err := objects.DeletePod(ctx, r.Client, c.Pod, failpoint.CassandraPodDeleted); err != nil {
 				return err
 			}
 			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting a node that had not joined the ring")
 		} else {
-			if err := objects.PatchPilot(ctx, r.Client, c.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
+			if err := objects.PatchPilot(ctx, r.Client, c.Pilot, failpoint.CassandraRestartPrepared, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
 				return err
 			}
 			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "draining before the restart")

@@ -11,6 +11,7 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
 // Names of the predicates that hold a scale in or a replacement, as
@@ -58,11 +59,11 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 				leavingBusy = leavingBusy || busy
 				continue
 			}
-			if err := objects.PatchPilot(ctx, r.Client, last.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+			if err := objects.PatchPilot(ctx, r.Client, last.Pilot, failpoint.CassandraLeaveWithdrawn, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
 				return err
 			}
 		case want > cur:
-			if err := objects.SetReplicas(ctx, r.Client, p.sts, want); err != nil {
+			if err := objects.SetReplicas(ctx, r.Client, p.sts, want, failpoint.CassandraGrown); err != nil {
 				return err
 			}
 			prog.Set(navv1alpha1.ReasonScalingOut, fmt.Sprintf("pool %s: %d → %d nodes, joining one at a time", p.spec.Name, cur, want))
@@ -83,12 +84,12 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 	switch {
 	case n.Pod != nil && n.Pilot != nil && n.State != pilot.NodeUnknown && !n.Started() && !n.Pilot.Status.Node.HoldsData:
 		// Never started, holds nothing: nothing to stream.
-		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.Ordinal)
+		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.Ordinal, failpoint.CassandraShrunk)
 	case n.ActionDone(navv1alpha1.ActionLeave):
 		if err := r.markDecommissioned(ctx, n); err != nil {
 			return false, err
 		}
-		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.Ordinal)
+		return false, objects.SetReplicas(ctx, r.Client, p.sts, n.Ordinal, failpoint.CassandraShrunk)
 	case n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionLeave:
 		if n.State == pilot.NodeUnknown {
 			op(navv1alpha1.OperationBlocked, PredicatePilotReporting, "the pilot has not reported recently; the decommission cannot be followed")
@@ -110,7 +111,7 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 		op(phase, v.Predicate, v.Reason)
 		return false, nil
 	}
-	if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
+	if err := objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.CassandraLeaveAsked, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
 		return false, err
 	}
 	op(navv1alpha1.OperationInProgress, "", "asked to decommission")

@@ -10,6 +10,7 @@ import (
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 )
 
@@ -82,6 +83,9 @@ func (r *Reconciler) labelSeeds(ctx context.Context, s *clusterState) error {
 		if err := r.Client.Patch(ctx, n.Pod, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); client.IgnoreNotFound(err) != nil {
 			return fmt.Errorf("labelling the seed %s: %w", n.Name, err)
 		}
+		if err := failpoint.Inject(ctx, failpoint.CassandraSeedLabelled); err != nil {
+			return err
+		}
 	}
 	return r.giveSeeds(ctx, s)
 }
@@ -107,7 +111,7 @@ func (r *Reconciler) giveSeeds(ctx context.Context, s *clusterState) error {
 		if n.Pilot == nil || !n.Pilot.Spec.Start || len(seeds) == 0 {
 			continue
 		}
-		if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { setSeeds(sp, seeds) }); err != nil {
+		if err := objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.CassandraSeedsGiven, func(sp *navv1alpha1.PilotSpec) { setSeeds(sp, seeds) }); err != nil {
 			return err
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
 // openGates lets announced nodes start. A brand-new cluster waits until every master-eligible
@@ -43,7 +44,7 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 		if n.Pilot == nil || n.Pilot.Spec.Start {
 			continue
 		}
-		err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) {
+		err := objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.ElasticsearchGateOpened, func(sp *navv1alpha1.PilotSpec) {
 			sp.Start = true
 			if initial != nil && n.masterEligible() {
 				sp.Elasticsearch = &navv1alpha1.ElasticsearchPilotSpec{InitialMasterNodes: initial}

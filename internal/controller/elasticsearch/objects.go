@@ -12,6 +12,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 	res "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
 	"github.com/navigator-dbaas/navigator/internal/resources/pilotpod"
 )
@@ -42,6 +43,9 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 		// on replicas are scale's, and outside the spec hash.
 		create := func(o *appsv1.StatefulSet) { o.Spec.Replicas = ptr.To(p.desired()) }
 		if err := objects.Upsert(ctx, r.Client, esc, desired, sts, objects.CopyStatefulSetSpec, create); err != nil {
+			return err
+		}
+		if err := failpoint.Inject(ctx, failpoint.ElasticsearchStatefulSetWritten); err != nil {
 			return err
 		}
 		if p.sts == nil {

@@ -2,6 +2,7 @@ package elasticsearch
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func fixture() *clusterState {
 			}
 			pl := &navv1alpha1.Pilot{Status: navv1alpha1.PilotStatus{
 				Phase: navv1alpha1.PilotRunning, Version: "8.18.8", Node: navv1alpha1.PilotNode{ID: name},
-				Elasticsearch: &navv1alpha1.ElasticsearchPilotStatus{Shards: shards, ClusterHealth: navv1alpha1.ESHealthGreen, MasterNode: "search-master-0"},
+				Elasticsearch: &navv1alpha1.ElasticsearchPilotStatus{Shards: shards, ClusterHealth: navv1alpha1.ESHealthGreen, MasterNode: "search-master-0", ClusterUUID: "uuid-1"},
 			}}
 			pl.Spec.Start = true
 			p.nodes = append(p.nodes, &node{Node: &nodes.Node{Name: name, Ordinal: o, Pod: &corev1.Pod{}, Pilot: pl, State: pilot.NodeReady, Updated: true}, pool: p})
@@ -122,6 +123,61 @@ func setHealth(s *clusterState, h navv1alpha1.ElasticsearchHealth) {
 	}
 }
 
+// TestANodeWithoutAMasterSaysNothingOfTheHealth: a node without an elected master cannot tell
+// the cluster's health (Elasticsearch answers red under its no-master block; its pilot reports
+// unknown). The others' reports make the health, never red on its account; the node counts as
+// down, so no other node restarts meanwhile; and its own restart, the way back for an outdated
+// node the newer cluster no longer lets join, goes ahead once the others are green. Only when
+// no node knows a master is the health unknown, and nothing that needs it goes ahead.
+func TestANodeWithoutAMasterSaysNothingOfTheHealth(t *testing.T) {
+	s := fixture()
+	out := s.node("search-master-2")
+	out.Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthUnknown
+	out.Pilot.Status.Elasticsearch.MasterNode = ""
+	out.State, out.Updated = pilot.NodeNotReady, false
+	if h := s.health(); h != navv1alpha1.ESHealthGreen {
+		t.Fatalf("health %s with one node that knows no master and the others green, want green", h)
+	}
+	other := s.node("search-master-1")
+	other.Updated = false
+	if v := mayRestart(s, other, nil); v.OK {
+		t.Errorf("another master's restart while %s is out: %+v, want held", out.Name, v)
+	}
+	if v := mayRestart(s, out, nil); !v.OK {
+		t.Errorf("the restart of the node that is out, the others green: %+v, want admitted", v)
+	}
+
+	for _, n := range s.nodes() {
+		n.Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthUnknown
+	}
+	if h := s.health(); h != navv1alpha1.ESHealthUnknown {
+		t.Fatalf("health %s when no node knows a master, want unknown", h)
+	}
+	if v := healthAtLeastYellow(s, s.node("search-data-1"), nil); v.OK || !strings.Contains(v.Reason, "unknown") {
+		t.Errorf("a restart while no node knows a master: %+v, want held on unknown health", v)
+	}
+}
+
+// TestARestartedDataNodeWithoutItsShardsStillHoldsThem: back from a restart, a data node counts
+// no shards until the master allocates its copies back to it, though its disk holds them. While
+// it is still in flight, another data node may not restart on the strength of that zero.
+func TestARestartedDataNodeWithoutItsShardsStillHoldsThem(t *testing.T) {
+	s := fixture()
+	back := s.node("search-data-0")
+	back.Pilot.Status.Elasticsearch.Shards = 0
+	back.Pilot.Status.Node.HoldsData = true
+	if got := back.shards(); got != -1 {
+		t.Fatalf("a data node with data on disk reporting no shards: %d, want unknown (-1)", got)
+	}
+	if v := shardCopiesAvailable(s, s.node("search-data-1"), []*node{back}); v.OK {
+		t.Errorf("a restart while a data node is back without its shards: %+v, want held", v)
+	}
+	back.Pilot.Status.Node.HoldsData = false
+	if got := back.shards(); got != 0 {
+		t.Errorf("a data node with an empty disk reporting no shards: %d, want 0", got)
+	}
+}
+
 func TestHealthIsTheWorstFreshView(t *testing.T) {
 	s := fixture()
 	s.node("search-data-0").Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthYellow
@@ -178,6 +234,15 @@ func TestNoDataDestination(t *testing.T) {
 	data.nodes[2].State = pilot.NodeUnknown
 	if why := noDataDestination(s, data, data.nodes); why == "" {
 		t.Fatal("a node whose shards are unknown counts as holding some")
+	}
+	data.nodes[2].State = pilot.NodeReady
+	// Not in a cluster (never joined, or no master now), a node's stats count no shards,
+	// whatever its disk holds.
+	for _, es := range []navv1alpha1.ElasticsearchPilotStatus{{ClusterUUID: "uuid-1"}, {MasterNode: "search-master-0"}} {
+		data.nodes[2].Pilot.Status.Elasticsearch.ClusterUUID, data.nodes[2].Pilot.Status.Elasticsearch.MasterNode = es.ClusterUUID, es.MasterNode
+		if why := noDataDestination(s, data, data.nodes); why == "" {
+			t.Errorf("a node reporting 0 shards outside a cluster (%+v) may go with the only data pool", es)
+		}
 	}
 	data.spec.Replicas = ptr.To[int32](1)
 	if why := noDataDestination(s, data, data.nodes[1:]); why != "" {

@@ -9,6 +9,7 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
 // roll restarts the nodes whose pods run an older revision of their StatefulSet (a version,
@@ -46,7 +47,7 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 			// A node that has dropped out of its cluster cannot register its restart (that
 			// goes through the master), and serves nothing the cluster could lose by the
 			// restart: restart it rather than wait.
-			if err := objects.DeletePod(ctx, r.Client, n.Pod); err != nil {
+			if err := objects.DeletePod(ctx, r.Client, n.Pod, failpoint.ElasticsearchPodDeleted); err != nil {
 				return err
 			}
 			prog.Op(n.Name, n.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting")
@@ -69,12 +70,12 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 		if !joined(c) {
 			// Nothing to prepare on a node that is not in its cluster (not running, not
 			// joined, or silent): restart it into the new revision.
-			if err := objects.DeletePod(ctx, r.Client, c.Pod); err != nil {
+			if err := objects.DeletePod(ctx, r.Client, c.Pod, failpoint.ElasticsearchPodDeleted); err != nil {
 				return err
 			}
 			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "restarting a node that had not joined its cluster")
 		} else {
-			if err := objects.PatchPilot(ctx, r.Client, c.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
+			if err := objects.PatchPilot(ctx, r.Client, c.Pilot, failpoint.ElasticsearchRestartPrepared, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionPrepareRestart }); err != nil {
 				return err
 			}
 			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationInProgress, "", "preparing for restart")

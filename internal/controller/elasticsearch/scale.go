@@ -10,6 +10,7 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 	res "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
 )
 
@@ -32,14 +33,14 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 		// shutdown and the master's pilot its voting exclusion, and it takes shards again.
 		for _, n := range p.nodes {
 			if n.Ordinal < want && n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionLeave {
-				if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+				if err := objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.ElasticsearchLeaveWithdrawn, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
 					return err
 				}
 			}
 		}
 		switch {
 		case want > cur:
-			if err := objects.SetReplicas(ctx, r.Client, p.sts, want); err != nil {
+			if err := objects.SetReplicas(ctx, r.Client, p.sts, want, failpoint.ElasticsearchGrown); err != nil {
 				return err
 			}
 			prog.Set(navv1alpha1.ReasonScalingOut, fmt.Sprintf("pool %s: %d → %d nodes", p.spec.Name, cur, want))
@@ -94,7 +95,7 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 				continue
 			}
 		}
-		if err := objects.PatchPilot(ctx, r.Client, n.Pilot, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
+		if err := objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.ElasticsearchLeaveAsked, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
 			return err
 		}
 		phase, by, msg := leavePhase(n)
@@ -106,7 +107,7 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 		next = leaving[i].Ordinal
 	}
 	if next < p.current() {
-		return objects.SetReplicas(ctx, r.Client, p.sts, next)
+		return objects.SetReplicas(ctx, r.Client, p.sts, next, failpoint.ElasticsearchShrunk)
 	}
 	return nil
 }

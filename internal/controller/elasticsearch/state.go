@@ -73,12 +73,23 @@ func (s *clusterState) all() []*nodes.Node {
 func (n *node) masterEligible() bool { return res.MasterEligible(n.pool.spec) }
 func (n *node) holdsShards() bool    { return res.HoldsShards(n.pool.spec) }
 
-// shards the node's fresh report says it holds; -1 when unknown.
+// shards the node's fresh report says it holds; -1 when unknown. A node's stats count only
+// the shards the cluster routes to it: none while it is not in a cluster (no cluster UUID yet,
+// Elasticsearch's "_na_"; or no elected master now), and none, after a restart, until the
+// master allocates its copies back to it, whatever its disk holds. So a data node that reports
+// none while its data directory holds data has an unknown count, not none.
 func (n *node) shards() int32 {
 	if n.State == pilot.NodeUnknown || n.Pilot == nil || n.Pilot.Status.Elasticsearch == nil {
 		return -1
 	}
-	return n.Pilot.Status.Elasticsearch.Shards
+	es := n.Pilot.Status.Elasticsearch
+	switch {
+	case es.ClusterUUID == "" || es.MasterNode == "":
+		return -1
+	case es.Shards == 0 && n.holdsShards() && n.Pilot.Status.Node.HoldsData:
+		return -1
+	}
+	return es.Shards
 }
 
 // load reads the cluster's StatefulSets, pods and Pilots.

@@ -7,6 +7,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 	res "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
 )
 
@@ -28,7 +29,7 @@ func (r *Reconciler) recordClusterUUID(ctx context.Context, s *clusterState) err
 		if err := r.Client.Patch(ctx, s.esc, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
 			return fmt.Errorf("recording the cluster UUID: %w", err)
 		}
-		return nil
+		return failpoint.Inject(ctx, failpoint.ElasticsearchUUIDRecorded)
 	}
 	return nil
 }

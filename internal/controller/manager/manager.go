@@ -8,6 +8,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/runtime"
 	clientgoscheme "k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/rest"
@@ -39,6 +40,10 @@ type Options struct {
 	LeaderElectionNamespace string
 	// WatchNamespaces limits the controller to these namespaces; empty means all.
 	WatchNamespaces []string
+	// ExcludeNamespaces are namespaces the controller leaves alone while it manages all the
+	// others: where a second controller (the canary of a new release, a test's) manages the
+	// clusters instead. It cannot be combined with WatchNamespaces.
+	ExcludeNamespaces []string
 	// GracefulShutdownTimeout bounds how long runnables get to stop on SIGTERM.
 	GracefulShutdownTimeout time.Duration
 	// PilotImage and PilotPullPolicy are injected into database pods whose cluster names no
@@ -68,6 +73,19 @@ func New(cfg *rest.Config, o Options) (ctrl.Manager, error) {
 	if err != nil {
 		return nil, err
 	}
+	if len(o.WatchNamespaces) > 0 && len(o.ExcludeNamespaces) > 0 {
+		return nil, fmt.Errorf("watch-namespaces and exclude-namespaces cannot be combined: list only the namespaces to watch")
+	}
+	// Every informer of the cache lists and watches with this selector, so no event of an
+	// excluded namespace ever reaches a reconciler; the API server filters, not the controller.
+	var exclude fields.Selector
+	if len(o.ExcludeNamespaces) > 0 {
+		terms := make([]fields.Selector, 0, len(o.ExcludeNamespaces))
+		for _, ns := range o.ExcludeNamespaces {
+			terms = append(terms, fields.OneTermNotEqualSelector("metadata.namespace", ns))
+		}
+		exclude = fields.AndSelectors(terms...)
+	}
 	var namespaces map[string]cache.Config
 	if len(o.WatchNamespaces) > 0 {
 		namespaces = make(map[string]cache.Config, len(o.WatchNamespaces))
@@ -85,7 +103,7 @@ func New(cfg *rest.Config, o Options) (ctrl.Manager, error) {
 		// A leader that stops cleanly hands over at once instead of after the lease expires.
 		LeaderElectionReleaseOnCancel: true,
 		GracefulShutdownTimeout:       &o.GracefulShutdownTimeout,
-		Cache:                         cache.Options{DefaultNamespaces: namespaces},
+		Cache:                         cache.Options{DefaultNamespaces: namespaces, DefaultFieldSelector: exclude},
 		Controller:                    config.Controller{SkipNameValidation: &o.SkipNameValidation},
 	})
 	if err != nil {

@@ -12,10 +12,12 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
-// PatchPilot changes a Pilot's spec when mutate changes it, and writes nothing otherwise.
-func PatchPilot(ctx context.Context, c client.Client, p *navv1alpha1.Pilot, mutate func(*navv1alpha1.PilotSpec)) error {
+// PatchPilot changes a Pilot's spec when mutate changes it, and writes nothing otherwise. The
+// failpoint after is reached only once the write is made; so with SetReplicas and DeletePod.
+func PatchPilot(ctx context.Context, c client.Client, p *navv1alpha1.Pilot, after failpoint.Name, mutate func(*navv1alpha1.PilotSpec)) error {
 	before := p.DeepCopy()
 	mutate(&p.Spec)
 	if equality.Semantic.DeepEqual(before.Spec, p.Spec) {
@@ -24,11 +26,11 @@ func PatchPilot(ctx context.Context, c client.Client, p *navv1alpha1.Pilot, muta
 	if err := c.Patch(ctx, p, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
 		return fmt.Errorf("updating the spec of Pilot %s: %w", p.Name, err)
 	}
-	return nil
+	return failpoint.Inject(ctx, after)
 }
 
 // SetReplicas sizes a StatefulSet, writing only when the size changes.
-func SetReplicas(ctx context.Context, c client.Client, sts *appsv1.StatefulSet, n int32) error {
+func SetReplicas(ctx context.Context, c client.Client, sts *appsv1.StatefulSet, n int32, after failpoint.Name) error {
 	if sts.Spec.Replicas != nil && *sts.Spec.Replicas == n {
 		return nil
 	}
@@ -37,12 +39,12 @@ func SetReplicas(ctx context.Context, c client.Client, sts *appsv1.StatefulSet, 
 	if err := c.Patch(ctx, sts, client.MergeFrom(before), client.FieldOwner(pilot.FieldOwner)); err != nil {
 		return fmt.Errorf("scaling StatefulSet %s to %d: %w", sts.Name, n, err)
 	}
-	return nil
+	return failpoint.Inject(ctx, after)
 }
 
 // DeletePod deletes exactly this pod: a pod recreated meanwhile under the same name is not
 // touched, since the decision was taken about the old one.
-func DeletePod(ctx context.Context, c client.Client, pod *corev1.Pod) error {
+func DeletePod(ctx context.Context, c client.Client, pod *corev1.Pod, after failpoint.Name) error {
 	if pod.DeletionTimestamp != nil {
 		return nil
 	}
@@ -50,5 +52,5 @@ func DeletePod(ctx context.Context, c client.Client, pod *corev1.Pod) error {
 	if client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("deleting pod %s: %w", pod.Name, err)
 	}
-	return nil
+	return failpoint.Inject(ctx, after)
 }

@@ -4,6 +4,7 @@ package manager
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -79,4 +80,43 @@ func waitPilot(t *testing.T, name string) *navv1alpha1.Pilot {
 		t.Fatalf("no Pilot %s", name)
 	}
 	return &p
+}
+
+// TestExcludedNamespaceIsLeftAlone: a manager told to exclude a namespace gives no Pilot to a
+// database pod there, while it serves the others; excluding and listing namespaces together is
+// refused.
+func TestExcludedNamespaceIsLeftAlone(t *testing.T) {
+	if _, err := manager.New(server.Config, manager.Options{MetricsAddr: "0", ProbeAddr: "0", SkipNameValidation: true,
+		WatchNamespaces: []string{"a"}, ExcludeNamespaces: []string{"b"}}); err == nil || !strings.Contains(err.Error(), "watch-namespaces and exclude-namespaces cannot be combined") {
+		t.Errorf("watching and excluding namespaces: %v", err)
+	}
+	c := server.Client
+	excluded := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "left-alone"}}
+	if err := c.Create(t.Context(), excluded); err != nil {
+		t.Fatal(err)
+	}
+	mgr, err := manager.New(server.Config, manager.Options{MetricsAddr: "0", ProbeAddr: "0", SkipNameValidation: true, ExcludeNamespaces: []string{excluded.Name}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	go func() { _ = mgr.Start(ctx) }()
+
+	labels := map[string]string{pilot.LabelCluster: "ring", pilot.LabelEngine: string(navv1alpha1.EngineCassandra), pilot.LabelNodePool: "r1"}
+	// The excluded pod is created first: had the manager seen it, its Pilot would be written
+	// before the one of the pod it serves.
+	skipped := pod("ring-r1-0", labels)
+	skipped.Namespace = excluded.Name
+	served := pod("ring-r1-0", labels)
+	for _, p := range []*corev1.Pod{skipped, served} {
+		if err := c.Create(t.Context(), p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	waitPilot(t, served.Name)
+	var p navv1alpha1.Pilot
+	if err := c.Get(t.Context(), client.ObjectKeyFromObject(skipped), &p); err == nil {
+		t.Errorf("a pod in the excluded namespace got a Pilot")
+	}
 }
