@@ -69,7 +69,7 @@ build: ## Build Navigator's binaries (static) into ./_output/bin.
 
 # Elasticsearch versions the simulator images stand in for: 7.17.x, two 8.x (the e2e upgrade
 # walks 8.17 → 8.18 → 9.1) and 9.x.
-ES_SIM_VERSIONS := 7.17.29 8.17.10 8.18.8 9.1.5
+ES_SIM_VERSIONS := 7.17.29 8.18.8 8.19.7 9.1.5
 ES_HOME := /usr/share/elasticsearch
 
 # Cassandra versions the simulator images stand in for: 4.0.x, 4.1.x and 5.0.x.
@@ -167,13 +167,18 @@ test: test-unit test-integration test-real test-e2e ## Run every test tier.
 	@echo "make test: tiers run: unit, integration, real engines, e2e"
 
 .PHONY: test-unit
-test-unit: ## Unit tests: pure code, no API server.
+test-unit: ## Unit tests: pure code, no API server; the failpoints and the pilot's survival of them also with their build tag.
 	go test ./...
+	go test -tags failpoints ./internal/failpoint/ ./internal/elasticsearch/pilot/
 
 .PHONY: test-integration
 test-integration: ## Integration tests on a real kube-apiserver and etcd (built and cached on first use).
 	KUBEBUILDER_ASSETS="$$(hack/k8s-binaries.sh kube-apiserver etcd)" \
 	  go test -tags integration -count=1 ./test/integration/...
+
+.PHONY: test-flaky
+test-flaky: ## Unit and integration tiers RUNS times in a row (default 30) with -race, one core kept busy.
+	hack/test-flaky.sh
 
 # The newest real release runs the conformance suite.
 CASS_REAL_LATEST := $(lastword $(CASS_REAL_VERSIONS))

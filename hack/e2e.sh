@@ -31,7 +31,9 @@ else
     $CLUSTER up
   fi
   KUBECONFIG=$($CLUSTER kubeconfig)
-  export KUBECONFIG
+  # The chaos test kills pilots through the local cluster's container runtime.
+  E2E_CONTAINERD_SOCK=$($CLUSTER containerd-socket)
+  export KUBECONFIG E2E_CONTAINERD_SOCK
   make --no-print-directory load-images IMAGE_REPO="$IMAGE_REPO" IMAGE_TAG="$IMAGE_TAG"
 fi
 
@@ -39,8 +41,10 @@ export E2E_IMAGE_REPO=$IMAGE_REPO E2E_IMAGE_TAG=$IMAGE_TAG
 export E2E_HELM=$PWD/bin/helm E2E_CHART=$PWD/deploy/charts/navigator
 echo "e2e: running (artifacts of failures go to $E2E_ARTIFACTS)"
 # E2E_TEST_ARGS selects tests or benchmarks, e.g. `-run ^$ -bench .` (make bench-e2e). The
-# lifecycle tests run side by side (-parallel: Go's default is the number of cores, two here,
-# and they wait on their databases far more than they compute).
+# lifecycle tests and the two clusters of the failpoint sweep run side by side (-parallel: Go's
+# default is the number of cores, two here, and they wait on their databases far more than they
+# compute). The failpoints build tag compiles in the failpoints the sweep arms in its own
+# controller; the chart's controller image is built without them.
 # shellcheck disable=SC2086
-go test -tags e2e -count=1 -timeout 40m -parallel 4 ${E2E_TEST_ARGS:-} ./test/e2e/...
+go test -tags e2e,failpoints -count=1 -timeout 40m -parallel 6 ${E2E_TEST_ARGS:-} ./test/e2e/...
 if $started; then echo "e2e: tearing the local cluster down"; fi

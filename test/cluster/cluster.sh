@@ -8,6 +8,7 @@
 #   cluster.sh running            exit 0 when the local cluster's API server runs
 #   cluster.sh load-image TAR...  import image tarballs into the cluster's containerd
 #   cluster.sh kubeconfig         print the admin kubeconfig path
+#   cluster.sh containerd-socket  print the path of containerd's socket (for ctr)
 #
 # All state lives under $NAVIGATOR_CLUSTER_DIR (default /var/lib/navigator-cluster); binaries are
 # cached by version under $NAVIGATOR_CACHE (default ~/.cache/navigator). Needs root.
@@ -22,7 +23,7 @@ for f in "$HERE"/lib/*.sh; do
   source "$f"
 done
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 cmd=${1:-}; shift || true
 case "$cmd" in
@@ -32,5 +33,6 @@ case "$cmd" in
   running) daemon_running kube-apiserver ;;
   load-image) [ $# -gt 0 ] || usage; images_load "$@" ;;
   kubeconfig) echo "$KUBECONFIG_ADMIN" ;;
+  containerd-socket) echo "$CONTAINERD_SOCK" ;;
   *) usage ;;
 esac

@@ -79,8 +79,8 @@ func toReady(b *testing.B, cluster client.Object) time.Duration {
 	return took
 }
 
-// report prints the medians of apply→Ready and of the floor, and the writes of the settled
-// cluster in ns over a minute, as benchmark metrics and as plain lines.
+// report prints the medians of apply→Ready and of the floor, and the writes and memory of the
+// settled cluster in ns over a minute, as benchmark metrics and as plain lines.
 func report(b *testing.B, engine string, nodes int, ready, floor []time.Duration, ns string, clusters client.ObjectList) {
 	r, f := median(ready), median(floor)
 	b.ReportMetric(r.Seconds(), "ready-s")
@@ -94,6 +94,7 @@ func report(b *testing.B, engine string, nodes int, ready, floor []time.Duration
 	b.ReportMetric(float64(pilots), "pilot-writes/min")
 	fmt.Fprintf(os.Stdout, "%s: settled %d-node cluster over one minute: controller writes %d, pilot status writes %d (%.2f per pod)\n",
 		engine, nodes, controller, pilots, float64(pilots)/float64(nodes))
+	reportMemory(b, engine, ns)
 }
 
 // settledWrites counts, over window, the writes Navigator makes to a settled cluster (clusters

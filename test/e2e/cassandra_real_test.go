@@ -68,12 +68,9 @@ func TestRealCassandraLifecycle(t *testing.T) {
 			begin := time.Now()
 			traffic := quorumTraffic(t, session)
 			change(t)
-			ok, failures := traffic()
-			if len(failures) > 0 || ok == 0 {
-				t.Fatalf("QUORUM traffic: %d ok, %d failed: %v", ok, len(failures), failures)
-			}
+			requireServed(t, traffic, "during "+name)
 			checkRowsAt(t, session, cassRealRows, gocql.All)
-			t.Logf("%s: %s, %d QUORUM writes and reads, none failed", name, time.Since(begin).Round(time.Second), ok)
+			t.Logf("%s: %s", name, time.Since(begin).Round(time.Second))
 		})
 	}
 
@@ -160,7 +157,7 @@ func TestRealCassandraLifecycle(t *testing.T) {
 
 	step("killed pod heals", func(t *testing.T) {
 		recreatePod(t, ns, "ring-r1-0", client.GracePeriodSeconds(0))
-		waitCassReady(t, cc, cassRealNext, 3)
+		waitHealed(t, cc, "ring-r1-0", cassRealNext, 3)
 	})
 
 	step("pod deleted with its disk is replaced", func(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -54,11 +55,13 @@ const cassSimRackDC = `dc=dc1
 rack=rack1
 `
 
-// cassRingDelay is -Dcassandra.ring_delay_ms: how long a starting node listens to gossip before
-// it joins, and a bootstrapping node waits for pending ranges (30 s by default). The simulated
-// nodes exchange their whole state with every peer every second, so three rounds are enough,
-// and three nodes joining one after the other, then a restart, fit in well under a minute.
-const cassRingDelay = "3000"
+// cassSimJVMOptions shorten the simulated nodes' waits as the real tier's do: the ring delay
+// (-Dcassandra.ring_delay_ms: how long a new node listens to gossip before it joins, and a
+// bootstrapping node waits for pending ranges, 30 s by default; the simulated nodes exchange
+// their whole state with every peer every second, so three rounds are enough), and no wait for
+// gossip to settle before serving (at least 8 s). Three nodes joining one after the other, then
+// a restart, fit in well under a minute.
+var cassSimJVMOptions = []string{"-Dcassandra.ring_delay_ms=3000", "-Dcassandra.skip_wait_for_gossip_to_settle=0"}
 
 // TestCassandraSimulatorFormsCluster runs the Cassandra simulator image as a plain three-pod
 // StatefulSet, one node joining at a time: a client outside the cluster reaches it through its
@@ -145,7 +148,7 @@ func cassSimStatefulSet(ns, image string, labels map[string]string) *appsv1.Stat
 					SecurityContext: pod,
 					Containers: []corev1.Container{{
 						Name: "cassandra", Image: image, ImagePullPolicy: corev1.PullIfNotPresent,
-						Env: []corev1.EnvVar{{Name: "JVM_EXTRA_OPTS", Value: "-Dcassandra.ring_delay_ms=" + cassRingDelay}},
+						Env: []corev1.EnvVar{{Name: "JVM_EXTRA_OPTS", Value: strings.Join(cassSimJVMOptions, " ")}},
 						Ports: []corev1.ContainerPort{
 							{Name: "cql", ContainerPort: 9042}, {Name: "storage", ContainerPort: 7000}, {Name: "jmx", ContainerPort: 7199},
 						},

@@ -102,11 +102,7 @@ func TestCassandraClusterLifecycle(t *testing.T) {
 			traffic := quorumTraffic(t, session)
 			updateCass(t, cc, func(c *navv1alpha1.CassandraCluster) { c.Spec.Version = v })
 			waitCassReady(t, cc, v, 4)
-			ok, failures := traffic()
-			if len(failures) > 0 || ok == 0 {
-				t.Fatalf("QUORUM traffic during the upgrade: %d ok, %d failed: %v", ok, len(failures), failures)
-			}
-			t.Logf("QUORUM traffic during the upgrade: %d writes and reads, none failed", ok)
+			requireServed(t, traffic, "during the upgrade")
 			checkRows(t, session, cassRows)
 		})
 	}
@@ -119,17 +115,13 @@ func TestCassandraClusterLifecycle(t *testing.T) {
 		})
 		waitAllRecreated(t, ns, cc.Name, before)
 		waitCassReady(t, cc, cassUpgrades[len(cassUpgrades)-1], 4)
-		ok, failures := traffic()
-		if len(failures) > 0 || ok == 0 {
-			t.Fatalf("QUORUM traffic during the restart: %d ok, %d failed: %v", ok, len(failures), failures)
-		}
-		t.Logf("QUORUM traffic during the restart: %d writes and reads, none failed", ok)
+		requireServed(t, traffic, "during the restart")
 		checkRows(t, session, cassRows)
 	})
 
 	t.Run("killed pod heals", func(t *testing.T) {
 		recreatePod(t, ns, "ring-r1-0")
-		waitCassReady(t, cc, cassUpgrades[len(cassUpgrades)-1], 4)
+		waitHealed(t, cc, "ring-r1-0", cassUpgrades[len(cassUpgrades)-1], 4)
 		checkRows(t, session, cassRows)
 	})
 
@@ -200,9 +192,7 @@ func cassPool(rack string, replicas int32) navv1alpha1.CassandraNodePool {
 		},
 		Datacenter: "dc1",
 		Rack:       rack,
-		// The simulated nodes gossip their whole state every second: three seconds of ring
-		// delay (30 by default) let every node see the ring, and keep joins short.
-		JVMOptions: []string{"-Dcassandra.ring_delay_ms=" + cassRingDelay},
+		JVMOptions: cassSimJVMOptions,
 	}
 }
 
@@ -357,6 +347,30 @@ func quorumTraffic(t *testing.T, s *gocql.Session) func() (int, []string) {
 		defer mu.Unlock()
 		return ok, failures
 	}
+}
+
+// startRing creates the simulated ring cc of nodes nodes, waits for it to be Ready at its
+// version, and writes the rows every step reads back through the session it returns.
+func startRing(t *testing.T, cc *navv1alpha1.CassandraCluster, nodes int) *gocql.Session {
+	t.Helper()
+	if err := k8s.Create(t.Context(), cc); err != nil {
+		t.Fatal(err)
+	}
+	waitCassReady(t, cc, cc.Spec.Version, nodes)
+	session := cassClient(t, cc.Namespace, cc.Name)
+	writeRows(t, session, cassRows)
+	return session
+}
+
+// requireServed stops the traffic and fails the test unless it served every request, and at
+// least one.
+func requireServed(t *testing.T, traffic func() (int, []string), during string) {
+	t.Helper()
+	ok, failures := traffic()
+	if len(failures) > 0 || ok == 0 {
+		t.Fatalf("QUORUM traffic %s: %d ok, %d failed: %v", during, ok, len(failures), failures)
+	}
+	t.Logf("QUORUM traffic %s: %d writes and reads, none failed", during, ok)
 }
 
 // newRing is a CassandraCluster named ring in ns, of the image (cassandra-sim, or cassandra for

@@ -152,6 +152,13 @@ func restrictedNamespace(t testing.TB, prefix string) string {
 	if err := k8s.Create(t.Context(), ns); err != nil {
 		t.Fatal(err)
 	}
+	deleteAtCleanup(t, ns)
+	return ns.Name
+}
+
+// deleteAtCleanup deletes the namespace when the test ends, after saving its artifacts if the
+// test failed, unless the run keeps what it made.
+func deleteAtCleanup(t testing.TB, ns *corev1.Namespace) {
 	t.Cleanup(func() {
 		if t.Failed() {
 			saveNamespaceArtifacts(t.Name(), ns.Name)
@@ -160,7 +167,6 @@ func restrictedNamespace(t testing.TB, prefix string) string {
 			_ = k8s.Delete(context.Background(), ns)
 		}
 	})
-	return ns.Name
 }
 
 func waitReady(t *testing.T, ns, sts string, replicas int32) {

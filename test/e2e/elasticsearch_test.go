@@ -25,11 +25,12 @@ import (
 	res "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
 )
 
-// The upgrade path the e2e cluster walks: within 8.x, then to 9.x (from 8.18, as Elasticsearch
-// requires). Each is one of the Makefile's ES_SIM_VERSIONS.
+// The upgrade path the e2e cluster walks, the one real Elasticsearch allows from 7.17 to 9.1
+// (admission refuses the others): 7.17 to 8.19, the last 8.x minor, then 8.19 to 9.1, whose
+// nodes refuse data of 8.18 or older. Each is one of the Makefile's ES_SIM_VERSIONS.
 const (
-	escFirstVersion = "8.17.10"
-	escMinorVersion = "8.18.8"
+	escFirstVersion = "7.17.29"
+	escMinorVersion = "8.19.7"
 	escMajorVersion = "9.1.5"
 	escDocs         = 300
 )
@@ -37,26 +38,14 @@ const (
 // TestElasticsearchClusterLifecycle applies one ElasticsearchCluster and walks it through its
 // life on the local cluster, with documents written first and every one read back after each
 // step: bootstrap to Ready and green; data scale out and in (drained first); a scale in that
-// cannot be done safely, held with its reason; pause; rolling upgrades 8.x → 8.y → 9.x with
+// cannot be done safely, held with its reason; pause; rolling upgrades 7.17 → 8.19 → 9.1 with
 // health never red; a rolling restart asked for by annotation; pods killed.
 func TestElasticsearchClusterLifecycle(t *testing.T) {
 	// The lifecycles run side by side, each in its namespace: on this machine they wait on
 	// their databases far more than they compute.
 	t.Parallel()
 	ns := restrictedNamespace(t, "e2e-esc")
-	esc := &navv1alpha1.ElasticsearchCluster{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "search"},
-		Spec: navv1alpha1.ElasticsearchClusterSpec{
-			Version: escFirstVersion,
-			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
-				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/elasticsearch", PullPolicy: corev1.PullNever},
-			},
-			NodePools: []navv1alpha1.ElasticsearchNodePool{
-				escPool("master", 3, navv1alpha1.ESRoleMaster),
-				escPool("data", 2, navv1alpha1.ESRoleData, navv1alpha1.ESRoleIngest),
-			},
-		},
-	}
+	esc := newSearch(ns, escPool("master", 3, navv1alpha1.ESRoleMaster), escPool("data", 2, navv1alpha1.ESRoleData, navv1alpha1.ESRoleIngest))
 	start := time.Now()
 	if err := k8s.Create(t.Context(), esc); err != nil {
 		t.Fatal(err)
@@ -126,6 +115,71 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 		readDocs(t, ns)
 	})
 
+	t.Run("scale data in to one node with a replica per shard", func(t *testing.T) {
+		// Each shard has a copy on both data nodes: the leaving node's copies can go nowhere,
+		// but the node that stays holds the other copy of each, so Elasticsearch reports the
+		// shutdown COMPLETE and the scale in completes, leaving the replicas unassigned.
+		setDataReplicas(t, esc, 1)
+		done := waitESCCondition(t, esc, "one data node, yellow, nothing in progress", func(e *navv1alpha1.ElasticsearchCluster) bool {
+			p := meta.FindStatusCondition(e.Status.Conditions, navv1alpha1.ConditionProgressing)
+			for _, pool := range e.Status.NodePools {
+				if pool.Name == "data" && pool.Replicas == 1 && pool.ReadyReplicas == 1 {
+					return e.Status.Health == navv1alpha1.ESHealthYellow && p != nil && p.Status == metav1.ConditionFalse && p.ObservedGeneration == e.Generation
+				}
+			}
+			return false
+		})
+		t.Logf("scaled in: %s", meta.FindStatusCondition(done.Status.Conditions, navv1alpha1.ConditionDegraded).Message)
+		holdsReplicas(t, ns, res.StatefulSetName(esc.Name, "data"), 1, "after the scale in")
+		readDocs(t, ns)
+		setDataReplicas(t, esc, 2)
+		waitESCReady(t, esc, escFirstVersion)
+		readDocs(t, ns)
+	})
+
+	t.Run("a scale in stalled by an allocation filter is blocked with the reason", func(t *testing.T) {
+		// An index without replicas whose shard an allocation filter keeps off search-data-0:
+		// when search-data-1 leaves, that shard can go nowhere, and the scale in is held with
+		// Elasticsearch's reason until the filter goes.
+		escRequest(t, ns, "PUT", "/_cluster/settings", `{"persistent":{"cluster.routing.allocation.exclude._name":"search-data-0"}}`, nil)
+		escRequest(t, ns, "PUT", "/pinned", `{"settings":{"number_of_shards":1,"number_of_replicas":0}}`, nil)
+		escRequest(t, ns, "PUT", "/pinned/_doc/1?refresh=true", `{"n":1}`, nil)
+		setDataReplicas(t, esc, 1)
+		held := waitESCCondition(t, esc, "the scale in blocked by the filter", func(e *navv1alpha1.ElasticsearchCluster) bool {
+			for _, o := range e.Status.Operations {
+				if o.Phase == navv1alpha1.OperationBlocked && o.BlockedBy == "ShardsCanMove" &&
+					strings.Contains(o.Message, "of index [pinned] cannot move") &&
+					strings.Contains(o.Message, `search-data-0: node matches cluster setting [cluster.routing.allocation.exclude] filters [_name:"search-data-0"]`) {
+					return true
+				}
+			}
+			return false
+		})
+		t.Logf("held: %+v", held.Status.Operations)
+		holdsReplicas(t, ns, res.StatefulSetName(esc.Name, "data"), 2, "while the scale in was stalled")
+		escRequest(t, ns, "PUT", "/_cluster/settings", `{"persistent":{"cluster.routing.allocation.exclude._name":null}}`, nil)
+		waitESCCondition(t, esc, "one data node once the filter went", func(e *navv1alpha1.ElasticsearchCluster) bool {
+			for _, pool := range e.Status.NodePools {
+				if pool.Name == "data" {
+					return pool.Replicas == 1 && pool.ReadyReplicas == 1
+				}
+			}
+			return false
+		})
+		var doc struct {
+			Found bool `json:"found"`
+		}
+		escRequest(t, ns, "GET", "/pinned/_doc/1", "", &doc)
+		if !doc.Found {
+			t.Fatal("the pinned index lost its document")
+		}
+		// The index has no replica: it would make every later restart of its node red.
+		escRequest(t, ns, "DELETE", "/pinned", "", nil)
+		setDataReplicas(t, esc, 2)
+		waitESCReady(t, esc, escFirstVersion)
+		readDocs(t, ns)
+	})
+
 	t.Run("pause, change, resume", func(t *testing.T) {
 		setPaused(t, esc, true)
 		setDataReplicas(t, esc, 3)
@@ -147,11 +201,9 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 			watch := watchHealth(t, ns)
 			setVersion(t, esc, v)
 			waitESCReady(t, esc, v)
-			seen := watch()
-			if seen["red"] > 0 || seen["green"] == 0 {
-				t.Fatalf("health during the upgrade: %v (polls per status); it must never be red", seen)
+			if seen := requireNeverRed(t, watch(), "during the upgrade"); seen["green"] == 0 {
+				t.Fatalf("health during the upgrade: %v (polls per status); never green", seen)
 			}
-			t.Logf("health during the upgrade: %v", seen)
 			var nodes []map[string]string
 			escRequest(t, ns, "GET", "/_cat/nodes?format=json&h=name,version", "", &nodes)
 			for _, n := range nodes {
@@ -164,18 +216,9 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 	}
 
 	t.Run("rolling restart on demand", func(t *testing.T) {
-		before := podUIDs(t, ns, esc.Name)
 		watch := watchHealth(t, ns)
-		updateESC(t, esc, func(e *navv1alpha1.ElasticsearchCluster) {
-			metav1.SetMetaDataAnnotation(&e.ObjectMeta, res.AnnotationRestart, "e2e-1")
-		})
-		waitAllRecreated(t, ns, esc.Name, before)
-		waitESCReady(t, esc, escMajorVersion)
-		if seen := watch(); seen["red"] > 0 {
-			t.Fatalf("health during the restart: %v (polls per status); it must never be red", seen)
-		} else {
-			t.Logf("health during the restart: %v", seen)
-		}
+		restartESC(t, esc, "e2e-1", escMajorVersion)
+		requireNeverRed(t, watch(), "during the restart")
 		readDocs(t, ns)
 	})
 
@@ -186,6 +229,34 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 		waitESCReady(t, esc, escMajorVersion)
 		readDocs(t, ns)
 	})
+}
+
+// newSearch is an ElasticsearchCluster named search in ns, on the simulator's image, at the
+// first version of the upgrade path.
+func newSearch(ns string, pools ...navv1alpha1.ElasticsearchNodePool) *navv1alpha1.ElasticsearchCluster {
+	return &navv1alpha1.ElasticsearchCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "search"},
+		Spec: navv1alpha1.ElasticsearchClusterSpec{
+			Version: escFirstVersion,
+			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
+				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/elasticsearch", PullPolicy: corev1.PullNever},
+			},
+			NodePools: pools,
+		},
+	}
+}
+
+// startSearch creates newSearch's cluster, waits for it to be Ready and writes the documents
+// every step reads back.
+func startSearch(t *testing.T, ns string, pools ...navv1alpha1.ElasticsearchNodePool) *navv1alpha1.ElasticsearchCluster {
+	t.Helper()
+	esc := newSearch(ns, pools...)
+	if err := k8s.Create(t.Context(), esc); err != nil {
+		t.Fatal(err)
+	}
+	waitESCReady(t, esc, escFirstVersion)
+	writeDocs(t, ns)
+	return esc
 }
 
 func escPool(name string, replicas int32, roles ...navv1alpha1.ElasticsearchRole) navv1alpha1.ElasticsearchNodePool {
@@ -394,6 +465,28 @@ func readDocs(t *testing.T, ns string) {
 // watchHealth polls the cluster health every half second until the returned function is
 // called, and returns how many polls saw each status. Polls that get no answer (no ready node
 // behind the Service for an instant) count as "unanswered", not as a status.
+// restartESC asks for a rolling restart by annotation and waits until every pod was recreated
+// and the cluster is Ready at version again.
+func restartESC(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, token, version string) {
+	t.Helper()
+	before := podUIDs(t, esc.Namespace, esc.Name)
+	updateESC(t, esc, func(e *navv1alpha1.ElasticsearchCluster) {
+		metav1.SetMetaDataAnnotation(&e.ObjectMeta, res.AnnotationRestart, token)
+	})
+	waitAllRecreated(t, esc.Namespace, esc.Name, before)
+	waitESCReady(t, esc, version)
+}
+
+// requireNeverRed fails the test when the health polls (watchHealth's) saw red; it returns them.
+func requireNeverRed(t *testing.T, seen map[string]int, during string) map[string]int {
+	t.Helper()
+	if seen["red"] > 0 {
+		t.Fatalf("health %s: %v (polls per status); it must never be red", during, seen)
+	}
+	t.Logf("health %s: %v", during, seen)
+	return seen
+}
+
 func watchHealth(t *testing.T, ns string) func() map[string]int {
 	ctx, cancel := context.WithCancel(t.Context())
 	var mu sync.Mutex

@@ -1,0 +1,292 @@
+//go:build e2e && failpoints
+
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/wait"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/manager"
+	"github.com/navigator-dbaas/navigator/internal/failpoint"
+	cassres "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
+)
+
+// The failpoints each scenario of the sweep must reach. The others (a Leave withdrawn, a failed
+// joiner deleted) need a fault of their own to be reached; the report names them.
+var (
+	cassandraSweep = []failpoint.Name{
+		failpoint.CassandraStatefulSetWritten, failpoint.CassandraSeedLabelled, failpoint.CassandraSeedsGiven,
+		failpoint.CassandraGateOpened, failpoint.CassandraGrown, failpoint.CassandraCleanupAsked,
+		failpoint.CassandraCleanupCleared, failpoint.CassandraLeaveAsked, failpoint.CassandraClaimMarked,
+		failpoint.CassandraShrunk, failpoint.CassandraRestartPrepared, failpoint.CassandraPodDeleted,
+	}
+	elasticsearchSweep = []failpoint.Name{
+		failpoint.ElasticsearchStatefulSetWritten, failpoint.ElasticsearchUUIDRecorded, failpoint.ElasticsearchGateOpened,
+		failpoint.ElasticsearchGrown, failpoint.ElasticsearchLeaveAsked, failpoint.ElasticsearchShrunk,
+		failpoint.ElasticsearchRestartPrepared, failpoint.ElasticsearchPodDeleted,
+	}
+)
+
+// TestFailpointSweep crashes the controller once at every failpoint an operation reaches, while
+// a Cassandra ring and an Elasticsearch cluster go through bootstrap, scale out, scale in and a
+// rolling restart under client traffic, and checks that each operation completes, the cluster
+// ends Ready, and every row and document written before and during it reads back.
+//
+// The controller runs in this process (the chart's Deployment leaves the sweep's namespaces
+// alone, see install), so that a crash costs a restart of a second, not of a pod in
+// CrashLoopBackOff: the failpoint blocks the step that reached it and stops the manager, which
+// loses everything it held in memory, and a new manager starts from what the API server holds,
+// as a restarted process would. Every failpoint is armed at once and fires once, the first time
+// a step reaches it; see docs/design/0007-failpoints.md.
+//
+// Each engine's cluster has a namespace and a controller of its own. With one controller for
+// both, a crash for one engine's failpoint cut the other engine's write in flight: the write
+// could land on the API server while its caller saw only the cancelled request, so the next
+// controller found the step done and the failpoint after it was never reached (a CI run lost
+// elasticsearch/scale-out/grown to a Cassandra crash). One cluster per controller reconciles
+// one step at a time, so every crash happens exactly at its failpoint.
+func TestFailpointSweep(t *testing.T) {
+	t.Parallel()
+	sw := startSweep(t)
+	t.Run("cassandra", func(t *testing.T) {
+		t.Parallel()
+		sweepCassandra(t, sw.namespace(t, engineCassandra))
+		sw.expect(t, cassandraSweep)
+	})
+	t.Run("elasticsearch", func(t *testing.T) {
+		t.Parallel()
+		sweepElasticsearch(t, sw.namespace(t, engineElasticsearch))
+		sw.expect(t, elasticsearchSweep)
+	})
+}
+
+// sweepCassandra: three nodes in two racks bootstrap, a fourth joins (and the others clean
+// up), the fourth leaves, and every node restarts; QUORUM traffic runs from the first write to
+// the end. Two racks make two seeds, so that a seed's restart changes the others' seed list.
+func sweepCassandra(t *testing.T, ns string) {
+	cc := newRing(ns, "cassandra-sim", cassFirstVersion, cassPool("r1", 2), cassPool("r2", 1))
+	session := startRing(t, cc, 3)
+	traffic := quorumTraffic(t, session)
+
+	setCassReplicas(t, cc, map[string]int32{"r1": 3})
+	waitCassReady(t, cc, cassFirstVersion, 4)
+	checkRows(t, session, cassRows)
+	setCassReplicas(t, cc, map[string]int32{"r1": 2})
+	waitCassCondition(t, cc, "a scale-in operation", func(c *navv1alpha1.CassandraCluster) bool {
+		return hasOperation(c, navv1alpha1.OperationScaleIn, "")
+	})
+	waitCassReady(t, cc, cassFirstVersion, 3)
+	waitRing(t, ns, "ring-r1-0", 3)
+	checkRows(t, session, cassRows)
+	before := podUIDs(t, ns, cc.Name)
+	updateCass(t, cc, func(c *navv1alpha1.CassandraCluster) {
+		metav1.SetMetaDataAnnotation(&c.ObjectMeta, cassres.AnnotationRestart, "sweep-1")
+	})
+	waitAllRecreated(t, ns, cc.Name, before)
+	waitCassReady(t, cc, cassFirstVersion, 3)
+
+	requireServed(t, traffic, "through the sweep")
+	checkRows(t, session, cassRows)
+}
+
+// sweepElasticsearch: three master-eligible data nodes form a cluster, a fourth joins and
+// leaves (with its voting exclusion), and every node restarts; health is never red.
+func sweepElasticsearch(t *testing.T, ns string) {
+	esc := startSearch(t, ns, escPool("data", 3, navv1alpha1.ESRoleMaster, navv1alpha1.ESRoleData))
+	watch := watchHealth(t, ns)
+
+	setDataReplicas(t, esc, 4)
+	waitESCReady(t, esc, escFirstVersion)
+	readDocs(t, ns)
+	setDataReplicas(t, esc, 3)
+	waitESCReady(t, esc, escFirstVersion)
+	if n := poolStatus(t, esc, "data").ReadyReplicas; n != 3 {
+		t.Fatalf("data pool ready replicas %d after the scale in, want 3", n)
+	}
+	readDocs(t, ns)
+	restartESC(t, esc, "sweep-1", escFirstVersion)
+	requireNeverRed(t, watch(), "through the sweep")
+	readDocs(t, ns)
+}
+
+// The engines the sweep runs a controller for: the first segment of their failpoints' names.
+const (
+	engineCassandra     = "cassandra"
+	engineElasticsearch = "elasticsearch"
+)
+
+// sweep runs one controller per engine in this process, each in its engine's namespace, and
+// restarts it each time one of its engine's failpoints crashes it.
+type sweep struct {
+	start time.Time
+	mu    sync.Mutex
+	fired map[failpoint.Name]time.Duration
+	// stop ends the manager running now for each engine; a crash at one of the engine's
+	// failpoints calls it.
+	stop map[string]context.CancelFunc
+	// namespaces are the engines' namespaces, made before any manager starts.
+	namespaces map[string]string
+}
+
+// startSweep arms every failpoint, makes each engine's namespace and runs managers for it, one
+// after the other, until the test ends; then it reports what fired.
+func startSweep(t *testing.T) *sweep {
+	sw := &sweep{start: time.Now(), fired: map[failpoint.Name]time.Duration{}, stop: map[string]context.CancelFunc{}, namespaces: map[string]string{}}
+	for _, engine := range []string{engineCassandra, engineElasticsearch} {
+		sw.namespaces[engine] = sweepNamespace(t, failpointNamespaces[engine])
+	}
+	for _, n := range failpoint.All {
+		if err := failpoint.Arm(n, sw.crash); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	runErrs := make([]error, 0, len(sw.namespaces))
+	var errMu sync.Mutex
+	for engine, ns := range sw.namespaces {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := sw.run(ctx, engine, ns); err != nil {
+				errMu.Lock()
+				runErrs = append(runErrs, fmt.Errorf("%s: %w", engine, err))
+				errMu.Unlock()
+			}
+		}()
+	}
+	t.Cleanup(func() {
+		cancel()
+		wg.Wait()
+		t.Log(sw.report()) // before Disarm, which forgets the hits
+		failpoint.Disarm()
+		for _, err := range runErrs {
+			t.Errorf("running the controller: %v", err)
+		}
+	})
+	return sw
+}
+
+// namespace is the engine's namespace.
+func (sw *sweep) namespace(t *testing.T, engine string) string {
+	t.Helper()
+	ns, ok := sw.namespaces[engine]
+	if !ok {
+		t.Fatalf("the sweep runs no controller for %s", engine)
+	}
+	return ns
+}
+
+// run starts a manager for ns, waits for it to stop (a crash, or the end of the test), and
+// starts the next, as the kubelet restarts a crashed container.
+func (sw *sweep) run(ctx context.Context, engine, ns string) error {
+	opts := manager.Options{
+		MetricsAddr: "0", ProbeAddr: "0", SkipNameValidation: true, WatchNamespaces: []string{ns},
+		GracefulShutdownTimeout: 5 * time.Second,
+		PilotImage:              os.Getenv("E2E_IMAGE_REPO") + "/navigator-pilot:" + os.Getenv("E2E_IMAGE_TAG"),
+		PilotPullPolicy:         corev1.PullNever,
+	}
+	for ctx.Err() == nil {
+		mgr, err := manager.New(restConfig, opts)
+		if err != nil {
+			return err
+		}
+		mctx, stop := context.WithCancel(ctx)
+		sw.mu.Lock()
+		sw.stop[engine] = stop
+		sw.mu.Unlock()
+		err = mgr.Start(mctx)
+		stop()
+		if err != nil && ctx.Err() == nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// crash is every failpoint's action: it records the failpoint and stops the manager whose step
+// reached it, and the step goes no further (its context ends with the manager).
+func (sw *sweep) crash(ctx context.Context, n failpoint.Name) error {
+	if ctx.Err() != nil {
+		// A step of a manager already stopped: a dead process reaches nothing, so the failpoint
+		// waits for a live one.
+		_ = failpoint.Arm(n, sw.crash)
+		return ctx.Err()
+	}
+	engine, _, _ := strings.Cut(string(n), "/")
+	sw.mu.Lock()
+	stop, ok := sw.stop[engine]
+	if ok {
+		sw.fired[n] = time.Since(sw.start)
+	}
+	sw.mu.Unlock()
+	if !ok {
+		// No manager of this process runs the engine's controller: nothing to crash.
+		return nil
+	}
+	stop()
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// expect fails the test for each of want that no step reached.
+func (sw *sweep) expect(t *testing.T, want []failpoint.Name) {
+	t.Helper()
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	for _, n := range want {
+		if _, ok := sw.fired[n]; !ok {
+			t.Errorf("failpoint %s was never reached (%d passes): the scenario does not sweep it", n, failpoint.Hits(n))
+		}
+	}
+}
+
+// report lists every failpoint: when it crashed the controller, or that nothing reached it.
+func (sw *sweep) report() string {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "failpoint sweep: %d of %d failpoints crashed the controller once\n", len(sw.fired), len(failpoint.All))
+	for _, n := range failpoint.All {
+		if at, ok := sw.fired[n]; ok {
+			fmt.Fprintf(&b, "  %-45s crashed at +%s, passed %d times in all\n", n, at.Round(time.Second), failpoint.Hits(n))
+		} else {
+			fmt.Fprintf(&b, "  %-45s not reached\n", n)
+		}
+	}
+	return b.String()
+}
+
+// sweepNamespace makes a namespace the chart's controller excludes, anew: one left by an
+// interrupted run is deleted first.
+func sweepNamespace(t *testing.T, name string) string {
+	t.Helper()
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{
+		Name:   name,
+		Labels: map[string]string{"pod-security.kubernetes.io/enforce": "restricted"},
+	}}
+	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 3*time.Minute, true, func(ctx context.Context) (bool, error) {
+		err := k8s.Create(ctx, ns)
+		if apierrors.IsAlreadyExists(err) {
+			return false, client.IgnoreNotFound(k8s.Delete(ctx, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns.Name}}))
+		}
+		return err == nil, err
+	})
+	if err != nil {
+		t.Fatalf("creating namespace %s: %v", ns.Name, err)
+	}
+	deleteAtCleanup(t, ns)
+	return ns.Name
+}
