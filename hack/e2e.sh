@@ -31,9 +31,11 @@ else
     $CLUSTER up
   fi
   KUBECONFIG=$($CLUSTER kubeconfig)
-  # The chaos test kills pilots through the local cluster's container runtime.
+  # The chaos tests kill pilots through the local cluster's container runtime, and stop and
+  # start its API server through this script.
   E2E_CONTAINERD_SOCK=$($CLUSTER containerd-socket)
-  export KUBECONFIG E2E_CONTAINERD_SOCK
+  E2E_CLUSTER_SCRIPT=$PWD/$CLUSTER
+  export KUBECONFIG E2E_CONTAINERD_SOCK E2E_CLUSTER_SCRIPT
   make --no-print-directory load-images IMAGE_REPO="$IMAGE_REPO" IMAGE_TAG="$IMAGE_TAG"
 fi
 

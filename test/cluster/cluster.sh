@@ -9,6 +9,10 @@
 #   cluster.sh load-image TAR...  import image tarballs into the cluster's containerd
 #   cluster.sh kubeconfig         print the admin kubeconfig path
 #   cluster.sh containerd-socket  print the path of containerd's socket (for ctr)
+#   cluster.sh apiserver-stop     kill the API server (a fault the chaos tests inject)
+#   cluster.sh apiserver-start    start it again, and wait until it is ready
+#   cluster.sh partition ID       cut the pod of container ID off from its peers (lib/partition.sh)
+#   cluster.sh heal ID            undo partition
 #
 # All state lives under $NAVIGATOR_CLUSTER_DIR (default /var/lib/navigator-cluster); binaries are
 # cached by version under $NAVIGATOR_CACHE (default ~/.cache/navigator). Needs root.
@@ -23,7 +27,7 @@ for f in "$HERE"/lib/*.sh; do
   source "$f"
 done
 
-usage() { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 cmd=${1:-}; shift || true
 case "$cmd" in
@@ -34,5 +38,9 @@ case "$cmd" in
   load-image) [ $# -gt 0 ] || usage; images_load "$@" ;;
   kubeconfig) echo "$KUBECONFIG_ADMIN" ;;
   containerd-socket) echo "$CONTAINERD_SOCK" ;;
+  apiserver-stop) require_root; kill_daemon kube-apiserver ;;
+  apiserver-start) require_root; start_apiserver ;;
+  partition) [ $# -eq 1 ] || usage; require_root; pod_partition "$1" ;;
+  heal) [ $# -eq 1 ] || usage; require_root; pod_heal "$1" ;;
   *) usage ;;
 esac
