@@ -7,13 +7,16 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
@@ -27,9 +30,10 @@ import (
 // Cassandra scale in, killed once Navigator has asked it to decommission; the leaving node of an
 // Elasticsearch scale in, killed once asked to drain, and in a second scale in its pilot alone,
 // inside the pod; an Elasticsearch node killed again while it comes back from its restart in a
-// rolling upgrade; and an upgraded node killed while the upgrade restarts the next. Each kill is immediate (no grace
-// period), as a node lost to its machine. The report lists each fault and what the node's pilot
-// said of its action at that moment.
+// rolling upgrade; an upgraded node killed while the upgrade restarts the next; and a node that
+// stays cut off from its peers while another leaves. Each kill is immediate (no grace period),
+// as a node lost to its machine. The report lists each fault and what the node's pilot said of
+// its action at that moment.
 func TestChaosDuringOperations(t *testing.T) {
 	t.Parallel()
 	faults := &faultLog{start: time.Now()}
@@ -45,6 +49,10 @@ func TestChaosDuringOperations(t *testing.T) {
 	t.Run("elasticsearch, two of three masters down in an upgrade", func(t *testing.T) {
 		t.Parallel()
 		chaosElasticsearchQuorumLost(t, faults)
+	})
+	t.Run("elasticsearch, a node cut off from its peers during a scale in", func(t *testing.T) {
+		t.Parallel()
+		chaosElasticsearchPartition(t, faults)
 	})
 }
 
@@ -117,6 +125,72 @@ func chaosElasticsearchQuorumLost(t *testing.T, faults *faultLog) {
 	readDocs(t, ns)
 }
 
+// partitionLength is how long a pod stays cut off from its peers: past the elected master's
+// follower checks (three failures of ten seconds each), so that the master removes the node,
+// and a while after.
+const partitionLength = 45 * time.Second
+
+// chaosElasticsearchPartition: four master-eligible data nodes scale in to three; once the
+// leaving node is asked to drain, a node that stays is cut off from its peers, in its network
+// namespace, for partitionLength, and then reconnected. Its pod and pilot still reach the API
+// server. The master removes it (or, if it was the master, the others elect another), its
+// copies are lost until it rejoins, and the scale in goes on with the nodes left. The scale in
+// must complete with three ready nodes, health never red, every document back.
+func chaosElasticsearchPartition(t *testing.T, faults *faultLog) {
+	script := os.Getenv("E2E_CLUSTER_SCRIPT")
+	if script == "" {
+		t.Skip("cutting a pod off from its peers needs the local cluster (E2E_CLUSTER_SCRIPT, set by hack/e2e.sh)")
+	}
+	ns := restrictedNamespace(t, "e2e-chaos-partition")
+	esc := startSearch(t, ns, escPool("data", 4, navv1alpha1.ESRoleMaster, navv1alpha1.ESRoleData))
+	watch := watchHealth(t, ns)
+
+	setDataReplicas(t, esc, 3)
+	state := waitAsked(t, ns, "search-data-3", navv1alpha1.ActionLeave)
+	victim := "search-data-0"
+	faults.add(fault{pod: victim + " cut off from its peers for " + partitionLength.String() + ", not",
+		action: "search-data-3's Leave " + state})
+	partitionPod(t, script, ns, victim, partitionLength)
+	waitESCReady(t, esc, escFirstVersion)
+	if n := poolStatus(t, esc, "data").ReadyReplicas; n != 3 {
+		t.Fatalf("data pool ready replicas %d after the scale in, want 3", n)
+	}
+	requireNeverRed(t, watch(), "through a scale in with a node cut off from its peers")
+	readDocs(t, ns)
+}
+
+// partitionPod cuts pod off from its peers for d, then reconnects it.
+func partitionPod(t *testing.T, script, ns, pod string, d time.Duration) {
+	t.Helper()
+	runCluster(t, script, "partition", containerID(t, ns, pod))
+	healed := false
+	t.Cleanup(func() {
+		if !healed { // a pod left cut off would hold its cluster's deletion
+			runCluster(t, script, "heal", containerID(t, ns, pod))
+		}
+	})
+	hold(t, d)
+	// The pod's own container: the one cut off may have been restarted since; the rules live in
+	// the pod's network namespace, which its containers share.
+	runCluster(t, script, "heal", containerID(t, ns, pod))
+	healed = true
+}
+
+// containerID is the containerd ID of pod's database container, the only container it runs.
+func containerID(t *testing.T, ns, pod string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
+	defer cancel()
+	var p corev1.Pod
+	if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: pod}, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Status.ContainerStatuses) != 1 || p.Status.ContainerStatuses[0].ContainerID == "" {
+		t.Fatalf("pod %s: container statuses %+v, want the database container's", pod, p.Status.ContainerStatuses)
+	}
+	return strings.TrimPrefix(p.Status.ContainerStatuses[0].ContainerID, "containerd://")
+}
+
 // fault is one kill: when, which pod, and what its pilot reported of its action then.
 type fault struct {
 	at          time.Duration
@@ -156,12 +230,53 @@ func (l *faultLog) report() string {
 func killWhenAsked(t *testing.T, ns, pod string, action navv1alpha1.PilotAction, victim string) fault {
 	t.Helper()
 	state := waitAsked(t, ns, pod, action)
-	recreatePod(t, ns, victim, client.GracePeriodSeconds(0))
+	outcome := killNode(t, ns, victim)
 	what := fmt.Sprintf("%s %s", action, state)
 	if victim != pod {
 		what = fmt.Sprintf("%s's %s", pod, what)
 	}
-	return fault{pod: victim, action: what}
+	return fault{pod: victim, action: what + "; then " + outcome}
+}
+
+// killNode deletes pod at once (no grace period) and waits until its StatefulSet has created a
+// successor, or has shrunk past it: a scale in may remove the node it was about to remove
+// anyway (a leaving node with little to move can be done within a second of being asked). It
+// says which.
+func killNode(t *testing.T, ns, pod string) string {
+	t.Helper()
+	var old corev1.Pod
+	if err := k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: pod}, &old); err != nil {
+		t.Fatal(err)
+	}
+	owner := metav1.GetControllerOf(&old)
+	i := strings.LastIndexByte(pod, '-')
+	ordinal, err := strconv.Atoi(pod[i+1:])
+	if owner == nil || owner.Kind != "StatefulSet" || i < 0 || err != nil {
+		t.Fatalf("pod %s is not a StatefulSet's", pod)
+	}
+	if err := k8s.Delete(t.Context(), &old, client.GracePeriodSeconds(0)); err != nil {
+		t.Fatal(err)
+	}
+	outcome := ""
+	err = wait.PollUntilContextTimeout(t.Context(), 500*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
+		var p corev1.Pod
+		err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: pod}, &p)
+		if err == nil && p.UID != old.UID && p.DeletionTimestamp == nil {
+			outcome = "its pod recreated"
+			return true, nil
+		}
+		var sts appsv1.StatefulSet
+		if apierrors.IsNotFound(err) && k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: owner.Name}, &sts) == nil &&
+			sts.Spec.Replicas != nil && int(*sts.Spec.Replicas) <= ordinal {
+			outcome = "its pod removed by the operation"
+			return true, nil
+		}
+		return false, nil
+	})
+	if err != nil {
+		t.Fatalf("pod %s/%s was neither recreated nor removed by its StatefulSet", ns, pod)
+	}
+	return outcome
 }
 
 // killPilotWhenAsked waits until the controller asks pod's Pilot for action, then kills the

@@ -177,7 +177,12 @@ func podReady(t *testing.T, ns, name string) bool {
 	if err := k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: name}, &pod); err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range pod.Status.Conditions {
+	return isPodReady(&pod)
+}
+
+// isPodReady: the pod's Ready condition is true.
+func isPodReady(p *corev1.Pod) bool {
+	for _, c := range p.Status.Conditions {
 		if c.Type == corev1.PodReady {
 			return c.Status == corev1.ConditionTrue
 		}
