@@ -194,15 +194,16 @@ test-real: ## Real Cassandra 5.0 nodes as processes: the conformance suite the s
 test-e2e: $(HELM) ## End-to-end tests on $$KUBECONFIG, or on a local cluster brought up and torn down for the run.
 	hack/e2e.sh
 
-# make chaos: how long the schedule runs, and its seed (empty: the clock's, printed, so that a
-# failing run can be repeated with CHAOS_SEED=…).
+# make chaos: how long the schedule runs (empty: three steps with seed 1), and its seed (empty:
+# the clock's, printed, so that a failing run can be repeated with CHAOS_SEED=…).
 CHAOS_DURATION ?= 10m
 CHAOS_SEED ?=
+CHAOS_TESTS := TestAPIServerOutageDuringRollingUpgrade|TestCoreDNSDownDuringBootstrap|TestPartitionDuringScaleIn|TestChaosSchedule
 
 .PHONY: chaos
-chaos: $(HELM) ## A seeded random schedule of operations, each with a fault in its middle, alone on the local cluster for CHAOS_DURATION.
-	E2E_CHAOS_DURATION=$(CHAOS_DURATION) E2E_CHAOS_SEED=$(CHAOS_SEED) \
-	  E2E_TEST_ARGS='-run ^TestChaosSchedule$$ -v -timeout 3h' hack/e2e.sh
+chaos: $(HELM) ## The faults that need the cluster to themselves or time (API server down, DNS down, a pod cut off), then a seeded random schedule for CHAOS_DURATION.
+	E2E_TAGS=e2e,failpoints,chaos E2E_CHAOS_DURATION=$(CHAOS_DURATION) E2E_CHAOS_SEED=$(CHAOS_SEED) \
+	  E2E_TEST_ARGS='-run ^($(CHAOS_TESTS))$$ -v -timeout 3h' hack/e2e.sh
 
 .PHONY: bench-e2e
 bench-e2e: $(HELM) images ## Benchmarks on the local cluster: apply→Ready against its floor, writes of a settled cluster.

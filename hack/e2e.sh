@@ -46,7 +46,8 @@ echo "e2e: running (artifacts of failures go to $E2E_ARTIFACTS)"
 # lifecycle tests and the two clusters of the failpoint sweep run side by side (-parallel: Go's
 # default is the number of cores, two here, and they wait on their databases far more than they
 # compute). The failpoints build tag compiles in the failpoints the sweep arms in its own
-# controller; the chart's controller image is built without them.
+# controller; the chart's controller image is built without them. E2E_TAGS adds others (make
+# chaos: the chaos tag's tests).
 # shellcheck disable=SC2086
-go test -tags e2e,failpoints -count=1 -timeout 40m -parallel 6 ${E2E_TEST_ARGS:-} ./test/e2e/...
+go test -tags "${E2E_TAGS:-e2e,failpoints}" -count=1 -timeout 40m -parallel 6 ${E2E_TEST_ARGS:-} ./test/e2e/...
 if $started; then echo "e2e: tearing the local cluster down"; fi

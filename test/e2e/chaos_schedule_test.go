@@ -1,4 +1,4 @@
-//go:build e2e
+//go:build e2e && chaos
 
 package e2e
 
@@ -25,13 +25,13 @@ import (
 
 // The schedule's settings, from the environment (make chaos sets them):
 //
-//	E2E_CHAOS_DURATION  how long to run the schedule (a Go duration); unset: the short
-//	                    fixed-seed run of the end-to-end tier, chaosCISteps steps.
+//	E2E_CHAOS_DURATION  how long to run the schedule (a Go duration); unset: a short
+//	                    fixed-seed run of chaosCISteps steps (make chaos CHAOS_DURATION=).
 //	E2E_CHAOS_SEED      the seed; unset: 1 for the short run, the clock for a timed one. A
 //	                    failure names its seed, and the same seed runs the same schedule.
 //
-// A timed run is meant to run alone (make chaos runs only it), so its schedule also stops the
-// API server and takes cluster DNS down; the short run is one of the tier's parallel tests, and
+// A timed run runs alone once make chaos's other tests are done, so its schedule also stops the
+// API server and takes cluster DNS down; the short run runs beside the partition test and
 // leaves those two faults to the sequential tests of outage_test.go.
 const chaosCISteps = 3
 

@@ -30,9 +30,8 @@ import (
 // Cassandra scale in, killed once Navigator has asked it to decommission; the leaving node of an
 // Elasticsearch scale in, killed once asked to drain, and in a second scale in its pilot alone,
 // inside the pod; an Elasticsearch node killed again while it comes back from its restart in a
-// rolling upgrade; an upgraded node killed while the upgrade restarts the next; and a node that
-// stays cut off from its peers while another leaves. Each kill is immediate (no grace period),
-// as a node lost to its machine. The report lists each fault and what the node's pilot said of
+// rolling upgrade; and an upgraded node killed while the upgrade restarts the next. Each kill
+// is immediate (no grace period), as a node lost to its machine. The report lists each fault and what the node's pilot said of
 // its action at that moment.
 func TestChaosDuringOperations(t *testing.T) {
 	t.Parallel()
@@ -49,10 +48,6 @@ func TestChaosDuringOperations(t *testing.T) {
 	t.Run("elasticsearch, two of three masters down in an upgrade", func(t *testing.T) {
 		t.Parallel()
 		chaosElasticsearchQuorumLost(t, faults)
-	})
-	t.Run("elasticsearch, a node cut off from its peers during a scale in", func(t *testing.T) {
-		t.Parallel()
-		chaosElasticsearchPartition(t, faults)
 	})
 }
 
@@ -123,72 +118,6 @@ func chaosElasticsearchQuorumLost(t *testing.T, faults *faultLog) {
 	faults.add(f)
 	waitESCReady(t, esc, escMinorVersion)
 	readDocs(t, ns)
-}
-
-// partitionLength is how long a pod stays cut off from its peers: past the elected master's
-// follower checks (three failures of ten seconds each), so that the master removes the node,
-// and a while after.
-const partitionLength = 45 * time.Second
-
-// chaosElasticsearchPartition: four master-eligible data nodes scale in to three; once the
-// leaving node is asked to drain, a node that stays is cut off from its peers, in its network
-// namespace, for partitionLength, and then reconnected. Its pod and pilot still reach the API
-// server. The master removes it (or, if it was the master, the others elect another), its
-// copies are lost until it rejoins, and the scale in goes on with the nodes left. The scale in
-// must complete with three ready nodes, health never red, every document back.
-func chaosElasticsearchPartition(t *testing.T, faults *faultLog) {
-	script := os.Getenv("E2E_CLUSTER_SCRIPT")
-	if script == "" {
-		t.Skip("cutting a pod off from its peers needs the local cluster (E2E_CLUSTER_SCRIPT, set by hack/e2e.sh)")
-	}
-	ns := restrictedNamespace(t, "e2e-chaos-partition")
-	esc := startSearch(t, ns, escPool("data", 4, navv1alpha1.ESRoleMaster, navv1alpha1.ESRoleData))
-	watch := watchHealth(t, ns)
-
-	setDataReplicas(t, esc, 3)
-	state := waitAsked(t, ns, "search-data-3", navv1alpha1.ActionLeave)
-	victim := "search-data-0"
-	faults.add(fault{pod: victim + " cut off from its peers for " + partitionLength.String() + ", not",
-		action: "search-data-3's Leave " + state})
-	partitionPod(t, script, ns, victim, partitionLength)
-	waitESCReady(t, esc, escFirstVersion)
-	if n := poolStatus(t, esc, "data").ReadyReplicas; n != 3 {
-		t.Fatalf("data pool ready replicas %d after the scale in, want 3", n)
-	}
-	requireNeverRed(t, watch(), "through a scale in with a node cut off from its peers")
-	readDocs(t, ns)
-}
-
-// partitionPod cuts pod off from its peers for d, then reconnects it.
-func partitionPod(t *testing.T, script, ns, pod string, d time.Duration) {
-	t.Helper()
-	runCluster(t, script, "partition", containerID(t, ns, pod))
-	healed := false
-	t.Cleanup(func() {
-		if !healed { // a pod left cut off would hold its cluster's deletion
-			runCluster(t, script, "heal", containerID(t, ns, pod))
-		}
-	})
-	hold(t, d)
-	// The pod's own container: the one cut off may have been restarted since; the rules live in
-	// the pod's network namespace, which its containers share.
-	runCluster(t, script, "heal", containerID(t, ns, pod))
-	healed = true
-}
-
-// containerID is the containerd ID of pod's database container, the only container it runs.
-func containerID(t *testing.T, ns, pod string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
-	defer cancel()
-	var p corev1.Pod
-	if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: pod}, &p); err != nil {
-		t.Fatal(err)
-	}
-	if len(p.Status.ContainerStatuses) != 1 || p.Status.ContainerStatuses[0].ContainerID == "" {
-		t.Fatalf("pod %s: container statuses %+v, want the database container's", pod, p.Status.ContainerStatuses)
-	}
-	return strings.TrimPrefix(p.Status.ContainerStatuses[0].ContainerID, "containerd://")
 }
 
 // fault is one kill: when, which pod, and what its pilot reported of its action then.
@@ -303,24 +232,46 @@ func killPilotWhenAsked(t *testing.T, ns, pod string, action navv1alpha1.PilotAc
 	cs := p.Status.ContainerStatuses[0]
 	id := strings.TrimPrefix(cs.ContainerID, "containerd://")
 	if out, err := exec.CommandContext(t.Context(), "ctr", "--address", sock, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", id).CombinedOutput(); err != nil {
-		t.Fatalf("killing the pilot of %s (container %s): %v: %s", pod, id, err, out)
+		// The operation may have removed the pod between the action's completion and the kill
+		// (a Leave with little to move completes within a second): its task is gone already.
+		if removed, _ := podGoneOrGoing(t, ns, pod, p.UID); !removed {
+			t.Fatalf("killing the pilot of %s (container %s): %v: %s", pod, id, err, out)
+		}
+		return fault{pod: pod + " (its pilot, in the pod) NOT", action: fmt.Sprintf("%s %s; its pod was already being removed by the operation", action, state)}
 	}
 	// The kubelet restarts the container; or, when the action had completed, the operation may
 	// remove the pod first (a scale in shrinks its StatefulSet).
 	outcome := "its container restarted"
 	err := wait.PollUntilContextTimeout(t.Context(), 200*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
-		var now corev1.Pod
-		err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: pod}, &now)
-		if apierrors.IsNotFound(err) || err == nil && (now.UID != p.UID || now.DeletionTimestamp != nil) {
+		if removed, now := podGoneOrGoing(t, ns, pod, p.UID); removed {
 			outcome = "its pod removed by the operation"
 			return true, nil
+		} else if now != nil {
+			return len(now.Status.ContainerStatuses) == 1 && now.Status.ContainerStatuses[0].RestartCount > cs.RestartCount, nil
 		}
-		return err == nil && len(now.Status.ContainerStatuses) == 1 && now.Status.ContainerStatuses[0].RestartCount > cs.RestartCount, nil
+		return false, nil
 	})
 	if err != nil {
 		t.Fatalf("the container of %s was not restarted after its pilot was killed, nor its pod removed", pod)
 	}
 	return fault{pod: pod + " (its pilot, in the pod)", action: fmt.Sprintf("%s %s; then %s", action, state, outcome)}
+}
+
+// podGoneOrGoing: the pod of that UID is deleted or being deleted; otherwise the pod as read now
+// (nil when it could not be read).
+func podGoneOrGoing(t *testing.T, ns, pod string, uid types.UID) (bool, *corev1.Pod) {
+	t.Helper()
+	var now corev1.Pod
+	err := k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: pod}, &now)
+	switch {
+	case apierrors.IsNotFound(err):
+		return true, nil
+	case err != nil:
+		return false, nil
+	case now.UID != uid || now.DeletionTimestamp != nil:
+		return true, nil
+	}
+	return false, &now
 }
 
 // waitAsked waits until the controller asks pod's Pilot for action, and says where the action
