@@ -31,8 +31,8 @@ import (
 // Elasticsearch scale in, killed once asked to drain, and in a second scale in its pilot alone,
 // inside the pod; an Elasticsearch node killed again while it comes back from its restart in a
 // rolling upgrade; and an upgraded node killed while the upgrade restarts the next. Each kill
-// is immediate (no grace period), as a node lost to its machine. The report lists each fault and what the node's pilot said of
-// its action at that moment.
+// is immediate (no grace period), as a node lost to its machine. The report lists each fault
+// and what the node's pilot said of its action at that moment.
 func TestChaosDuringOperations(t *testing.T) {
 	t.Parallel()
 	faults := &faultLog{start: time.Now()}
@@ -183,7 +183,8 @@ func killNode(t *testing.T, ns, pod string) string {
 	if owner == nil || owner.Kind != "StatefulSet" || i < 0 || err != nil {
 		t.Fatalf("pod %s is not a StatefulSet's", pod)
 	}
-	if err := k8s.Delete(t.Context(), &old, client.GracePeriodSeconds(0)); err != nil {
+	// Not found: the operation removed it between the read and the kill; the wait says so.
+	if err := k8s.Delete(t.Context(), &old, client.GracePeriodSeconds(0)); client.IgnoreNotFound(err) != nil {
 		t.Fatal(err)
 	}
 	outcome := ""

@@ -399,10 +399,12 @@ func (c *testRing) startReal(n *ringNode) {
 	c.mu.Unlock()
 }
 
-// outputLines passes a node's output to its engine line by line, as the supervisor does: one
-// writer for the node's interleaved output, so its writes are serialised.
+// outputLines passes a node's output to its engine line by line, as the supervisor does. One
+// writer takes both of a node's streams, and its writes never overlap: the simulator's logger
+// holds a lock around each line, and exec copies a real node's stdout and stderr, given the
+// same writer, from one goroutine.
 func outputLines(e *Engine) io.Writer {
-	return procio.Serialized(supervisor.LineWriter(e.ReadOutput))
+	return supervisor.LineWriter(e.ReadOutput)
 }
 
 // startAll starts the nodes one after the other, as one bootstraps at a time.

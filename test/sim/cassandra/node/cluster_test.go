@@ -3,7 +3,6 @@ package node
 import (
 	"strings"
 	"testing"
-	"time"
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
 
@@ -101,6 +100,5 @@ func TestCleanupAfterAJoinAndDrain(t *testing.T) {
 	c.waitCodes("a", map[string]string{"a": "UN", "b": "DN", "c": "UN"})
 	// Its own view still has it up (Gossiper.getLiveMembers adds the local endpoint), and its
 	// peers as they were when its gossip stopped, well past the conviction time.
-	time.Sleep(2 * fastTiming.Convict)
-	c.waitCodes("b", map[string]string{"a": "UN", "b": "UN", "c": "UN"})
+	c.holdsCodes("b", map[string]string{"a": "UN", "b": "UN", "c": "UN"}, 2*fastTiming.Convict)
 }

@@ -245,18 +245,37 @@ func (c *simCluster) waitFor(what string, timeout time.Duration, cond func() boo
 // waitCodes waits until nodetool status on name shows the wanted codes by node name.
 func (c *simCluster) waitCodes(on string, want map[string]string) {
 	c.t.Helper()
-	c.waitFor(fmt.Sprintf("status on %s to be %v", on, want), 5*time.Second, func() bool {
-		got := c.codes(on)
-		if len(got) != len(want) {
+	c.waitFor(fmt.Sprintf("status on %s to be %v", on, want), 5*time.Second, func() bool { return c.codesAre(on, want) })
+}
+
+// holdsCodes checks, for d, that on's status stays want, failing at the first look that sees
+// another.
+func (c *simCluster) holdsCodes(on string, want map[string]string, d time.Duration) {
+	c.t.Helper()
+	for end := time.Now().Add(d); time.Now().Before(end); {
+		if !c.codesAre(on, want) {
+			c.t.Fatalf("status on %s changed from %v: %v", on, want, c.codes(on))
+		}
+		select {
+		case <-c.t.Context().Done():
+			return
+		case <-time.After(d / 20):
+		}
+	}
+}
+
+// codesAre: on's status shows exactly the nodes of want, each with its code.
+func (c *simCluster) codesAre(on string, want map[string]string) bool {
+	got := c.codes(on)
+	if len(got) != len(want) {
+		return false
+	}
+	for name, code := range want {
+		if got[c.ip[name]] != code {
 			return false
 		}
-		for name, code := range want {
-			if got[c.ip[name]] != code {
-				return false
-			}
-		}
-		return true
-	})
+	}
+	return true
 }
 
 // session connects the real driver through one node.
