@@ -267,6 +267,32 @@ type CassandraPilotStatus struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=256
 	DownNodes []string `json:"downNodes,omitempty"`
+	// Generation is the node's gossip generation (Gossiper.getCurrentGenerationNumber of its own
+	// address): a new, higher number at every start of its Cassandra process. Zero when the pilot
+	// reads the ring through nodetool alone, which does not print it.
+	// +optional
+	Generation int64 `json:"generation,omitempty"`
+	// LiveNodes are the other ring members this node sees up, each with the gossip generation it
+	// holds for it. "Up" is the failure detector's own flag (FailureDetector.getSimpleStates),
+	// the one this node checks before it sends a peer a request as coordinator. A restarted peer
+	// is up here only once this node has heard its new generation and its answer to an echo
+	// (Gossiper.markAlive): until then this node counts the peer out of every quorum, so the
+	// controller disrupts no other node before every node lists every restarted peer at its
+	// current generation. Not reported (empty) while Generation is zero.
+	// +optional
+	// +listType=map
+	// +listMapKey=address
+	// +kubebuilder:validation:MaxItems=256
+	LiveNodes []CassandraPeer `json:"liveNodes,omitempty"`
+}
+
+// CassandraPeer is one other node as a node sees it.
+type CassandraPeer struct {
+	// Address is the peer's broadcast address.
+	// +kubebuilder:validation:MaxLength=64
+	Address string `json:"address"`
+	// Generation is the peer's gossip generation as this node holds it.
+	Generation int64 `json:"generation"`
 }
 
 // PilotStatus is written by the pilot only: facts it observed on its node.

@@ -75,49 +75,66 @@ func (e *Error) Error() string {
 // Do sends the requests in one bulk request and decodes each value into the matching element of
 // into (pointers; nil skips a value). The first request that failed is returned as an *Error.
 func (c *Client) Do(ctx context.Context, reqs []Request, into ...any) error {
+	failed, err := c.DoEach(ctx, reqs, into...)
+	if err != nil {
+		return err
+	}
+	for _, e := range failed {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// DoEach is Do going on past the requests that failed: failed[i] is request i's *Error, or nil
+// when its value was decoded. err is the bulk request's own failure.
+func (c *Client) DoEach(ctx context.Context, reqs []Request, into ...any) (failed []error, err error) {
 	if len(into) != len(reqs) {
-		return fmt.Errorf("jolokia: %d requests and %d values", len(reqs), len(into))
+		return nil, fmt.Errorf("jolokia: %d requests and %d values", len(reqs), len(into))
 	}
 	body, err := json.Marshal(reqs)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	hreq, err := http.NewRequestWithContext(ctx, http.MethodPost, c.URL, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	hreq.Header.Set("Content-Type", "application/json")
 	res, err := c.HTTP.Do(hreq)
 	if err != nil {
-		return fmt.Errorf("jolokia: %w", err)
+		return nil, fmt.Errorf("jolokia: %w", err)
 	}
 	defer func() { _ = res.Body.Close() }()
 	raw, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
 	if err != nil {
-		return fmt.Errorf("jolokia: reading the answer: %w", err)
+		return nil, fmt.Errorf("jolokia: reading the answer: %w", err)
 	}
 	if res.StatusCode != http.StatusOK {
-		return fmt.Errorf("jolokia: %s: %.200s", res.Status, raw)
+		return nil, fmt.Errorf("jolokia: %s: %.200s", res.Status, raw)
 	}
 	var answers []response
 	if err := json.Unmarshal(raw, &answers); err != nil {
-		return fmt.Errorf("jolokia: the answer is no bulk response: %w", err)
+		return nil, fmt.Errorf("jolokia: the answer is no bulk response: %w", err)
 	}
 	if len(answers) != len(reqs) {
-		return fmt.Errorf("jolokia: %d answers to %d requests", len(answers), len(reqs))
+		return nil, fmt.Errorf("jolokia: %d answers to %d requests", len(answers), len(reqs))
 	}
+	failed = make([]error, len(reqs))
 	for i, a := range answers {
 		if a.Status != http.StatusOK {
-			return &Error{Request: reqs[i], Status: a.Status, Type: a.ErrorType, Message: a.Error}
+			failed[i] = &Error{Request: reqs[i], Status: a.Status, Type: a.ErrorType, Message: a.Error}
+			continue
 		}
 		if into[i] == nil {
 			continue
 		}
 		if err := json.Unmarshal(a.Value, into[i]); err != nil {
-			return fmt.Errorf("jolokia: the value of %s %s: %w", reqs[i].MBean, reqs[i].Type, err)
+			return nil, fmt.Errorf("jolokia: the value of %s %s: %w", reqs[i].MBean, reqs[i].Type, err)
 		}
 	}
-	return nil
+	return failed, nil
 }
 
 // Gone reports whether err is the agent refusing connections. The JVM agent stops its HTTP

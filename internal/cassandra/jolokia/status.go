@@ -3,6 +3,7 @@ package jolokia
 import (
 	"context"
 	"net"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -13,6 +14,8 @@ import (
 const (
 	StorageService     = "org.apache.cassandra.db:type=StorageService"
 	EndpointSnitchInfo = "org.apache.cassandra.db:type=EndpointSnitchInfo"
+	FailureDetector    = "org.apache.cassandra.net:type=FailureDetector"
+	Gossiper           = "org.apache.cassandra.net:type=Gossiper"
 )
 
 // ring is what nodetool status reads of StorageService (tools/nodetool/Status.java), with ports.
@@ -37,6 +40,22 @@ var ringAttributes = []string{"TokenToEndpointWithPortMap", "LiveNodesWithPort",
 type Ring struct {
 	Status *nodetool.Status
 	Mode   string
+	// Gossip is what the node's gossip holds of each node of Status, by the same address.
+	Gossip map[string]Peer
+}
+
+// Peer is one ring member in a node's gossip.
+type Peer struct {
+	// Alive is the failure detector's flag for the member (EndpointState.isAlive, as
+	// FailureDetector.getSimpleStates reports it): what the node checks before it sends the
+	// member a request as coordinator. It can be false while the member is still among the live
+	// nodes: Gossiper.markAlive clears it when a new generation arrives, until the member answers
+	// an echo.
+	Alive bool
+	// Generation is the member's gossip generation as the node holds it; zero when the node
+	// could not say (Gossiper.getCurrentGenerationNumber fails for an address it holds no state
+	// of).
+	Generation int64
 }
 
 // Ring reads the ring as nodetool status would print it on this node, without ownership: the
@@ -57,21 +76,44 @@ func (c *Client) Ring(ctx context.Context) (*Ring, error) {
 		tokens[ep]++
 	}
 	slices.Sort(endpoints)
-	// Datacenter and rack of every endpoint, in one more bulk request.
+	// Datacenter and rack of every endpoint, the failure detector's flags and every endpoint's
+	// generation, in one more bulk request.
 	var reqs []Request
 	for _, ep := range endpoints {
 		reqs = append(reqs, Exec(EndpointSnitchInfo, "getDatacenter(java.lang.String)", ep),
 			Exec(EndpointSnitchInfo, "getRack(java.lang.String)", ep))
 	}
-	names := make([]string, len(reqs))
-	into := make([]any, len(reqs))
-	for i := range names {
-		into[i] = &names[i]
+	names := make([]string, 2*len(endpoints))
+	generations := make([]int64, len(endpoints))
+	var fd struct {
+		States map[string]string `json:"SimpleStatesWithPort"`
 	}
-	if len(reqs) > 0 {
-		if err := c.Do(ctx, reqs, into...); err != nil {
+	into := make([]any, 0, len(reqs)+1+len(endpoints))
+	for i := range names {
+		into = append(into, &names[i])
+	}
+	reqs = append(reqs, Read(FailureDetector, "SimpleStatesWithPort"))
+	into = append(into, &fd)
+	for i, ep := range endpoints {
+		reqs = append(reqs, Exec(Gossiper, "getCurrentGenerationNumber(java.lang.String)", ep))
+		into = append(into, &generations[i])
+	}
+	if len(endpoints) > 0 {
+		failed, err := c.DoEach(ctx, reqs, into...)
+		if err != nil {
 			return nil, err
 		}
+		// Only a generation may be missing: the node may hold no gossip state of a token owner.
+		for _, err := range failed[:len(names)+1] {
+			if err != nil {
+				return nil, err
+			}
+		}
+	}
+	alive := aliveByAddress(fd.States)
+	gossip := make(map[string]Peer, len(endpoints))
+	for i, ep := range endpoints {
+		gossip[host(ep)] = Peer{Alive: alive[canonical(host(ep))], Generation: generations[i]}
 	}
 	st := &nodetool.Status{}
 	byDC := map[string]int{}
@@ -108,7 +150,7 @@ func (c *Client) Ring(ctx context.Context) (*Ring, error) {
 		st.Datacenters[j].Nodes = append(st.Datacenters[j].Nodes, n)
 	}
 	slices.SortFunc(st.Datacenters, func(a, b nodetool.Datacenter) int { return strings.Compare(a.Name, b.Name) })
-	return &Ring{Status: st, Mode: r.OperationMode}, nil
+	return &Ring{Status: st, Mode: r.OperationMode, Gossip: gossip}, nil
 }
 
 // ReleaseVersion is the release the node runs (nodetool version).
@@ -126,4 +168,26 @@ func host(endpoint string) string {
 		return h
 	}
 	return endpoint
+}
+
+// aliveByAddress reads FailureDetector.getSimpleStatesWithPort: "UP" or "DOWN" by endpoint,
+// each written by InetAddressAndPort.toString as "[host name]/address:port" ("/[v6]:port").
+// The result is keyed by canonical address.
+func aliveByAddress(states map[string]string) map[string]bool {
+	out := make(map[string]bool, len(states))
+	for ep, state := range states {
+		if i := strings.LastIndexByte(ep, '/'); i >= 0 {
+			ep = ep[i+1:]
+		}
+		out[canonical(host(ep))] = state == "UP"
+	}
+	return out
+}
+
+// canonical writes an IP address in one form, so that two spellings of it compare equal.
+func canonical(address string) string {
+	if a, err := netip.ParseAddr(address); err == nil {
+		return a.Unmap().String()
+	}
+	return address
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -48,11 +49,13 @@ func agent(t *testing.T, files ...string) *Client {
 // TestRingAsNodetoolPrintsIt reads the ring of three real 5.0.9 nodes, one of them drained (and
 // so down to the others), through the agent, and compares it with nodetool status run on the
 // same node at the same moment (captured together, testdata/SOURCES.md): every node, its
-// status and state, load, tokens, host id and rack agree; ownership is nodetool's own sum.
+// status and state, load, tokens, host id and rack agree; ownership is nodetool's own sum. The
+// gossip the node holds of each member is the failure detector's flag, agreeing with the
+// status, and the member's generation.
 func TestRingAsNodetoolPrintsIt(t *testing.T) {
 	for _, state := range []string{"two-nodes", "peer-drained"} {
 		t.Run(state, func(t *testing.T) {
-			c := agent(t, "ring-5.0.9-"+state+".json", "snitch-5.0.9-"+state+".json")
+			c := agent(t, "ring-5.0.9-"+state+".json", "endpoints-5.0.9-"+state+".json")
 			r, err := c.Ring(t.Context())
 			if err != nil {
 				t.Fatal(err)
@@ -71,6 +74,14 @@ func TestRingAsNodetoolPrintsIt(t *testing.T) {
 			}
 			if got, want := ringNodes(r.Status), ringNodes(want); !slices.Equal(got, want) {
 				t.Errorf("through the agent:\n%v\nnodetool status:\n%v", got, want)
+			}
+			wantGossip := map[string]map[string]Peer{
+				"two-nodes": {"127.0.60.2": {Alive: true, Generation: 1796610957}, "127.0.60.3": {Alive: true, Generation: 1796610972}},
+				"peer-drained": {"127.0.60.2": {Alive: true, Generation: 1796610957}, "127.0.60.3": {Alive: false, Generation: 1796610972},
+					"127.0.60.4": {Alive: true, Generation: 1796611001}},
+			}[state]
+			if !maps.Equal(r.Gossip, wantGossip) {
+				t.Errorf("gossip %v, want %v", r.Gossip, wantGossip)
 			}
 		})
 	}

@@ -56,7 +56,7 @@ func codes(st *Status) map[string]string {
 func TestRealStatusInEveryState(t *testing.T) {
 	for sample, want := range map[string]map[string]string{
 		// Two nodes settled.
-		"normal": {"127.0.60.9": "UN", "127.0.60.10": "UN"},
+		"normal": {"127.0.60.2": "UN", "127.0.60.3": "UN"},
 		// The joiner whose bootstrap failed, in its own view and a peer's: joining still.
 		"joining-failed":      {"127.0.60.2": "UN", "127.0.60.3": "UN", "127.0.60.4": "UJ"},
 		"peer-joining-failed": {"127.0.60.2": "UN", "127.0.60.3": "UN", "127.0.60.4": "UJ"},
@@ -66,7 +66,7 @@ func TestRealStatusInEveryState(t *testing.T) {
 		// The decommissioned node no longer lists itself.
 		"decommissioned": {"127.0.60.5": "UN", "127.0.60.6": "UN", "127.0.60.7": "UN"},
 		// A drained node, seen from a peer: down.
-		"peer-drained": {"127.0.60.11": "UN", "127.0.60.9": "UN", "127.0.60.10": "DN"},
+		"peer-drained": {"127.0.60.2": "UN", "127.0.60.4": "UN", "127.0.60.3": "DN"},
 		// The drained node itself: up, and so are its peers (Gossiper.getLiveMembers adds the
 		// local endpoint; nothing convicts once Gossiper.stop cancelled the gossip task).
 		"drained": {"127.0.60.2": "UN", "127.0.60.3": "UN", "127.0.60.4": "UN"},

@@ -85,6 +85,7 @@ type Engine struct {
 	answered       bool
 	version        string
 	decommissioned bool
+	peersMoving    bool
 	lastStatus     *statusRead
 	op             *operation
 	// streamingFailed: the process logged that its bootstrap failed to stream (ReadOutput).

@@ -73,6 +73,9 @@ type statusRead struct {
 	at     time.Time
 	status *nodetool.Status
 	mode   string
+	// gossip is what the node's gossip holds of each member of status (the failure detector's
+	// flag, the generation); nil when read through nodetool, which prints neither.
+	gossip map[string]jolokia.Peer
 }
 
 // status is nodetool status, read again when the last one is older than maxAge. Callers at the
@@ -118,7 +121,7 @@ func (e *Engine) readRing(ctx context.Context) (*statusRead, error) {
 		switch {
 		case err == nil:
 			e.markAnswered()
-			return &statusRead{status: r.Status, mode: r.Mode}, nil
+			return &statusRead{status: r.Status, mode: r.Mode, gossip: r.Gossip}, nil
 		case !jolokia.Gone(err):
 			return nil, fmt.Errorf("reading the ring: %w", err)
 		}

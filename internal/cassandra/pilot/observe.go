@@ -12,7 +12,8 @@ import (
 )
 
 // Observe reports the node's facts: the release, the host id, and from nodetool status its
-// datacenter, rack, state, load, tokens and the nodes it sees down; the free space of the data
+// datacenter, rack, state, load, tokens and the nodes it sees down; through the Jolokia agent,
+// its gossip generation and the peers it sees up with theirs; the free space of the data
 // directory's file system; and the highest replication factors the keyspaces ask for in its
 // datacenter and in the whole cluster. Facts it could not read keep their last reported value, and the errors are
 // returned for the agent to log. A decommissioned node is no longer in the ring: its state is
@@ -50,9 +51,14 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		st := r.status
 		cs.Mode = e.modeOf(r.mode)
 		cs.DownNodes = downNodes(st)
+		cs.Generation, cs.LiveNodes = 0, nil
+		e.setPeersMoving(peersMoving(st, r.gossip, address))
 		if dc, n, ok := self(st, address); !ok {
 			cs.State = "" // not a member of the ring (yet, or any more)
 		} else {
+			if r.gossip != nil {
+				cs.Generation, cs.LiveNodes = r.gossip[n.Address].Generation, liveNodes(st, r.gossip, address)
+			}
 			status.Node.ID = n.HostID
 			cs.Datacenter, cs.Rack, cs.State, cs.Tokens = dc, n.Rack, n.Code(), int32(n.Tokens)
 			if n.LoadKnown {
@@ -85,4 +91,18 @@ func freeSpace(dir string) (int64, error) {
 	size, free := int64(fs.Blocks*bsize), int64(fs.Bavail*bsize)
 	unit := max(size/1000, 1<<20)
 	return free - free%unit, nil
+}
+
+// PeersMoving reports whether, at the last observation, the node saw another member not up and
+// normal, or not held up by its failure detector (engine.PeerWatcher).
+func (e *Engine) PeersMoving() bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.peersMoving
+}
+
+func (e *Engine) setPeersMoving(moving bool) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.peersMoving = moving
 }

@@ -3,7 +3,10 @@ package pilot
 import (
 	"net/netip"
 	"slices"
+	"strings"
 
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/cassandra/jolokia"
 	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 )
 
@@ -59,4 +62,37 @@ func liveOthers(st *nodetool.Status, dc, address string) int {
 		}
 	}
 	return count
+}
+
+// liveNodes are the other members the failure detector holds up, each with the generation the
+// node holds for it, by address in Go's canonical form (Java may print an IPv6 address another
+// way), sorted.
+func liveNodes(st *nodetool.Status, gossip map[string]jolokia.Peer, address string) []navv1alpha1.CassandraPeer {
+	var out []navv1alpha1.CassandraPeer
+	for _, n := range st.Nodes() {
+		if p := gossip[n.Address]; p.Alive && !sameAddress(n.Address, address) {
+			address := n.Address
+			if a, err := netip.ParseAddr(address); err == nil {
+				address = a.Unmap().String()
+			}
+			out = append(out, navv1alpha1.CassandraPeer{Address: address, Generation: p.Generation})
+		}
+	}
+	slices.SortFunc(out, func(a, b navv1alpha1.CassandraPeer) int { return strings.Compare(a.Address, b.Address) })
+	return out
+}
+
+// peersMoving: another member is not up and normal in the node's view, or its failure detector
+// does not hold it up. The controller then waits on this node's view (a restarted peer seen up
+// again, a joiner seen normal), so the agent observes the node as often as one in transition.
+func peersMoving(st *nodetool.Status, gossip map[string]jolokia.Peer, address string) bool {
+	for _, n := range st.Nodes() {
+		if sameAddress(n.Address, address) {
+			continue
+		}
+		if n.Code() != "UN" || gossip != nil && !gossip[n.Address].Alive {
+			return true
+		}
+	}
+	return false
 }

@@ -2,9 +2,11 @@ package cassandra
 
 import (
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 )
 
@@ -13,6 +15,7 @@ const (
 	PredicatePilotsReporting = nodes.PredicatePilotsReporting
 	PredicateRingSettled     = "RingSettled"
 	PredicateOtherNodesUp    = "OtherNodesUp"
+	PredicateRestartsSeen    = "RestartsSeen"
 	PredicateOneRackAtATime  = "OneRackAtATime"
 	PredicateWithinBudget    = nodes.PredicateWithinBudget
 )
@@ -28,6 +31,7 @@ var restartPredicates = []restartPredicate{
 	pilotsReporting,
 	ringSettled,
 	otherNodesUp,
+	restartsSeen,
 	oneRackAtATime,
 	withinBudget,
 }
@@ -72,6 +76,42 @@ func otherNodesUp(s *clusterState, c *node, inFlight []*node) verdict {
 		}
 	}
 	return nodes.Pass(PredicateOtherNodesUp)
+}
+
+// restartsSeen: every node staying up sees every other one up at its current gossip generation.
+// A restarted node is back for its own pilot once it is NORMAL, but a peer that has not yet heard
+// its new generation and its answer to an echo (Gossiper.markAlive) still counts it out of every
+// quorum that peer coordinates, and a report that says nobody is down can predate the restart.
+// Disrupting another node then leaves that peer one replica short. Nodes whose pilots report no
+// generation (the ring read through nodetool alone) are not checked, as viewers or as viewed.
+func restartsSeen(s *clusterState, c *node, inFlight []*node) verdict {
+	var staying []*node
+	for _, n := range s.nodes() {
+		if n != c && !slices.Contains(inFlight, n) && n.Ready() && n.facts() != nil && n.facts().Generation != 0 {
+			staying = append(staying, n)
+		}
+	}
+	for _, viewer := range staying {
+		for _, seen := range staying {
+			if seen == viewer {
+				continue
+			}
+			want, address := seen.facts().Generation, canonicalAddress(seen.Pilot.Status.Node.Address)
+			i := slices.IndexFunc(viewer.facts().LiveNodes, func(p navv1alpha1.CassandraPeer) bool { return p.Address == address })
+			if i < 0 || viewer.facts().LiveNodes[i].Generation < want {
+				return nodes.Hold(PredicateRestartsSeen, fmt.Sprintf("%s does not see %s up at its generation %d yet", viewer.Name, seen.Name, want))
+			}
+		}
+	}
+	return nodes.Pass(PredicateRestartsSeen)
+}
+
+// canonicalAddress writes an IP address as the pilot writes the addresses of LiveNodes.
+func canonicalAddress(address string) string {
+	if a, err := netip.ParseAddr(address); err == nil {
+		return a.Unmap().String()
+	}
+	return address
 }
 
 // oneRackAtATime: nodes down together share a rack. NetworkTopologyStrategy puts a range's

@@ -1,6 +1,7 @@
 package cassandra
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,6 +122,61 @@ func TestRestartsGoRackByRack(t *testing.T) {
 	s.node("ring-b-0").Pilot.Status.Cassandra.DownNodes = []string{"10.0.0.9"}
 	if v := mayRestart(s, s.node("ring-a-1"), inFlight); v.OK || v.Predicate != PredicateOtherNodesUp || !strings.Contains(v.Reason, "10.0.0.9") {
 		t.Fatalf("with a node down: %+v, want held by %s", v, PredicateOtherNodesUp)
+	}
+}
+
+// TestARestartWaitsUntilEveryNodeSeesTheLastOneBack: after ring-a-0's restart, its own pilot
+// reports it back, but ring-b-0 still holds its old generation and ring-a-2 does not hold it up
+// at all: either would count it out of a quorum, so no other node may go down until both see it
+// at its new generation. A node whose pilot reports no generation is left out of the check.
+func TestARestartWaitsUntilEveryNodeSeesTheLastOneBack(t *testing.T) {
+	s := fixture()
+	all := s.nodes()
+	for i, n := range all {
+		n.Updated = false
+		n.Pilot.Status.Cassandra.Generation = int64(100 + i)
+	}
+	seeAll := func() {
+		for _, viewer := range all {
+			f := viewer.Pilot.Status.Cassandra
+			f.LiveNodes = nil
+			for _, n := range all {
+				if n != viewer && n.Pilot.Status.Cassandra.Generation != 0 {
+					f.LiveNodes = append(f.LiveNodes, navv1alpha1.CassandraPeer{Address: n.Pilot.Status.Node.Address, Generation: n.Pilot.Status.Cassandra.Generation})
+				}
+			}
+		}
+	}
+	seeAll()
+	if v := mayRestart(s, s.node("ring-a-1"), nil); !v.OK {
+		t.Fatalf("every view current: held by %s: %s", v.Predicate, v.Reason)
+	}
+	restarted := s.node("ring-a-0")
+	restarted.Updated = true
+	restarted.Pilot.Status.Cassandra.Generation = 200
+	if v := mayRestart(s, s.node("ring-a-1"), nil); v.OK || v.Predicate != PredicateRestartsSeen ||
+		!strings.Contains(v.Reason, "ring-a-0 up at its generation 200") {
+		t.Fatalf("nobody has heard ring-a-0's new generation: %+v, want held by %s", v, PredicateRestartsSeen)
+	}
+	seeAll()
+	lagging := s.node("ring-a-2").Pilot.Status.Cassandra
+	lagging.LiveNodes = slices.DeleteFunc(lagging.LiveNodes, func(p navv1alpha1.CassandraPeer) bool {
+		return p.Address == restarted.Pilot.Status.Node.Address
+	})
+	if v := mayRestart(s, s.node("ring-a-1"), nil); v.OK || v.Predicate != PredicateRestartsSeen ||
+		v.Reason != "ring-a-2 does not see ring-a-0 up at its generation 200 yet" {
+		t.Fatalf("ring-a-2 holds ring-a-0 down: %+v", v)
+	}
+	seeAll()
+	if v := mayRestart(s, s.node("ring-a-1"), nil); !v.OK {
+		t.Fatalf("every node sees ring-a-0 back: held by %s: %s", v.Predicate, v.Reason)
+	}
+	// ring-b-1's pilot reads the ring through nodetool alone: no generations to check.
+	old := s.node("ring-b-1").Pilot.Status.Cassandra
+	old.Generation, old.LiveNodes = 0, nil
+	seeAll()
+	if v := mayRestart(s, s.node("ring-a-1"), nil); !v.OK {
+		t.Fatalf("with a pilot that reports no generation: held by %s: %s", v.Predicate, v.Reason)
 	}
 }
 

@@ -205,6 +205,9 @@ func (a *Agent) step(ctx context.Context) {
 		if err := a.Engine.Observe(ctx, desired); err != nil {
 			a.Log.V(1).Info("Cannot observe the engine", "err", err.Error())
 		}
+		if w, ok := a.Engine.(engine.PeerWatcher); ok {
+			o.peersMoving = w.PeersMoving()
+		}
 	}
 	desired.Node.Address = a.Node.IP
 	desired.Node.HoldsData = a.Engine.HoldsData()

@@ -17,7 +17,8 @@ import (
 
 // TestNodesInTransitionAreObservedEverySecond: the controller moves on when a node's report says
 // it is ready or its action done, so a node that is starting, joining or carrying out an action
-// is observed every Transition; a settled one every Observe; and one that stays short of ready
+// is observed every Transition, as is one that sees a peer unsettled (the controller waits for its
+// view of a restarted peer); a settled one every Observe; and one that stays short of ready
 // longer than maxTransition (a failed bootstrap) goes back to Observe.
 func TestNodesInTransitionAreObservedEverySecond(t *testing.T) {
 	clk := testingclock.NewFakeClock(time.Date(2026, 12, 6, 12, 0, 0, 0, time.UTC))
@@ -47,6 +48,16 @@ func TestNodesInTransitionAreObservedEverySecond(t *testing.T) {
 	eng.phase, p.Spec.Action = "", ""
 	if got := step(time.Second); got != DefaultObserve {
 		t.Errorf("a node done with its cleanup is next observed after %s, want %s", got, DefaultObserve)
+	}
+
+	// A settled node that sees a peer down: the controller waits for its view of the peer's return.
+	eng.peersMoving = true
+	if got := step(DefaultObserve); got != time.Second {
+		t.Errorf("a node that sees a peer unsettled is next observed after %s, want 1s", got)
+	}
+	eng.peersMoving = false
+	if got := step(time.Second); got != DefaultObserve {
+		t.Errorf("a node whose peers settled is next observed after %s, want %s", got, DefaultObserve)
 	}
 
 	eng.notReady = errors.New("JOINING_FAILED")
@@ -100,9 +111,12 @@ func TestAChangeByAnotherWriterDoesNotHoldTheReport(t *testing.T) {
 // stagedEngine is ready unless notReady is set, and reports its action at phase.
 type stagedEngine struct {
 	countingEngine
-	notReady error
-	phase    navv1alpha1.ActionPhase
+	notReady    error
+	phase       navv1alpha1.ActionPhase
+	peersMoving bool
 }
+
+func (e *stagedEngine) PeersMoving() bool { return e.peersMoving }
 
 func (e *stagedEngine) Ready(context.Context) error { return e.notReady }
 

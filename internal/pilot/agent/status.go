@@ -23,12 +23,15 @@ type observation struct {
 	// lastExit is the database's end when nobody asked for it; nil otherwise.
 	lastExit *navv1alpha1.PilotExit
 	action   *navv1alpha1.PilotActionStatus
+	// peersMoving: the engine saw a peer that is not settled (engine.PeerWatcher).
+	peersMoving bool
 }
 
-// inTransition: the database runs and is not ready yet (starting, joining, draining), or an
-// action is in progress. Someone is waiting on the next change.
+// inTransition: the database runs and is not ready yet (starting, joining, draining), an action
+// is in progress, or the node sees a peer that is not settled. Someone is waiting on the next
+// change.
 func (o observation) inTransition() bool {
-	return o.running && (!o.ready || o.action != nil && o.action.Phase == navv1alpha1.ActionInProgress)
+	return o.running && (!o.ready || o.action != nil && o.action.Phase == navv1alpha1.ActionInProgress || o.peersMoving)
 }
 
 // phaseOf summarises an observation for people.

@@ -92,6 +92,15 @@ type OutputReader interface {
 	ReadOutput(line string)
 }
 
+// PeerWatcher is an engine whose node sees its peers: PeersMoving says that, at its last
+// observation, the node saw a peer that is not settled (down, starting, joining, leaving), so
+// that the controller may be waiting for this node's view to catch up (a restarted peer seen up
+// again) before it disrupts the next node. The agent then observes the node as often as one in
+// transition. Optional.
+type PeerWatcher interface {
+	PeersMoving() bool
+}
+
 // Engine is everything the pilot needs from one database engine.
 type Engine interface {
 	Configurer

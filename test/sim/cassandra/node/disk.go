@@ -34,6 +34,8 @@ type localState struct {
 	Available map[string][][2]ring.Token `json:"available_ranges,omitempty"`
 	Release   string                     `json:"release_version"`
 	Schema    []cql.Keyspace             `json:"schema,omitempty"`
+	// Generation is the last gossip generation (system.local's gossip_generation).
+	Generation int64 `json:"gossip_generation,omitempty"`
 }
 
 // disk is the node's data directory: system.local, and its rows as an append-only log (its

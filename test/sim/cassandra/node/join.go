@@ -293,6 +293,7 @@ func (n *Node) adoptHostIDLocked(id string) {
 	n.local.HostID, st.HostID = id, id
 	if old != nil && old.Generation >= st.Generation {
 		st.Generation = old.Generation + 1
+		n.local.Generation = st.Generation
 	}
 	n.states[id] = st
 }

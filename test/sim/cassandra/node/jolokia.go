@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"slices"
 	"time"
@@ -18,15 +19,19 @@ import (
 // same order (org.jolokia.http.HttpRequestHandler.handlePostRequest), each answer with the
 // request, its value and status 200, or its error, error_type and status: 404 for an MBean or
 // attribute that does not exist (InstanceNotFoundException, AttributeNotFoundException), 500
-// for an exception of the operation. Reads of StorageService attributes and the
-// EndpointSnitchInfo operations getDatacenter(java.lang.String) and getRack(java.lang.String)
-// are served from the node's view; while the node starts and has no place in the ring yet,
+// for an exception of the operation. Reads of StorageService attributes, the EndpointSnitchInfo
+// operations getDatacenter(java.lang.String) and getRack(java.lang.String), the FailureDetector's
+// SimpleStatesWithPort and the Gossiper's getCurrentGenerationNumber(java.lang.String) are
+// served from the node's view; while the node starts and has no place in the ring yet,
 // StorageService is not registered, as in Cassandra before StorageService.initServer registers
 // it (it stays registered after a decommission, until the process ends).
 
 const (
 	mbeanStorageService     = "org.apache.cassandra.db:type=StorageService"
 	mbeanEndpointSnitchInfo = "org.apache.cassandra.db:type=EndpointSnitchInfo"
+	mbeanFailureDetector    = "org.apache.cassandra.net:type=FailureDetector"
+	mbeanGossiper           = "org.apache.cassandra.net:type=Gossiper"
+	opGenerationNumber      = "getCurrentGenerationNumber(java.lang.String)"
 )
 
 type jolokiaRequest struct {
@@ -112,6 +117,30 @@ func (n *Node) answerJolokia(req jolokiaRequest) jolokiaResponse {
 			res.Value = dc
 		}
 		return res
+	case req.Type == "read" && req.MBean == mbeanFailureDetector:
+		names, single := attributeNames(req.Attribute)
+		if len(names) != 1 || names[0] != "SimpleStatesWithPort" {
+			return fail(http.StatusNotFound, "javax.management.AttributeNotFoundException", fmt.Sprintf("No such attribute: %v", names))
+		}
+		states := n.simpleStatesLocked()
+		if single {
+			res.Value = states
+		} else {
+			res.Value = map[string]any{names[0]: states}
+		}
+		return res
+	case req.Type == "exec" && req.MBean == mbeanGossiper && req.Operation == opGenerationNumber:
+		if len(req.Arguments) != 1 {
+			return fail(http.StatusBadRequest, "java.lang.IllegalArgumentException", fmt.Sprintf("Invalid number of operation arguments. Operation %s on %s requires 1 parameters, not %d as given", req.Operation, req.MBean, len(req.Arguments)))
+		}
+		st := n.stateAtLocked(fmt.Sprint(req.Arguments[0]))
+		if st == nil {
+			// Gossiper.getCurrentGenerationNumber dereferences the state it does not hold; the
+			// JVM's text of that exception is not modelled.
+			return fail(http.StatusInternalServerError, "java.lang.NullPointerException", "no gossip state for "+fmt.Sprint(req.Arguments[0]))
+		}
+		res.Value = st.Generation
+		return res
 	}
 	return fail(http.StatusNotFound, "javax.management.InstanceNotFoundException", req.MBean)
 }
@@ -142,4 +171,35 @@ func (n *Node) closeAgent() error {
 	}
 	n.agentClosed.Do(func() { n.agentErr = n.jolokiaSrv.Close() })
 	return n.agentErr
+}
+
+// simpleStatesLocked is FailureDetector.getSimpleStatesWithPort: every endpoint the node holds a
+// gossip state of, itself included, "UP" or "DOWN" by its failure detector, keyed as
+// InetAddressAndPort.toString writes an endpoint without a host name ("/10.0.0.1:7000").
+func (n *Node) simpleStatesLocked() map[string]string {
+	out := make(map[string]string, len(n.states))
+	for id, st := range n.states {
+		state := "DOWN"
+		if n.upLocked(id) {
+			state = "UP"
+		}
+		out["/"+st.endpoint()] = state
+	}
+	return out
+}
+
+// stateAtLocked finds the gossip state of the endpoint at address ("10.0.0.1", or with its
+// port), as InetAddressAndPort.getByName reads it: without a port, the configured storage port.
+func (n *Node) stateAtLocked(address string) *endpointState {
+	host, port := address, ""
+	if h, p, err := net.SplitHostPort(address); err == nil {
+		host, port = h, p
+	}
+	for _, st := range n.states {
+		h, p, _ := net.SplitHostPort(st.endpoint())
+		if h == host && (port == "" || p == port) {
+			return st
+		}
+	}
+	return nil
 }

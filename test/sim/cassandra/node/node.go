@@ -175,6 +175,9 @@ func (n *Node) openData() error {
 				"or all existing data is removed and the node is bootstrapped again"}
 	}
 	saved.Release = n.opts.Release
+	// SystemKeyspace.incrementAndGetGeneration: the start's second, or one more than the stored
+	// generation when that is not lower, so that every start's generation is higher than the last.
+	saved.Generation = max(time.Now().Unix(), saved.Generation+1)
 	n.local = *saved
 	if err := d.saveLocal(&n.local); err != nil {
 		return startupErr("org.apache.cassandra.io.FSWriteError", "%v", err)
@@ -266,7 +269,7 @@ func (n *Node) resolveAddress(ctx context.Context, a string) (string, error) {
 func (n *Node) initGossipState() {
 	now := time.Now()
 	st := &endpointState{
-		HostID: n.local.HostID, ClusterName: n.cfg.ClusterName, Generation: now.UnixNano(), Version: 1,
+		HostID: n.local.HostID, ClusterName: n.cfg.ClusterName, Generation: n.local.Generation, Version: 1,
 		NativeAddress: n.nativeAddr.String(), NativePort: n.nativePort,
 		DC: n.loc.Datacenter, Rack: n.loc.Rack, Release: n.opts.Release, CompatibilityMode: n.cfg.StorageCompatibilityMode,
 		Schema: n.local.Schema, Started: now, Load: rowsBytes(n.rows),

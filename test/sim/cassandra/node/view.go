@@ -24,7 +24,7 @@ func (n *Node) viewLocked(withSelf bool) *ring.Cluster {
 		p := ring.Peer{
 			HostID: id, Address: st.Address, StoragePort: st.StoragePort, DC: st.DC, Rack: st.Rack,
 			Tokens: st.Tokens, Release: st.Release, CompatibilityMode: st.CompatibilityMode,
-			State: ringState(st.Status), Up: n.upLocked(id), Mode: ring.ModeNormal, Started: st.Started,
+			State: ringState(st.Status), Up: n.upLocked(id), Mode: ring.ModeNormal, Started: st.Started, Generation: st.Generation,
 			Load: st.Load, Schema: schemaCount(st.Schema), Replaces: st.Replaces,
 		}
 		if self {

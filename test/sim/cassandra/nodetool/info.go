@@ -70,7 +70,7 @@ func gatherInfo(c *ring.Cluster, n *ring.Node, series config.Version, now time.T
 		allTokens: o.AllTokens,
 	}
 	if v.gossipActive {
-		v.generation = n.Started.Unix()
+		v.generation = n.Generation
 	}
 	v.keyCache, v.rowCache, v.counterCache, v.network = cachesFor(n.HeapMaxMB)
 	// TableMetrics.PercentRepaired: no repair runs in the simulator, so any data is unrepaired.

@@ -92,7 +92,7 @@ func (c *Cluster) newNode(now time.Time, spec NodeSpec) *Node {
 	return &Node{
 		HostID: id, Address: spec.Address, StoragePort: spec.StoragePort, DC: spec.DC, Rack: spec.Rack,
 		Release: spec.Release, CompatibilityMode: spec.CompatibilityMode,
-		Up: true, running: true, gossipActive: true, Started: now, Mode: ModeStarting,
+		Up: true, running: true, gossipActive: true, Started: now, Generation: now.Unix(), Mode: ModeStarting,
 		HeapUsedMB: spec.HeapUsedMB, HeapMaxMB: spec.HeapMaxMB,
 		data: map[string]map[string]Cell{},
 	}

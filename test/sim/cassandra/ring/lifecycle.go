@@ -45,6 +45,7 @@ func (c *Cluster) Start(now time.Time, hostID string) error {
 			endpoint(n.Address, n.StoragePort))}
 	}
 	n.Up, n.running, n.gossipActive, n.Started = true, true, true, now
+	n.Generation = max(now.Unix(), n.Generation+1)
 	// A leaving node that restarts gives the decommission up: it announces itself normal again.
 	if n.State == Leaving {
 		c.dropOps(n, opDecommission)

@@ -58,8 +58,11 @@ type Node struct {
 	Up bool
 	// Mode is the node's own operation mode, as it reports it.
 	Mode Mode
-	// Started is when the process last started: gossip's generation and the uptime count from it.
-	Started time.Time
+	// Started is when the process last started: the uptime counts from it. Generation is its
+	// gossip generation (SystemKeyspace.incrementAndGetGeneration: the start's second, or one
+	// more than the last generation when that is not lower).
+	Started    time.Time
+	Generation int64
 	// HeapUsedMB and HeapMaxMB are what nodetool info prints; the model does not simulate a heap,
 	// so they are whatever the node was created with.
 	HeapUsedMB, HeapMaxMB float64

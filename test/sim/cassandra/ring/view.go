@@ -28,6 +28,8 @@ type Peer struct {
 	Up      bool
 	Mode    Mode
 	Started time.Time
+	// Generation is the gossip generation the viewing node holds for the node.
+	Generation int64
 	// Load is the load the node last gossiped.
 	Load int64
 	// Schema is the number of schema changes the node has applied; equal counts mean equal
@@ -86,7 +88,7 @@ func View(name string, s Settings, seed uint64, peers []Peer, keyspaces []Keyspa
 		n := &Node{
 			HostID: p.HostID, Address: p.Address, StoragePort: p.StoragePort, DC: p.DC, Rack: p.Rack,
 			Tokens: slices.Clone(p.Tokens), Release: p.Release, CompatibilityMode: p.CompatibilityMode,
-			State: p.State, Up: p.Up, Mode: p.Mode, Started: p.Started,
+			State: p.State, Up: p.Up, Mode: p.Mode, Started: p.Started, Generation: p.Generation,
 			HeapUsedMB: p.HeapUsedMB, HeapMaxMB: p.HeapMaxMB, Exceptions: p.Exceptions, LastError: p.LastError,
 			data: map[string]map[string]Cell{}, gossipLoad: p.Load, schema: p.Schema,
 			running: p.Up, gossipActive: p.Up, transportActive: p.Up && p.State != Joining,
