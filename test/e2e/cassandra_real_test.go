@@ -35,8 +35,14 @@ const (
 // Settings of the real nodes, each one a user could set the same way: a 1GiB memory limit (the
 // pilot gives the heap half of it), RING_DELAY shortened from 30 s to 5 s
 // (-Dcassandra.ring_delay_ms), and no wait for gossip to settle before serving
-// (-Dcassandra.skip_wait_for_gossip_to_settle=0), so that joins take seconds, not minutes.
-var cassRealJVMOptions = []string{"-Dcassandra.ring_delay_ms=5000", "-Dcassandra.skip_wait_for_gossip_to_settle=0"}
+// (-Dcassandra.skip_wait_for_gossip_to_settle=0), so that joins take seconds, not minutes; and,
+// for starts that share two cores with the rest of the tier, the client compiler only
+// (-XX:TieredStopAtLevel=1) and no heap pre-touched at start, as in the pilot's conformance
+// suite (internal/cassandra/pilot, realJVMOptions). Neither changes what Cassandra does.
+var (
+	cassRealCheapStart = []string{"-XX:TieredStopAtLevel=1", "-XX:-AlwaysPreTouch"}
+	cassRealJVMOptions = append([]string{"-Dcassandra.ring_delay_ms=5000", "-Dcassandra.skip_wait_for_gossip_to_settle=0"}, cassRealCheapStart...)
+)
 
 // TestRealCassandraLifecycle runs one CassandraCluster of real Cassandra 5.0 nodes through its
 // life, with QUORUM writes and reads through the Go driver during every step and every row read
@@ -184,7 +190,7 @@ func TestRealCassandraLifecycle(t *testing.T) {
 		// A new rack's first node is a seed candidate; its RING_DELAY of 15 s keeps it joining
 		// (UJ) long enough for its pilot to report it, and the test to kill it then.
 		pool := realCassPool("r3", 1)
-		pool.JVMOptions = []string{"-Dcassandra.ring_delay_ms=15000", "-Dcassandra.skip_wait_for_gossip_to_settle=0"}
+		pool.JVMOptions = append([]string{"-Dcassandra.ring_delay_ms=15000", "-Dcassandra.skip_wait_for_gossip_to_settle=0"}, cassRealCheapStart...)
 		updateCass(t, cc, func(c *navv1alpha1.CassandraCluster) { c.Spec.NodePools = append(c.Spec.NodePools, pool) })
 		const joiner = "ring-r3-0"
 		waitPilot(t, ns, joiner, "joining (UJ)", func(p *navv1alpha1.Pilot) bool {
