@@ -205,14 +205,14 @@ func waitRing(t testing.TB, ns, pod string, nodes int) {
 	}
 }
 
-// cqlSession connects the driver with one contact point, the client Service's ClusterIP, as an
-// application in the cluster would (the local cluster's kube-proxy also serves this machine).
-// The driver then finds the nodes at their pod IPs in system.peers.
-func cqlSession(t *testing.T, contact string) *gocql.Session {
+// cqlSession connects the driver with the given contact points, as an application in the
+// cluster would (the local cluster's pod and Service networks also reach this machine). The
+// driver then finds the nodes at their pod IPs in system.peers.
+func cqlSession(t *testing.T, contacts ...string) *gocql.Session {
 	t.Helper()
-	// kube-proxy programs the Service's endpoints within its sync period of them becoming ready.
+	// kube-proxy programs a Service's endpoints within its sync period of them becoming ready.
 	err := wait.PollUntilContextTimeout(t.Context(), time.Second, 30*time.Second, true, func(ctx context.Context) (bool, error) {
-		c, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", contact)
+		c, err := (&net.Dialer{Timeout: time.Second}).DialContext(ctx, "tcp", contacts[0])
 		if err != nil {
 			return false, nil
 		}
@@ -220,10 +220,10 @@ func cqlSession(t *testing.T, contact string) *gocql.Session {
 		return true, nil
 	})
 	if err != nil {
-		t.Fatalf("the Service at %s is not reachable from the test: it needs a cluster whose Service and pod "+
-			"networks this machine reaches, as the local cluster's are", contact)
+		t.Fatalf("%s is not reachable from the test: it needs a cluster whose Service and pod "+
+			"networks this machine reaches, as the local cluster's are", contacts[0])
 	}
-	cfg := gocql.NewCluster(contact)
+	cfg := gocql.NewCluster(contacts...)
 	cfg.ProtoVersion = 4
 	cfg.Timeout = 5 * time.Second
 	cfg.ConnectTimeout = 5 * time.Second
@@ -235,7 +235,7 @@ func cqlSession(t *testing.T, contact string) *gocql.Session {
 	cfg.Logger = log
 	s, err := cfg.CreateSession()
 	if err != nil {
-		t.Fatalf("connecting the driver through %s: %v\ndriver log:\n%s", contact, err, log)
+		t.Fatalf("connecting the driver through %s: %v\ndriver log:\n%s", contacts, err, log)
 	}
 	t.Cleanup(func() {
 		s.Close()

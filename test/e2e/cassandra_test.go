@@ -13,6 +13,7 @@ import (
 
 	gocql "github.com/apache/cassandra-gocql-driver/v2"
 	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -270,15 +271,32 @@ func deletePods(t *testing.T, ns string, names ...string) {
 	}
 }
 
-// cassClient connects the driver through the cluster's client Service, retrying idempotent
-// statements on another node, as an application that survives rolling restarts is set up.
+// cassClient connects the driver to the cluster's client Service, retrying idempotent
+// statements on another node, as an application that survives rolling restarts is set up. In
+// the cluster, the headless Service's name resolves to the ready nodes, which the driver takes
+// as its contact points; the test, outside the cluster's DNS, reads the same addresses from the
+// Service's EndpointSlices.
 func cassClient(t *testing.T, ns, cluster string) *gocql.Session {
 	t.Helper()
-	var svc corev1.Service
-	if err := k8s.Get(t.Context(), client.ObjectKey{Namespace: ns, Name: res.ClientServiceName(cluster)}, &svc); err != nil {
+	var list discoveryv1.EndpointSliceList
+	if err := k8s.List(t.Context(), &list, client.InNamespace(ns),
+		client.MatchingLabels{discoveryv1.LabelServiceName: res.ClientServiceName(cluster)}); err != nil {
 		t.Fatal(err)
 	}
-	return cqlSession(t, net.JoinHostPort(svc.Spec.ClusterIP, "9042"))
+	var contacts []string
+	for _, s := range list.Items {
+		for _, e := range s.Endpoints {
+			if e.Conditions.Ready == nil || *e.Conditions.Ready {
+				for _, a := range e.Addresses {
+					contacts = append(contacts, net.JoinHostPort(a, "9042"))
+				}
+			}
+		}
+	}
+	if len(contacts) == 0 {
+		t.Fatalf("the client Service %s lists no ready node", res.ClientServiceName(cluster))
+	}
+	return cqlSession(t, contacts...)
 }
 
 // writeRows creates the e2e keyspace (RF 3 in dc1) and writes rows rows at QUORUM, then reads

@@ -27,7 +27,15 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 	if err := objects.UpsertPilotRBAC(ctx, r.Client, cc, sa, role, binding); err != nil {
 		return err
 	}
-	for _, svc := range []*corev1.Service{res.NodesService(cc), res.ClientService(cc)} {
+	replaced, err := r.deleteVirtualIPClientService(ctx, cc)
+	if err != nil {
+		return err
+	}
+	services := []*corev1.Service{res.NodesService(cc)}
+	if !replaced {
+		services = append(services, res.ClientService(cc))
+	}
+	for _, svc := range services {
 		if err := objects.Upsert(ctx, r.Client, cc, svc, &corev1.Service{}, objects.CopyServiceSpec); err != nil {
 			return err
 		}
@@ -58,6 +66,25 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 		}
 	}
 	return nil
+}
+
+// deleteVirtualIPClientService deletes the client Service of a cluster made by an earlier
+// release, which had a cluster IP (res.ClientService says why it is headless now). A Service's
+// cluster IP cannot be changed, so it is deleted and made again, headless, by the next pass; the
+// names of clients resolve to the nodes from then on. Reports whether it deleted it.
+func (r *Reconciler) deleteVirtualIPClientService(ctx context.Context, cc *navv1alpha1.CassandraCluster) (bool, error) {
+	svc := &corev1.Service{}
+	err := r.Client.Get(ctx, client.ObjectKey{Namespace: cc.Namespace, Name: res.ClientServiceName(cc.Name)}, svc)
+	if apierrors.IsNotFound(err) || (err == nil && (!metav1.IsControlledBy(svc, cc) || svc.Spec.ClusterIP == corev1.ClusterIPNone)) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("reading the client Service: %w", err)
+	}
+	if err := r.Client.Delete(ctx, svc); client.IgnoreNotFound(err) != nil {
+		return false, fmt.Errorf("deleting the client Service made with a cluster IP: %w", err)
+	}
+	return true, nil
 }
 
 // deleteLegacySeedsService deletes the seeds Service of a cluster made by an earlier release: its
