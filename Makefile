@@ -45,7 +45,7 @@ generate: $(CONTROLLER_GEN) ## Generate deepcopy code, CRDs (config and chart) a
 	$(CONTROLLER_GEN) object:headerFile=hack/boilerplate.go.txt paths=./api/...
 	rm -f $(CRD_DIR)/*.yaml
 	$(CONTROLLER_GEN) crd paths=./api/... output:crd:artifacts:config=$(CRD_DIR)
-	$(CONTROLLER_GEN) rbac:roleName=navigator-controller paths=./internal/controller/... output:rbac:artifacts:config=config/rbac
+	$(CONTROLLER_GEN) rbac:roleName=navigator-controller paths=./internal/... output:rbac:artifacts:config=config/rbac
 	mkdir -p $(CHART_DIR)/crds && rm -f $(CHART_DIR)/crds/*.yaml && cp $(CRD_DIR)/*.yaml $(CHART_DIR)/crds/
 	cp config/rbac/role.yaml $(CHART_DIR)/files/controller-role.yaml
 

@@ -1,6 +1,6 @@
 // Command navigator-controller is Navigator's operator: it watches ElasticsearchClusters,
 // CassandraClusters and Pilots and drives each cluster toward its spec. This file only turns
-// flags into manager.Options; internal/controller/manager builds the rest.
+// flags into manager.Options and lists the engines; internal/controller/manager builds the rest.
 package main
 
 import (
@@ -13,12 +13,17 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	ctrl "sigs.k8s.io/controller-runtime"
 
+	cassandra "github.com/navigator-dbaas/navigator/internal/cassandra/controller"
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
+	elasticsearch "github.com/navigator-dbaas/navigator/internal/elasticsearch/controller"
 	"github.com/navigator-dbaas/navigator/internal/logging"
 )
 
 func main() {
-	var o manager.Options
+	o := manager.Options{Engines: []manager.Engine{
+		elasticsearch.Engine,
+		cassandra.Engine,
+	}}
 	var namespaces, excluded, level, format string
 	flag.StringVar(&o.MetricsAddr, "metrics-bind-address", ":8080", "Address of the Prometheus metrics endpoint; 0 turns it off.")
 	flag.StringVar(&o.ProbeAddr, "health-probe-bind-address", ":8081", "Address of the /healthz and /readyz endpoints.")

@@ -19,8 +19,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	cassctl "github.com/navigator-dbaas/navigator/internal/controller/cassandra"
-	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
+	cassctl "github.com/navigator-dbaas/navigator/internal/cassandra/controller"
+	res "github.com/navigator-dbaas/navigator/internal/cassandra/resources"
 	"github.com/navigator-dbaas/navigator/test/cqllog"
 )
 

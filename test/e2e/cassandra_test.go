@@ -21,7 +21,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	res "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
+	res "github.com/navigator-dbaas/navigator/internal/cassandra/resources"
 )
 
 // The versions of the Cassandra lifecycle test: created on the first, upgraded 4.0 → 4.1 → 5.0.

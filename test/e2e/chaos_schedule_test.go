@@ -19,8 +19,8 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	cassres "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
-	esres "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
+	cassres "github.com/navigator-dbaas/navigator/internal/cassandra/resources"
+	esres "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
 )
 
 // The schedule's settings, from the environment (make chaos sets them):

@@ -22,7 +22,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	res "github.com/navigator-dbaas/navigator/internal/resources/elasticsearch"
+	res "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
 )
 
 // The upgrade path the e2e cluster walks, the one real Elasticsearch allows from 7.17 to 9.1

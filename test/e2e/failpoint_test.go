@@ -18,9 +18,11 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	cassctl "github.com/navigator-dbaas/navigator/internal/cassandra/controller"
+	cassres "github.com/navigator-dbaas/navigator/internal/cassandra/resources"
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
+	esctl "github.com/navigator-dbaas/navigator/internal/elasticsearch/controller"
 	"github.com/navigator-dbaas/navigator/internal/failpoint"
-	cassres "github.com/navigator-dbaas/navigator/internal/resources/cassandra"
 )
 
 // The failpoints each scenario of the sweep must reach. The others (a Leave withdrawn, a failed
@@ -189,10 +191,18 @@ func (sw *sweep) namespace(t *testing.T, engine string) string {
 	return ns
 }
 
-// run starts a manager for ns, waits for it to stop (a crash, or the end of the test), and
-// starts the next, as the kubelet restarts a crashed container.
+// sweepEngines are the controllers of the sweep's engines, by the names of failpointNamespaces.
+var sweepEngines = map[string]manager.Engine{"cassandra": cassctl.Engine, "elasticsearch": esctl.Engine}
+
+// run starts a manager of engine's controller for ns, waits for it to stop (a crash, or the end
+// of the test), and starts the next, as the kubelet restarts a crashed container.
 func (sw *sweep) run(ctx context.Context, engine, ns string) error {
+	e, ok := sweepEngines[engine]
+	if !ok {
+		return fmt.Errorf("no controller for engine %q", engine)
+	}
 	opts := manager.Options{
+		Engines:     []manager.Engine{e},
 		MetricsAddr: "0", ProbeAddr: "0", SkipNameValidation: true, WatchNamespaces: []string{ns},
 		GracefulShutdownTimeout: 5 * time.Second,
 		PilotImage:              os.Getenv("E2E_IMAGE_REPO") + "/navigator-pilot:" + os.Getenv("E2E_IMAGE_TAG"),

@@ -1,6 +1,8 @@
 // Package manager builds navigator-controller's controller-runtime Manager: the scheme with
-// Navigator's kinds, leader election through a Lease, the metrics and probe endpoints, and the
-// namespace scope of the cache. Reconcilers register themselves on it; main only parses flags.
+// Navigator's kinds, leader election through a Lease, the metrics and probe endpoints, the
+// namespace scope of the cache, and the Pilot lifecycle. The engines' reconcilers are set up on
+// it from Options.Engines, which the binary lists (one line per engine); this package knows no
+// engine (docs/design/0009-one-folder-per-engine.md).
 package manager
 
 import (
@@ -19,8 +21,6 @@ import (
 	metricsserver "sigs.k8s.io/controller-runtime/pkg/metrics/server"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	"github.com/navigator-dbaas/navigator/internal/controller/cassandra"
-	"github.com/navigator-dbaas/navigator/internal/controller/elasticsearch"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/resources/workload"
 )
@@ -28,8 +28,20 @@ import (
 // LeaderElectionID names the Lease that navigator-controller replicas compete for.
 const LeaderElectionID = "navigator-controller.navigator.dev"
 
-// Options are navigator-controller's settings, one per flag.
+// Engine sets one engine's reconcilers up on the manager. Each engine's controller package
+// provides its own (internal/<engine>/controller.Engine).
+type Engine struct {
+	// Kind is the engine's cluster kind, for errors.
+	Kind string
+	// Setup registers the engine's reconcilers; images are the pilot image settings its
+	// workloads inject.
+	Setup func(mgr ctrl.Manager, images workload.Images) error
+}
+
+// Options are navigator-controller's settings, one per flag, and the engines it runs.
 type Options struct {
+	// Engines are the engines whose clusters the controller manages.
+	Engines []Engine
 	// MetricsAddr serves Prometheus metrics; "0" turns them off.
 	MetricsAddr string
 	// ProbeAddr serves /healthz and /readyz.
@@ -113,13 +125,10 @@ func New(cfg *rest.Config, o Options) (ctrl.Manager, error) {
 		return nil, fmt.Errorf("setting up the Pilot lifecycle: %w", err)
 	}
 	images := workload.Images{Pilot: o.PilotImage, PilotPullPolicy: o.PilotPullPolicy}
-	es := &elasticsearch.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("navigator-controller"), Images: images}
-	if err := es.SetupWithManager(mgr); err != nil {
-		return nil, fmt.Errorf("setting up the ElasticsearchCluster controller: %w", err)
-	}
-	cass := &cassandra.Reconciler{Client: mgr.GetClient(), Recorder: mgr.GetEventRecorder("navigator-controller"), Images: images}
-	if err := cass.SetupWithManager(mgr); err != nil {
-		return nil, fmt.Errorf("setting up the CassandraCluster controller: %w", err)
+	for _, e := range o.Engines {
+		if err := e.Setup(mgr, images); err != nil {
+			return nil, fmt.Errorf("setting up the %s controller: %w", e.Kind, err)
+		}
 	}
 	if err := mgr.AddHealthzCheck("ping", healthz.Ping); err != nil {
 		return nil, fmt.Errorf("adding the health check: %w", err)

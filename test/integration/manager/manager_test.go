@@ -19,7 +19,9 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
+	cassctl "github.com/navigator-dbaas/navigator/internal/cassandra/controller"
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
+	esctl "github.com/navigator-dbaas/navigator/internal/elasticsearch/controller"
 	"github.com/navigator-dbaas/navigator/test/apiserver"
 	"github.com/navigator-dbaas/navigator/test/loopback"
 )
@@ -40,7 +42,9 @@ func TestMain(m *testing.M) {
 
 func TestManagerElectsServesAndReleases(t *testing.T) {
 	metricsAddr, probeAddr := loopback.FreeAddr(t), loopback.FreeAddr(t)
+	// As navigator-controller lists its engines.
 	mgr, err := manager.New(server.Config, manager.Options{
+		Engines:                 []manager.Engine{esctl.Engine, cassctl.Engine},
 		MetricsAddr:             metricsAddr,
 		ProbeAddr:               probeAddr,
 		LeaderElect:             true,

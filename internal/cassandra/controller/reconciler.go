@@ -1,0 +1,95 @@
+package controller
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"k8s.io/client-go/tools/events"
+	"k8s.io/utils/clock"
+	ctrl "sigs.k8s.io/controller-runtime"
+	"sigs.k8s.io/controller-runtime/pkg/client"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
+	"github.com/navigator-dbaas/navigator/internal/controller/pass"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	"github.com/navigator-dbaas/navigator/internal/resources/workload"
+)
+
+// Reconciler drives CassandraClusters toward their spec.
+type Reconciler struct {
+	Client client.Client
+	// APIReader reads what the manager does not cache: a node's data claim, at its start gate.
+	APIReader client.Reader
+	Recorder  events.EventRecorder
+	// Images are the defaults injected when a cluster names none.
+	Images workload.Images
+	// StaleAfter is how old a Pilot's heartbeat may be before its report is not believed.
+	StaleAfter time.Duration
+	Clock      clock.PassiveClock
+}
+
+// SetupWithManager sets the defaults and watches CassandraClusters as pass.Watch says.
+func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
+	if r.StaleAfter <= 0 {
+		r.StaleAfter = pilot.DefaultStaleAfter
+	}
+	if r.Clock == nil {
+		r.Clock = clock.RealClock{}
+	}
+	if r.APIReader == nil {
+		r.APIReader = mgr.GetAPIReader()
+	}
+	return pass.Watch(mgr, "cassandracluster", navv1alpha1.EngineCassandra, &navv1alpha1.CassandraCluster{}, r)
+}
+
+// Reconcile is one pass: read everything, take the next safe step of each operation, report.
+func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
+	var cc navv1alpha1.CassandraCluster
+	if ok, err := pass.Get(ctx, r.Client, req.NamespacedName, &cc); !ok {
+		return ctrl.Result{}, err
+	}
+	s, err := r.load(ctx, &cc)
+	if err != nil {
+		return ctrl.Result{}, err
+	}
+	step := func(ctx context.Context, prog *progress.Progress) error { return r.step(ctx, s, prog) }
+	report := func(ctx context.Context, prog *progress.Progress) error { return r.writeStatus(ctx, s, prog) }
+	if err := pass.Run(ctx, cc.Spec.Paused, step, report); err != nil {
+		return ctrl.Result{}, err
+	}
+	return ctrl.Result{RequeueAfter: nodes.NextStaleness(s.all(), s.now, r.StaleAfter)}, nil
+}
+
+// step takes every operation one safe step further, most important first: restarting failed
+// joins, scaling, then starting nodes (bootstrap, replacement), then cleanup, then rolling
+// restarts.
+func (r *Reconciler) step(ctx context.Context, s *clusterState, prog *progress.Progress) error {
+	if err := r.ensureObjects(ctx, s); err != nil {
+		return err
+	}
+	if err := r.labelSeeds(ctx, s); err != nil {
+		return err
+	}
+	if err := r.recoverFailedJoins(ctx, s, prog); err != nil {
+		return err
+	}
+	if err := r.scale(ctx, s, prog); err != nil {
+		return err
+	}
+	if err := r.openGates(ctx, s, prog); err != nil {
+		return err
+	}
+	if err := r.cleanup(ctx, s, prog); err != nil {
+		return err
+	}
+	if err := r.roll(ctx, s, prog); err != nil {
+		return err
+	}
+	if waiting := nodes.Joining(s.all()); len(waiting) > 0 {
+		prog.Set(navv1alpha1.ReasonNodesNotReady, "waiting for nodes to join: "+strings.Join(waiting, ", "))
+	}
+	return nil
+}

@@ -1,0 +1,46 @@
+package controller
+
+import (
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+)
+
+// health is the worst cluster health among the fresh reports of nodes in a cluster, or unknown
+// without any. Not the elected master's view alone: a pilot writes on change, so a master that
+// never observed a restarted node's short absence still shows the green it saw before, while the
+// restarted node's own first report, made after it joined, shows its copies recovering. A stale
+// report never makes the cluster look healthy. A node that knows no elected master reports
+// unknown: it cannot see the cluster's shards, and its own copies are out of the cluster's
+// routing, which the others' reports count. It is a node down, held by the budget and by
+// oneMasterAtATime, not a cluster of unknown health; letting it make the whole cluster unknown
+// would also hold its own restart, the only way back for a node of an older version that
+// dropped out of a cluster now made only of newer ones (Elasticsearch refuses its join).
+func (s *clusterState) health() navv1alpha1.ElasticsearchHealth {
+	worst := navv1alpha1.ElasticsearchHealth("")
+	for _, n := range s.nodes() {
+		if n.State == pilot.NodeUnknown || n.Pilot.Status.Elasticsearch == nil {
+			continue
+		}
+		h := n.Pilot.Status.Elasticsearch.ClusterHealth
+		if h != "" && h != navv1alpha1.ESHealthUnknown && (worst == "" || rank(h) > rank(worst)) {
+			worst = h
+		}
+	}
+	if worst == "" {
+		return navv1alpha1.ESHealthUnknown
+	}
+	return worst
+}
+
+func rank(h navv1alpha1.ElasticsearchHealth) int {
+	switch h {
+	case navv1alpha1.ESHealthGreen:
+		return 0
+	case navv1alpha1.ESHealthYellow:
+		return 1
+	case navv1alpha1.ESHealthRed:
+		return 2
+	default:
+		return 3
+	}
+}

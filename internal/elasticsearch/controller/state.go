@@ -1,0 +1,115 @@
+package controller
+
+import (
+	"context"
+	"time"
+
+	appsv1 "k8s.io/api/apps/v1"
+
+	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
+	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
+	res "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
+)
+
+// node is one ordinal of a pool: the engine-neutral facts, and the pool it belongs to.
+type node struct {
+	*nodes.Node
+	pool *poolState
+}
+
+// poolState is one pool: its spec, its StatefulSet (nil before creation), and the nodes of
+// every ordinal the StatefulSet currently runs.
+type poolState struct {
+	spec  *navv1alpha1.ElasticsearchNodePool
+	sts   *appsv1.StatefulSet
+	nodes []*node
+	// departing are the pods of nodes removed by a scale in, still stopping.
+	departing []string
+}
+
+func (p *poolState) desired() int32 {
+	if p.spec.Replicas == nil {
+		return 1
+	}
+	return *p.spec.Replicas
+}
+
+// current is the number of ordinals the StatefulSet runs.
+func (p *poolState) current() int32 {
+	if p.sts == nil || p.sts.Spec.Replicas == nil {
+		return 0
+	}
+	return *p.sts.Spec.Replicas
+}
+
+// clusterState is everything one reconcile decides from.
+type clusterState struct {
+	esc   *navv1alpha1.ElasticsearchCluster
+	pools []*poolState
+	now   time.Time
+}
+
+func (s *clusterState) nodes() []*node {
+	var all []*node
+	for _, p := range s.pools {
+		all = append(all, p.nodes...)
+	}
+	return all
+}
+
+// all is the engine-neutral part of the pool's nodes.
+func (p *poolState) all() []*nodes.Node {
+	return nodes.Bases(p.nodes)
+}
+
+// all is every node's engine-neutral part, for the judgements of package nodes.
+func (s *clusterState) all() []*nodes.Node {
+	return nodes.Bases(s.nodes())
+}
+
+// masterEligible and holdsShards answer from the pool's spec, which is what the node runs with
+// once it is up to date.
+func (n *node) masterEligible() bool { return res.MasterEligible(n.pool.spec) }
+func (n *node) holdsShards() bool    { return res.HoldsShards(n.pool.spec) }
+
+// shards the node's fresh report says it holds; -1 when unknown. A node's stats count only
+// the shards the cluster routes to it: none while it is not in a cluster (no cluster UUID yet,
+// Elasticsearch's "_na_"; or no elected master now), and none, after a restart, until the
+// master allocates its copies back to it, whatever its disk holds. So a data node that reports
+// none while its data directory holds data has an unknown count, not none.
+func (n *node) shards() int32 {
+	if n.State == pilot.NodeUnknown || n.Pilot == nil || n.Pilot.Status.Elasticsearch == nil {
+		return -1
+	}
+	es := n.Pilot.Status.Elasticsearch
+	switch {
+	case es.ClusterUUID == "" || es.MasterNode == "":
+		return -1
+	case es.Shards == 0 && n.holdsShards() && n.Pilot.Status.Node.HoldsData:
+		return -1
+	}
+	return es.Shards
+}
+
+// load reads the cluster's StatefulSets, pods and Pilots.
+func (r *Reconciler) load(ctx context.Context, esc *navv1alpha1.ElasticsearchCluster) (*clusterState, error) {
+	s := &clusterState{esc: esc, now: r.now()}
+	read, err := nodes.Read(ctx, r.Client, esc.Namespace, esc.Name, navv1alpha1.EngineElasticsearch, s.now, r.StaleAfter)
+	if err != nil {
+		return nil, err
+	}
+	for i := range esc.Spec.NodePools {
+		p := &poolState{spec: &esc.Spec.NodePools[i]}
+		sts, all, err := read.Pool(ctx, res.StatefulSetName(esc.Name, p.spec.Name))
+		if err != nil {
+			return nil, err
+		}
+		p.sts, p.departing = sts, read.Departing(sts)
+		for _, n := range all {
+			p.nodes = append(p.nodes, &node{Node: n, pool: p})
+		}
+		s.pools = append(s.pools, p)
+	}
+	return s, nil
+}
