@@ -54,19 +54,24 @@ type backend struct {
 }
 
 // forEachBackend runs body against simulated nodes, and against real ones when the environment
-// names an installation. The conformance tests run side by side (go test -parallel, the number of
-// cores by default): their real rings spend much of their time waiting on Cassandra (ring delay,
-// gossip, streams), and one after the other they took 461 s of a 465 s run.
+// names an installation. With real nodes, the conformance tests run side by side (go test
+// -parallel, the number of cores by default): their real rings spend much of their time waiting
+// on Cassandra (ring delay, gossip, streams), and one after the other they took 461 s of a
+// 465 s run. Without, they run one after the other as before: side by side under -race with a
+// core busy (make test-flaky), the simulated Leave once finished its stream before any cleanup
+// was asked, and its test needs a cleanup to find the ranges still moving.
 func forEachBackend(t *testing.T, body func(t *testing.T, b backend)) {
-	t.Parallel()
-	t.Run("sim", func(t *testing.T) {
-		t.Parallel()
-		body(t, backend{name: "sim"})
-	})
 	in, ok, err := realnode.FromEnv()
 	if err != nil {
 		t.Fatal(err)
 	}
+	if ok {
+		t.Parallel()
+	}
+	t.Run("sim", func(t *testing.T) {
+		t.Parallel()
+		body(t, backend{name: "sim"})
+	})
 	if !ok && os.Getenv(realnode.EnvRequired) != "" {
 		t.Fatalf("%s is set, but no real installation is named (%s, %s, %s)", realnode.EnvRequired, realnode.EnvHome, realnode.EnvJava, realnode.EnvAgent)
 	}
