@@ -73,37 +73,35 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 // cluster IP cannot be changed, so it is deleted and made again, headless, by the next pass; the
 // names of clients resolve to the nodes from then on. Reports whether it deleted it.
 func (r *Reconciler) deleteVirtualIPClientService(ctx context.Context, cc *navv1alpha1.CassandraCluster) (bool, error) {
-	svc := &corev1.Service{}
-	err := r.Client.Get(ctx, client.ObjectKey{Namespace: cc.Namespace, Name: res.ClientServiceName(cc.Name)}, svc)
-	if apierrors.IsNotFound(err) || (err == nil && (!metav1.IsControlledBy(svc, cc) || svc.Spec.ClusterIP == corev1.ClusterIPNone)) {
-		return false, nil
-	}
-	if err != nil {
-		return false, fmt.Errorf("reading the client Service: %w", err)
-	}
-	if err := r.Client.Delete(ctx, svc); client.IgnoreNotFound(err) != nil {
-		return false, fmt.Errorf("deleting the client Service made with a cluster IP: %w", err)
-	}
-	return true, nil
+	return r.deleteOwnedService(ctx, cc, res.ClientServiceName(cc.Name), "the client Service made with a cluster IP",
+		func(svc *corev1.Service) bool { return svc.Spec.ClusterIP != corev1.ClusterIPNone })
 }
 
 // deleteLegacySeedsService deletes the seeds Service of a cluster made by an earlier release: its
 // one name resolved to every seed, but Cassandra takes one address per name, so nodes now get
-// their seeds by name from their Pilots. Read from the cache first, so that a settled cluster
-// costs no API call.
+// their seeds by name from their Pilots.
 func (r *Reconciler) deleteLegacySeedsService(ctx context.Context, cc *navv1alpha1.CassandraCluster) error {
+	_, err := r.deleteOwnedService(ctx, cc, res.LegacySeedsServiceName(cc.Name), "the legacy seeds Service",
+		func(*corev1.Service) bool { return true })
+	return err
+}
+
+// deleteOwnedService deletes the Service name of cc when cc controls it and stale says so, and
+// reports whether it did. Read from the cache first, so that a settled cluster costs no API call.
+func (r *Reconciler) deleteOwnedService(ctx context.Context, cc *navv1alpha1.CassandraCluster, name, what string,
+	stale func(*corev1.Service) bool) (bool, error) {
 	svc := &corev1.Service{}
-	err := r.Client.Get(ctx, client.ObjectKey{Namespace: cc.Namespace, Name: res.LegacySeedsServiceName(cc.Name)}, svc)
-	if apierrors.IsNotFound(err) || (err == nil && !metav1.IsControlledBy(svc, cc)) {
-		return nil
+	err := r.Client.Get(ctx, client.ObjectKey{Namespace: cc.Namespace, Name: name}, svc)
+	if apierrors.IsNotFound(err) || (err == nil && (!metav1.IsControlledBy(svc, cc) || !stale(svc))) {
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("reading the legacy seeds Service: %w", err)
+		return false, fmt.Errorf("reading %s: %w", what, err)
 	}
 	if err := r.Client.Delete(ctx, svc); client.IgnoreNotFound(err) != nil {
-		return fmt.Errorf("deleting the legacy seeds Service: %w", err)
+		return false, fmt.Errorf("deleting %s: %w", what, err)
 	}
-	return nil
+	return true, nil
 }
 
 // ensurePDBs keeps one PodDisruptionBudget per datacenter, and deletes those of datacenters the

@@ -113,7 +113,7 @@ func (c *Client) Ring(ctx context.Context) (*Ring, error) {
 	alive := aliveByAddress(fd.States)
 	gossip := make(map[string]Peer, len(endpoints))
 	for i, ep := range endpoints {
-		gossip[host(ep)] = Peer{Alive: alive[canonical(host(ep))], Generation: generations[i]}
+		gossip[host(ep)] = Peer{Alive: alive[CanonicalAddress(host(ep))], Generation: generations[i]}
 	}
 	st := &nodetool.Status{}
 	byDC := map[string]int{}
@@ -179,13 +179,14 @@ func aliveByAddress(states map[string]string) map[string]bool {
 		if i := strings.LastIndexByte(ep, '/'); i >= 0 {
 			ep = ep[i+1:]
 		}
-		out[canonical(host(ep))] = state == "UP"
+		out[CanonicalAddress(host(ep))] = state == "UP"
 	}
 	return out
 }
 
-// canonical writes an IP address in one form, so that two spellings of it compare equal.
-func canonical(address string) string {
+// CanonicalAddress writes an IP address in Go's one form (Java may print an IPv6 address
+// another way), so that two spellings of it compare equal; other strings are kept.
+func CanonicalAddress(address string) string {
 	if a, err := netip.ParseAddr(address); err == nil {
 		return a.Unmap().String()
 	}

@@ -71,11 +71,7 @@ func liveNodes(st *nodetool.Status, gossip map[string]jolokia.Peer, address stri
 	var out []navv1alpha1.CassandraPeer
 	for _, n := range st.Nodes() {
 		if p := gossip[n.Address]; p.Alive && !sameAddress(n.Address, address) {
-			peer := n.Address
-			if a, err := netip.ParseAddr(peer); err == nil {
-				peer = a.Unmap().String()
-			}
-			out = append(out, navv1alpha1.CassandraPeer{Address: peer, Generation: p.Generation})
+			out = append(out, navv1alpha1.CassandraPeer{Address: jolokia.CanonicalAddress(n.Address), Generation: p.Generation})
 		}
 	}
 	slices.SortFunc(out, func(a, b navv1alpha1.CassandraPeer) int { return strings.Compare(a.Address, b.Address) })
