@@ -18,8 +18,10 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/util/retry"
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
+	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	res "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
@@ -157,6 +159,10 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 		})
 		t.Logf("held: %+v", held.Status.Operations)
 		holdsReplicas(t, ns, res.StatefulSetName(esc.Name, "data"), 2, "while the scale in was stalled")
+		// The leaving node's claim is held past its deletion (whenScaled: Delete), so that the
+		// scale out below comes while it is still going, as a quick one does: grown back then,
+		// the StatefulSet would never create search-data-1 again.
+		release := holdClaim(t, ns, res.DataVolume+"-"+res.StatefulSetName(esc.Name, "data")+"-1")
 		escRequest(t, ns, "PUT", "/_cluster/settings", `{"persistent":{"cluster.routing.allocation.exclude._name":null}}`, nil)
 		waitESCCondition(t, esc, "one data node once the filter went", func(e *navv1alpha1.ElasticsearchCluster) bool {
 			for _, pool := range e.Status.NodePools {
@@ -176,6 +182,13 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 		// The index has no replica: it would make every later restart of its node red.
 		escRequest(t, ns, "DELETE", "/pinned", "", nil)
 		setDataReplicas(t, esc, 2)
+		waitESCCondition(t, esc, "the scale out waiting for search-data-1 to finish leaving", func(e *navv1alpha1.ElasticsearchCluster) bool {
+			c := meta.FindStatusCondition(e.Status.Conditions, navv1alpha1.ConditionProgressing)
+			return c != nil && c.ObservedGeneration == e.Generation && c.Reason == navv1alpha1.ReasonScalingOut &&
+				strings.HasSuffix(c.Message, "have finished leaving: search-data-1")
+		})
+		holdsReplicas(t, ns, res.StatefulSetName(esc.Name, "data"), 1, "while the claim of search-data-1 was still being deleted")
+		release()
 		waitESCReady(t, esc, escFirstVersion)
 		readDocs(t, ns)
 	})
@@ -359,6 +372,43 @@ func setVersion(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, v string) {
 
 // holdsReplicas checks, for ten seconds, that a StatefulSet keeps its replicas, failing at the
 // first poll that sees another number.
+// holdClaim puts a finalizer of the test's on a claim, so that once deleted it stays until
+// release is called (and at the latest when the test ends).
+func holdClaim(t *testing.T, ns, name string) (release func()) {
+	t.Helper()
+	const hold = "e2e.navigator.test/hold"
+	// Finalizers are a list a merge patch replaces whole, and the API server's own controllers
+	// edit this one (pvc-protection): each change is made on the latest copy, under its
+	// resource version.
+	change := func(edit func(*corev1.PersistentVolumeClaim) bool) error {
+		return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			var claim corev1.PersistentVolumeClaim
+			if err := k8s.Get(context.Background(), client.ObjectKey{Namespace: ns, Name: name}, &claim); err != nil {
+				return err
+			}
+			before := claim.DeepCopy()
+			if !edit(&claim) {
+				return nil
+			}
+			return k8s.Patch(context.Background(), &claim, client.MergeFromWithOptions(before, client.MergeFromWithOptimisticLock{}))
+		})
+	}
+	if err := change(func(c *corev1.PersistentVolumeClaim) bool { return controllerutil.AddFinalizer(c, hold) }); err != nil {
+		t.Fatalf("holding claim %s: %v", name, err)
+	}
+	var once sync.Once
+	release = func() {
+		once.Do(func() {
+			err := change(func(c *corev1.PersistentVolumeClaim) bool { return controllerutil.RemoveFinalizer(c, hold) })
+			if client.IgnoreNotFound(err) != nil {
+				t.Errorf("releasing claim %s: %v", name, err)
+			}
+		})
+	}
+	t.Cleanup(release)
+	return release
+}
+
 func holdsReplicas(t *testing.T, ns, name string, want int32, while string) {
 	t.Helper()
 	reads := 0

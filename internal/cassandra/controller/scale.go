@@ -33,6 +33,7 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 	leavingBusy := false
 	for _, p := range s.pools {
 		want, cur := p.desired(), p.current()
+		regrowLater := prog.GrowthWaits(p.spec.Name, cur, want, p.departing)
 		prog.Departing(p.spec.Name, p.departing)
 		last := (*node)(nil)
 		if len(p.nodes) > 0 {
@@ -62,6 +63,7 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 			if err := objects.PatchPilot(ctx, r.Client, last.Pilot, failpoint.CassandraLeaveWithdrawn, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
 				return err
 			}
+		case regrowLater:
 		case want > cur:
 			if err := objects.SetReplicas(ctx, r.Client, p.sts, want, failpoint.CassandraGrown); err != nil {
 				return err

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -13,6 +14,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	res "github.com/navigator-dbaas/navigator/internal/cassandra/resources"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 )
 
@@ -211,7 +213,7 @@ func TestMembersMarkCleanupAfterAJoinAndForgetDecommissioned(t *testing.T) {
 // decommissioned node whose pod still drains; until it is gone the cluster is still scaling in.
 func TestARemovedNodeStillStoppingKeepsTheScaleInOpen(t *testing.T) {
 	s := fixture()
-	s.pools[1].departing = []string{"ring-b-2"}
+	s.pools[1].departing = []nodes.Departure{{Node: "ring-b-2", Waiting: "its pod to stop"}}
 	r := reconciler(t, s)
 	prog := &progress.Progress{}
 	if err := r.scale(t.Context(), s, prog); err != nil {
@@ -221,5 +223,34 @@ func TestARemovedNodeStillStoppingKeepsTheScaleInOpen(t *testing.T) {
 	if prog.Reason != navv1alpha1.ReasonScalingIn || len(ops) != 1 || ops[0].Node != "ring-b-2" ||
 		ops[0].Type != navv1alpha1.OperationScaleIn || ops[0].Phase != navv1alpha1.OperationInProgress {
 		t.Fatalf("progress %q, operations %+v: want ring-b-2's scale in still in progress", prog.Reason, ops)
+	}
+}
+
+// TestAPoolGrowsBackOnlyOnceItsRemovedNodesHaveLeft: grown back while the claim of a node its
+// last scale in removed is still being deleted, the StatefulSet would never create that
+// node's pod; the pool waits, saying for whom, and grows once the node has left.
+func TestAPoolGrowsBackOnlyOnceItsRemovedNodesHaveLeft(t *testing.T) {
+	s := fixture()
+	p := s.pools[1]
+	p.spec.Replicas = ptr.To[int32](3)
+	p.departing = []nodes.Departure{{Node: "ring-b-2", Waiting: "the garbage collector to delete its claim data-ring-b-2"}}
+	r := reconciler(t, s)
+	if err := r.Client.Create(t.Context(), p.sts.DeepCopy()); err != nil {
+		t.Fatal(err)
+	}
+	prog := &progress.Progress{}
+	if err := r.scale(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	if got := *p.sts.Spec.Replicas; got != 2 || prog.Reason != navv1alpha1.ReasonScalingOut || !strings.Contains(prog.Message, "ring-b-2") {
+		t.Fatalf("replicas %d, progress %q %q: want 2, the scale out waiting for ring-b-2", got, prog.Reason, prog.Message)
+	}
+	p.departing = nil
+	if err := r.scale(t.Context(), s, &progress.Progress{}); err != nil {
+		t.Fatal(err)
+	}
+	var sts appsv1.StatefulSet
+	if err := r.Client.Get(t.Context(), client.ObjectKeyFromObject(p.sts), &sts); err != nil || *sts.Spec.Replicas != 3 {
+		t.Fatalf("once ring-b-2 has left, the StatefulSet has %v replicas (%v), want 3", sts.Spec.Replicas, err)
 	}
 }

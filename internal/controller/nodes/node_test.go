@@ -61,10 +61,51 @@ func TestDepartingNamesThePodsBeyondTheReplicas(t *testing.T) {
 		owned("c-data-hot-5", "other"), {ObjectMeta: metav1.ObjectMeta{Name: "c-data-4"}}} {
 		r.pods[p.Name] = p
 	}
-	if got := r.Departing(sts); !slices.Equal(got, []string{"c-data-2", "c-data-3"}) {
+	if got := departed(r.Departing(sts)); !slices.Equal(got, []string{"c-data-2", "c-data-3"}) {
 		t.Fatalf("departing %v, want c-data-2 and c-data-3 (the StatefulSet's own pods beyond 2)", got)
 	}
 	if got := r.Departing(nil); got != nil {
 		t.Fatalf("departing of no StatefulSet: %v", got)
 	}
+}
+
+// TestDepartingWaitsForTheClaimsOfRemovedNodes: under whenScaled: Delete a removed node has
+// left only once the garbage collector has deleted its claim, which the StatefulSet controller
+// hands to the pod before deleting it; claims kept (whenScaled: Retain), claims of nodes still
+// in the StatefulSet and claims of another pool are not departures.
+func TestDepartingWaitsForTheClaimsOfRemovedNodes(t *testing.T) {
+	sts := &appsv1.StatefulSet{ObjectMeta: metav1.ObjectMeta{Name: "c-data", UID: "sts"}, Spec: appsv1.StatefulSetSpec{
+		Replicas:             ptr.To[int32](1),
+		VolumeClaimTemplates: []corev1.PersistentVolumeClaim{{ObjectMeta: metav1.ObjectMeta{Name: "data"}}},
+	}}
+	podOwned := []metav1.OwnerReference{{APIVersion: "v1", Kind: "Pod", Name: "gone", UID: "old-pod"}}
+	gone := metav1.Now()
+	r := &Reader{pods: map[string]*corev1.Pod{}, claims: map[string]*metav1.PartialObjectMetadata{}}
+	for _, c := range []*metav1.PartialObjectMetadata{
+		{ObjectMeta: metav1.ObjectMeta{Name: "data-c-data-0", OwnerReferences: podOwned}},     // still in the StatefulSet
+		{ObjectMeta: metav1.ObjectMeta{Name: "data-c-data-1", OwnerReferences: podOwned}},     // condemned: departing
+		{ObjectMeta: metav1.ObjectMeta{Name: "data-c-data-2", DeletionTimestamp: &gone}},      // being deleted: departing
+		{ObjectMeta: metav1.ObjectMeta{Name: "data-c-data-3"}},                                // kept for a later scale out
+		{ObjectMeta: metav1.ObjectMeta{Name: "data-c-data-hot-4", OwnerReferences: podOwned}}, // another pool's
+		{ObjectMeta: metav1.ObjectMeta{Name: "logs-c-data-5", OwnerReferences: podOwned}},     // no such template
+	} {
+		r.claims[c.Name] = c
+	}
+	r.pods["c-data-2"] = &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "c-data-2", OwnerReferences: []metav1.OwnerReference{{UID: "sts", Controller: ptr.To(true)}}}}
+	got := r.Departing(sts)
+	want := []Departure{
+		{Node: "c-data-1", Waiting: "the garbage collector to delete its claim data-c-data-1"},
+		{Node: "c-data-2", Waiting: "its pod to stop"},
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("departing %+v, want %+v", got, want)
+	}
+}
+
+func departed(ds []Departure) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, d.Node)
+	}
+	return out
 }

@@ -20,8 +20,10 @@ import (
 )
 
 // Watch registers r as the controller name of an engine's cluster kind: the cluster itself
-// (its spec and annotations, not its own status writes), the objects it owns, and the pods and
-// Pilots of its nodes, which the StatefulSets and pods own, so mapped through the cluster label.
+// (its spec and annotations, not its own status writes), the objects it owns, and the pods,
+// Pilots and data claims of its nodes, which the StatefulSets and pods own, so mapped through
+// the cluster label. Of the claims only metadata is watched and cached: a scale out waits for
+// the claims of removed nodes to be deleted (nodes.Reader.Departing), and needs nothing else.
 func Watch(mgr ctrl.Manager, name string, engine navv1alpha1.Engine, cluster client.Object, r reconcile.Reconciler) error {
 	byCluster := handler.EnqueueRequestsFromMapFunc(func(_ context.Context, o client.Object) []reconcile.Request {
 		l := o.GetLabels()
@@ -39,6 +41,7 @@ func Watch(mgr ctrl.Manager, name string, engine navv1alpha1.Engine, cluster cli
 		Owns(&rbacv1.Role{}).
 		Watches(&corev1.Pod{}, byCluster).
 		Watches(&navv1alpha1.Pilot{}, byCluster).
+		WatchesMetadata(&corev1.PersistentVolumeClaim{}, byCluster).
 		Complete(r)
 }
 

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 )
 
 // Progress collects, during one reconcile, what Navigator is doing and what holds it.
@@ -40,16 +41,33 @@ func (p *Progress) Op(node, pool string, t navv1alpha1.OperationType, phase navv
 	}
 }
 
-// Departing records the nodes a scale in has removed whose pods are still stopping: the
+// Departing records the nodes a scale in has removed that have not finished leaving: the
 // cluster is still scaling in until they are gone.
-func (p *Progress) Departing(pool string, pods []string) {
-	if len(pods) == 0 {
+func (p *Progress) Departing(pool string, departing []nodes.Departure) {
+	if len(departing) == 0 {
 		return
 	}
-	p.Set(navv1alpha1.ReasonScalingIn, fmt.Sprintf("pool %s: waiting for %d removed node(s) to stop", pool, len(pods)))
-	for _, name := range pods {
-		p.Op(name, pool, navv1alpha1.OperationScaleIn, navv1alpha1.OperationInProgress, "", "removed from its cluster; waiting for its pod to stop")
+	p.Set(navv1alpha1.ReasonScalingIn, fmt.Sprintf("pool %s: waiting for %d removed node(s) to finish leaving", pool, len(departing)))
+	for _, d := range departing {
+		p.Op(d.Node, pool, navv1alpha1.OperationScaleIn, navv1alpha1.OperationInProgress, "", "removed from its cluster; waiting for "+d.Waiting)
 	}
+}
+
+// GrowthWaits reports whether a pool growing from → to nodes must first let the nodes its last
+// scale in removed finish leaving, and records that it waits: grown back over a departing
+// node, the StatefulSet controller may never create that node's pod (see
+// nodes.Reader.Departing).
+func (p *Progress) GrowthWaits(pool string, from, to int32, departing []nodes.Departure) bool {
+	if to <= from || len(departing) == 0 {
+		return false
+	}
+	names := make([]string, len(departing))
+	for i, d := range departing {
+		names[i] = d.Node
+	}
+	p.Set(navv1alpha1.ReasonScalingOut, fmt.Sprintf("pool %s: %d → %d nodes once the node(s) the last scale in removed have finished leaving: %s",
+		pool, from, to, strings.Join(names, ", ")))
+	return true
 }
 
 // Operations returns the recorded operations sorted by node, each keeping the since-time of

@@ -27,6 +27,7 @@ const (
 func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	for _, p := range s.pools {
 		want, cur := p.desired(), p.current()
+		regrowLater := prog.GrowthWaits(p.spec.Name, cur, want, p.departing)
 		prog.Departing(p.spec.Name, p.departing)
 		// A node asked to leave that the spec keeps again (the user raised replicas back)
 		// stays: once its Pilot no longer asks to Leave, its pilot deletes the remove-type
@@ -39,6 +40,7 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 			}
 		}
 		switch {
+		case regrowLater:
 		case want > cur:
 			if err := objects.SetReplicas(ctx, r.Client, p.sts, want, failpoint.ElasticsearchGrown); err != nil {
 				return err

@@ -24,8 +24,8 @@ type poolState struct {
 	spec  *navv1alpha1.ElasticsearchNodePool
 	sts   *appsv1.StatefulSet
 	nodes []*node
-	// departing are the pods of nodes removed by a scale in, still stopping.
-	departing []string
+	// departing are the nodes a scale in removed that have not finished leaving.
+	departing []nodes.Departure
 }
 
 func (p *poolState) desired() int32 {
