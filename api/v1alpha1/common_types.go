@@ -1,6 +1,8 @@
 package v1alpha1
 
 import (
+	"time"
+
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -86,6 +88,28 @@ type UpdateStrategy struct {
 	// +kubebuilder:validation:Minimum=1
 	// +kubebuilder:validation:Maximum=100
 	MaxUnavailable int32 `json:"maxUnavailable,omitempty"`
+
+	// MinReadySeconds is how long a node must have been ready before another node is taken
+	// down, as the StatefulSet field of the same name: a node that fails right after it came
+	// back is not counted as back, and clients have time to learn a restarted node's new
+	// address (drivers learn it from the database's events, a second or more after it is up).
+	// +optional
+	// +kubebuilder:default=5
+	// +kubebuilder:validation:Minimum=0
+	// +kubebuilder:validation:Maximum=3600
+	MinReadySeconds *int32 `json:"minReadySeconds,omitempty"`
+}
+
+// DefaultMinReadySeconds is minReadySeconds when the spec leaves it out (the CRD's default).
+const DefaultMinReadySeconds = 5
+
+// MinReady is how long a node must have been ready before another is taken down.
+func (u UpdateStrategy) MinReady() time.Duration {
+	s := int32(DefaultMinReadySeconds)
+	if u.MinReadySeconds != nil {
+		s = *u.MinReadySeconds
+	}
+	return time.Duration(s) * time.Second
 }
 
 // PodDisruptionBudgetSpec controls the PodDisruptionBudget Navigator keeps for a cluster.

@@ -17,6 +17,7 @@ const (
 	PredicateOtherNodesUp    = "OtherNodesUp"
 	PredicateRestartsSeen    = "RestartsSeen"
 	PredicateOneRackAtATime  = "OneRackAtATime"
+	PredicateNodesSettled    = nodes.PredicateNodesSettled
 	PredicateWithinBudget    = nodes.PredicateWithinBudget
 )
 
@@ -32,6 +33,7 @@ var restartPredicates = []restartPredicate{
 	ringSettled,
 	otherNodesUp,
 	restartsSeen,
+	nodesSettled,
 	oneRackAtATime,
 	withinBudget,
 }
@@ -123,6 +125,11 @@ func oneRackAtATime(_ *clusterState, c *node, inFlight []*node) verdict {
 		}
 	}
 	return nodes.Pass(PredicateOneRackAtATime)
+}
+
+// nodesSettled: see nodes.Settled.
+func nodesSettled(s *clusterState, c *node, inFlight []*node) verdict {
+	return nodes.Settled(s.nodes(), c, inFlight, s.cc.Spec.UpdateStrategy.MinReady(), s.now)
 }
 
 // withinBudget: at most spec.updateStrategy.maxUnavailable nodes down at once.

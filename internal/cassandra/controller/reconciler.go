@@ -57,10 +57,11 @@ func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Resu
 	}
 	step := func(ctx context.Context, prog *progress.Progress) error { return r.step(ctx, s, prog) }
 	report := func(ctx context.Context, prog *progress.Progress) error { return r.writeStatus(ctx, s, prog) }
-	if err := pass.Run(ctx, cc.Spec.Paused, step, report); err != nil {
+	recheck, err := pass.Run(ctx, cc.Spec.Paused, step, report)
+	if err != nil {
 		return ctrl.Result{}, err
 	}
-	return ctrl.Result{RequeueAfter: nodes.NextStaleness(s.all(), s.now, r.StaleAfter)}, nil
+	return ctrl.Result{RequeueAfter: pass.Sooner(recheck, nodes.NextStaleness(s.all(), s.now, r.StaleAfter))}, nil
 }
 
 // step takes every operation one safe step further, most important first: restarting failed

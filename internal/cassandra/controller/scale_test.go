@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -252,5 +253,31 @@ func TestAPoolGrowsBackOnlyOnceItsRemovedNodesHaveLeft(t *testing.T) {
 	var sts appsv1.StatefulSet
 	if err := r.Client.Get(t.Context(), client.ObjectKeyFromObject(p.sts), &sts); err != nil || *sts.Spec.Replicas != 3 {
 		t.Fatalf("once ring-b-2 has left, the StatefulSet has %v replicas (%v), want 3", sts.Spec.Replicas, err)
+	}
+}
+
+// TestTheNextRestartWaitsForTheLastNodeBackToSettle: ring-a-0 came back two seconds ago; the
+// next node waits the rest of minReadySeconds, pending rather than blocked (the clock alone
+// lets it go), and the pass asks to be run again then.
+func TestTheNextRestartWaitsForTheLastNodeBackToSettle(t *testing.T) {
+	s := fixture()
+	for _, n := range s.nodes() {
+		n.Updated = n.Name == "ring-a-0"
+		n.Pod.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(s.now.Add(-time.Hour))}}
+	}
+	s.node("ring-a-0").Pod.Status.Conditions[0].LastTransitionTime = metav1.NewTime(s.now.Add(-2 * time.Second))
+	r := reconciler(t, s)
+	prog := &progress.Progress{}
+	if err := r.roll(t.Context(), s, prog); err != nil {
+		t.Fatal(err)
+	}
+	ops := prog.Operations(nil, s.cc.CreationTimestamp)
+	i := slices.IndexFunc(ops, func(o navv1alpha1.NodeOperation) bool { return o.Node == "ring-a-2" })
+	if i < 0 || ops[i].Phase != navv1alpha1.OperationPending || ops[i].BlockedBy != "" ||
+		!strings.Contains(ops[i].Message, "ring-a-0 has been ready for 2s of the 5s") || prog.Recheck() != 3*time.Second {
+		t.Fatalf("operations %+v, recheck %s: want ring-a-2, next in line, pending for 3s more", ops, prog.Recheck())
+	}
+	if s.node("ring-a-2").Pilot.Spec.Action == navv1alpha1.ActionPrepareRestart {
+		t.Fatal("ring-a-2 was asked to drain while ring-a-0 had just come back")
 	}
 }

@@ -52,6 +52,19 @@ func podReady(pod *corev1.Pod) bool {
 	})
 }
 
+// readySince is when the kubelet last found the pod ready, if it is.
+func readySince(pod *corev1.Pod) (time.Time, bool) {
+	if pod == nil {
+		return time.Time{}, false
+	}
+	for _, c := range pod.Status.Conditions {
+		if c.Type == corev1.PodReady && c.Status == corev1.ConditionTrue {
+			return c.LastTransitionTime.Time, true
+		}
+	}
+	return time.Time{}, false
+}
+
 func ownedBy(p *navv1alpha1.Pilot, pod *corev1.Pod) bool {
 	return slices.ContainsFunc(p.OwnerReferences, func(o metav1.OwnerReference) bool { return o.UID == pod.UID })
 }

@@ -2,6 +2,7 @@ package nodes
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,4 +109,35 @@ func departed(ds []Departure) []string {
 		out = append(out, d.Node)
 	}
 	return out
+}
+
+// TestSettledWaitsForTheLastNodeBack: the next node goes down only once every other
+// ready node has been ready for minReady; the wait says who holds it and for how long, and
+// neither the candidate nor nodes already down count.
+func TestSettledWaitsForTheLastNodeBack(t *testing.T) {
+	now := time.Date(2026, 12, 7, 6, 0, 0, 0, time.UTC)
+	node := func(name string, readyAgo time.Duration) *Node {
+		pod := &corev1.Pod{Status: corev1.PodStatus{Conditions: []corev1.PodCondition{{
+			Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.NewTime(now.Add(-readyAgo)),
+		}}}}
+		return &Node{Name: name, Pod: pod, State: pilot.NodeReady}
+	}
+	a, b, c := node("a", time.Hour), node("b", 2*time.Second), node("c", time.Second)
+	v := Settled([]*Node{a, b, c}, a, nil, 5*time.Second, now)
+	if v.OK || v.Predicate != PredicateNodesSettled || v.Wait != 4*time.Second || !strings.HasPrefix(v.Reason, "c has been ready for 1s of the 5s") {
+		t.Fatalf("c came back 1s ago: %+v, want held 4s by c", v)
+	}
+	if v := Settled([]*Node{a, b, c}, c, nil, 5*time.Second, now); v.OK || v.Wait != 3*time.Second {
+		t.Fatalf("candidate c, b came back 2s ago: %+v, want held 3s by b", v)
+	}
+	if v := Settled([]*Node{a, b, c}, a, []*Node{b, c}, 5*time.Second, now); !v.OK {
+		t.Fatalf("b and c already down: %+v, want a free to go", v)
+	}
+	if v := Settled([]*Node{a, b, c}, a, nil, 0, now); !v.OK {
+		t.Fatalf("minReadySeconds 0: %+v", v)
+	}
+	c.State = pilot.NodeNotReady
+	if v := Settled([]*Node{a, b, c}, a, nil, time.Second, now); !v.OK {
+		t.Fatalf("b ready for 2s of 1s, c not ready (another predicate's business): %+v", v)
+	}
 }

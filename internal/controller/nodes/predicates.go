@@ -1,11 +1,16 @@
 package nodes
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+	"time"
+)
 
 // Names of the predicates every engine runs before it disrupts a node, as
 // status.operations[].blockedBy reports them.
 const (
 	PredicatePilotsReporting = "PilotsReporting"
+	PredicateNodesSettled    = "NodesSettled"
 	PredicateWithinBudget    = "WithinBudget"
 )
 
@@ -15,6 +20,9 @@ type Verdict struct {
 	Predicate string
 	OK        bool
 	Reason    string
+	// Wait, on a no, is how long until the clock alone turns it into a yes: the operation
+	// waits its turn rather than being blocked, and the controller looks again then.
+	Wait time.Duration
 }
 
 // Candidate is an engine's view of a node, built on this package's Node.
@@ -58,6 +66,40 @@ func PilotsReporting(all []*Node, candidate *Node) Verdict {
 		return Hold(PredicatePilotsReporting, "no recent report from "+strings.Join(silent, ", "))
 	}
 	return Pass(PredicatePilotsReporting)
+}
+
+// Settled holds while a node other than the candidate and those already down has been
+// ready for less than minReady (spec.updateStrategy.minReadySeconds), by its pod's Ready
+// condition: a node that fails right after it came back is not counted as back, and clients
+// have time to learn a restarted node's new address before the next node goes down.
+func Settled[N Candidate](all []N, candidate N, inFlight []N, minReady time.Duration, now time.Time) Verdict {
+	var latest *Node
+	var since time.Time
+	for _, c := range all {
+		n := c.Base()
+		if n == candidate.Base() || containsBase(inFlight, n) || !n.Ready() {
+			continue
+		}
+		if t, ok := readySince(n.Pod); ok && t.After(since) {
+			latest, since = n, t
+		}
+	}
+	if latest == nil || now.Sub(since) >= minReady {
+		return Pass(PredicateNodesSettled)
+	}
+	v := Hold(PredicateNodesSettled, fmt.Sprintf("%s has been ready for %s of the %s (spec.updateStrategy.minReadySeconds) a node serves before the next goes down",
+		latest.Name, max(now.Sub(since), 0).Round(time.Second), minReady))
+	v.Wait = minReady - now.Sub(since)
+	return v
+}
+
+func containsBase[N Candidate](ns []N, n *Node) bool {
+	for _, c := range ns {
+		if c.Base() == n {
+			return true
+		}
+	}
+	return false
 }
 
 // WithinBudget holds while maxUnavailable (spec.updateStrategy.maxUnavailable) nodes other than

@@ -2,6 +2,7 @@ package pass
 
 import (
 	"context"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -56,13 +57,22 @@ func Get(ctx context.Context, c client.Client, key client.ObjectKey, obj client.
 }
 
 // Run takes every operation one step further unless the cluster is paused, then reports what
-// it did and what holds it in the status.
-func Run(ctx context.Context, paused bool, step, report func(context.Context, *progress.Progress) error) error {
+// it did and what holds it in the status. recheck is how soon the clock alone changes a
+// decision taken (zero: never).
+func Run(ctx context.Context, paused bool, step, report func(context.Context, *progress.Progress) error) (recheck time.Duration, err error) {
 	prog := &progress.Progress{}
 	if paused {
 		prog.Set(navv1alpha1.ReasonPaused, "spec.paused is true: Navigator changes nothing until it is false")
 	} else if err := step(ctx, prog); err != nil {
-		return err
+		return 0, err
 	}
-	return report(ctx, prog)
+	return prog.Recheck(), report(ctx, prog)
+}
+
+// Sooner is the earlier of two requeue delays, zero meaning none.
+func Sooner(a, b time.Duration) time.Duration {
+	if a == 0 || (b != 0 && b < a) {
+		return b
+	}
+	return a
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -17,6 +18,8 @@ type Progress struct {
 	Reason, Message string
 	blocked         bool
 	ops             []navv1alpha1.NodeOperation
+	// recheck is when the clock alone changes a decision taken in this pass; zero: never.
+	recheck time.Duration
 }
 
 // Set records what the cluster is doing; the first caller wins, and steps run in order of
@@ -40,6 +43,28 @@ func (p *Progress) Op(node, pool string, t navv1alpha1.OperationType, phase navv
 		p.Reason, p.Message = navv1alpha1.ReasonBlocked, node+": "+message
 	}
 }
+
+// Held records a node whose disruption a predicate holds: blocked, saying why, or, when the
+// clock alone will let it go (v.Wait), pending until then, and the controller looks again then.
+func (p *Progress) Held(node, pool string, t navv1alpha1.OperationType, v nodes.Verdict) {
+	if v.Wait > 0 {
+		p.Op(node, pool, t, navv1alpha1.OperationPending, "", "waits "+v.Wait.Round(time.Second).String()+": "+v.Reason)
+		p.RecheckIn(v.Wait)
+		return
+	}
+	p.Op(node, pool, t, navv1alpha1.OperationBlocked, v.Predicate, v.Reason)
+}
+
+// RecheckIn asks for another pass after d, when the clock alone changes a decision.
+func (p *Progress) RecheckIn(d time.Duration) {
+	if d > 0 && (p.recheck == 0 || d < p.recheck) {
+		p.recheck = d
+	}
+}
+
+// Recheck is how soon the controller must look again though nothing else changes; zero: no
+// need.
+func (p *Progress) Recheck() time.Duration { return p.recheck }
 
 // Departing records the nodes a scale in has removed that have not finished leaving: the
 // cluster is still scaling in until they are gone.

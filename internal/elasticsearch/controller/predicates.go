@@ -13,6 +13,7 @@ const (
 	PredicatePilotsReporting      = nodes.PredicatePilotsReporting
 	PredicateHealthAtLeastYellow  = "HealthAtLeastYellow"
 	PredicateShardCopiesAvailable = "ShardCopiesAvailable"
+	PredicateNodesSettled         = nodes.PredicateNodesSettled
 	PredicateWithinBudget         = nodes.PredicateWithinBudget
 )
 
@@ -27,6 +28,7 @@ var restartPredicates = []restartPredicate{
 	pilotsReporting,
 	healthAtLeastYellow,
 	shardCopiesAvailable,
+	nodesSettled,
 	oneMasterAtATime,
 	withinBudget,
 }
@@ -85,6 +87,11 @@ func oneMasterAtATime(s *clusterState, c *node, inFlight []*node) verdict {
 		return nodes.Hold(PredicateOneMasterAtATime, "master-eligible nodes not ready: "+strings.Join(others, ", "))
 	}
 	return nodes.Pass(PredicateOneMasterAtATime)
+}
+
+// nodesSettled: see nodes.Settled.
+func nodesSettled(s *clusterState, c *node, inFlight []*node) verdict {
+	return nodes.Settled(s.nodes(), c, inFlight, s.esc.Spec.UpdateStrategy.MinReady(), s.now)
 }
 
 // withinBudget: at most spec.updateStrategy.maxUnavailable nodes down at once.

@@ -61,7 +61,7 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 			continue
 		}
 		if v := mayRestart(s, c, inFlight); !v.OK {
-			prog.Op(c.Name, c.pool.spec.Name, opType, navv1alpha1.OperationBlocked, v.Predicate, v.Reason)
+			prog.Held(c.Name, c.pool.spec.Name, opType, v)
 			for _, rest := range outdated[i+1:] {
 				prog.Op(rest.Name, rest.pool.spec.Name, opType, navv1alpha1.OperationPending, "", "waits for its turn")
 			}
