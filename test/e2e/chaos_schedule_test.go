@@ -1,4 +1,4 @@
-//go:build e2e && chaos
+//go:build e2e
 
 package e2e
 
@@ -31,8 +31,8 @@ import (
 //	                    failure names its seed, and the same seed runs the same schedule.
 //
 // A timed run runs alone once make chaos's other tests are done, so its schedule also stops the
-// API server and takes cluster DNS down; the short run runs beside the partition test and
-// leaves those two faults to the sequential tests of outage_test.go.
+// API server and takes cluster DNS down; the short run is part of make test's end-to-end tier,
+// beside the other tests, and leaves those two faults to make chaos.
 const chaosCISteps = 3
 
 // chaosConfig is one run's schedule settings.

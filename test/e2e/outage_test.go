@@ -5,26 +5,18 @@ package e2e
 import (
 	"context"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/meta"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/wait"
-	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
-
-// apiServerOutage is how long the API server stays stopped: past the controller's leader lease
-// (15 s) and the kube-controller-manager's node-monitor-grace-period, so that everything that
-// depends on the API server notices it is gone.
-const apiServerOutage = time.Minute
 
 // TestAPIServerOutageDuringRollingUpgrade stops the API server for a minute in the middle of a
 // Cassandra rolling upgrade, at the moment the controller has asked the first node to drain,
@@ -57,82 +49,6 @@ func TestAPIServerOutageDuringRollingUpgrade(t *testing.T) {
 	requireServed(t, traffic, "through the upgrade and the API server's outage")
 	checkRows(t, session, cassRows)
 }
-
-// stopAPIServer stops the local cluster's API server for d, then starts it again and waits
-// until it is ready.
-func stopAPIServer(t *testing.T, script string, d time.Duration) {
-	t.Helper()
-	stopped, restarted := time.Now(), false
-	t.Cleanup(func() {
-		if !restarted { // a test that ended early must not leave the others without an API server
-			runCluster(t, script, "apiserver-start")
-		}
-	})
-	runCluster(t, script, "apiserver-stop")
-	hold(t, d-time.Since(stopped))
-	runCluster(t, script, "apiserver-start")
-	restarted = true
-	t.Logf("API server stopped for %s, ready again %s after it stopped", d, time.Since(stopped).Round(time.Second))
-}
-
-// takeDNSDown scales CoreDNS to none for d, then back to one ready pod.
-func takeDNSDown(t *testing.T, d time.Duration) {
-	t.Helper()
-	scaleCoreDNS(t, 0)
-	t.Cleanup(func() { scaleCoreDNS(t, 1) }) // a no-op once restored below
-	hold(t, d)
-	scaleCoreDNS(t, 1)
-}
-
-// hold lets a fault last d: the fault's length, not a wait for a condition. It fails the test
-// if the test ends first.
-func hold(t *testing.T, d time.Duration) {
-	t.Helper()
-	select {
-	case <-t.Context().Done():
-		t.Fatal("the test ended while a fault was held")
-	case <-time.After(d):
-	}
-}
-
-// waitAnyAsked waits until the controller asks a Pilot of ns for action, and names its pod.
-func waitAnyAsked(t *testing.T, ns string, action navv1alpha1.PilotAction) string {
-	t.Helper()
-	var pod string
-	err := wait.PollUntilContextTimeout(t.Context(), 100*time.Millisecond, 3*time.Minute, true, func(ctx context.Context) (bool, error) {
-		var pilots navv1alpha1.PilotList
-		if err := k8s.List(ctx, &pilots, client.InNamespace(ns)); err != nil {
-			return false, nil
-		}
-		for _, p := range pilots.Items {
-			if p.Spec.Action == action {
-				pod = p.Name
-				return true, nil
-			}
-		}
-		return false, nil
-	})
-	if err != nil {
-		t.Fatalf("the controller never asked a node of %s to %s", ns, action)
-	}
-	return pod
-}
-
-// runCluster runs a command of the local cluster's script (test/cluster/cluster.sh).
-func runCluster(t *testing.T, script string, args ...string) {
-	t.Helper()
-	// Not the test's context: an API server left stopped would fail every test after this one.
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), 3*time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, script, args...).CombinedOutput(); err != nil {
-		t.Fatalf("%s %v: %v: %s", script, args, err, out)
-	}
-}
-
-// dnsOutage is how long cluster DNS stays down once every node of the new cluster runs:
-// several of Elasticsearch's discovery rounds (discovery.find_peers_interval, 1 s) and of the
-// pilots' reports.
-const dnsOutage = 30 * time.Second
 
 // TestCoreDNSDownDuringBootstrap takes cluster DNS down (CoreDNS scaled to none) before an
 // Elasticsearch cluster of three master-eligible nodes is created, and keeps it down a while
@@ -172,43 +88,6 @@ func TestCoreDNSDownDuringBootstrap(t *testing.T) {
 	t.Logf("Ready %s after DNS came back", time.Since(back).Round(time.Second))
 	writeDocs(t, ns)
 	requireOneClusterUUID(t, ns)
-}
-
-// scaleCoreDNS sets the CoreDNS Deployment's replicas and waits until that many run ready. Not
-// on the test's context: a cleanup that restores DNS runs after it ends.
-func scaleCoreDNS(t *testing.T, replicas int32) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), 3*time.Minute)
-	defer cancel()
-	key := client.ObjectKey{Namespace: "kube-system", Name: "coredns"}
-	var d appsv1.Deployment
-	if err := k8s.Get(ctx, key, &d); err != nil {
-		t.Fatal(err)
-	}
-	before := d.DeepCopy()
-	d.Spec.Replicas = ptr.To(replicas)
-	if err := k8s.Patch(ctx, &d, client.MergeFrom(before)); err != nil {
-		t.Fatalf("scaling CoreDNS to %d: %v", replicas, err)
-	}
-	err := wait.PollUntilContextTimeout(ctx, 500*time.Millisecond, 2*time.Minute, true, func(ctx context.Context) (bool, error) {
-		var pods corev1.PodList
-		if err := k8s.List(ctx, &pods, client.InNamespace(key.Namespace), client.MatchingLabels(d.Spec.Selector.MatchLabels)); err != nil {
-			return false, nil
-		}
-		ready := int32(0)
-		for _, p := range pods.Items {
-			if p.DeletionTimestamp != nil {
-				return false, nil // still serving until it is gone
-			}
-			if isPodReady(&p) {
-				ready++
-			}
-		}
-		return ready == replicas && int32(len(pods.Items)) == replicas, nil
-	})
-	if err != nil {
-		t.Fatalf("CoreDNS did not settle at %d ready pods", replicas)
-	}
 }
 
 // waitPodsRunning waits until n pods of the cluster run.
