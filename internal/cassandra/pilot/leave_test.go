@@ -24,7 +24,7 @@ func testLeave(t *testing.T, b backend) {
 	// Slow streams: the decommission takes a while. A real node streams sstables, so it gets
 	// rows big enough to stream for some seconds at its rate, flushed.
 	rows, size := rows, 0
-	c.rate = 16 << 10
+	c.rate = 2 << 10
 	if b.real != nil {
 		rows, size, c.rate = 2000, 1024, 256<<10
 	}
@@ -35,6 +35,11 @@ func testLeave(t *testing.T, b backend) {
 
 	var leave []string
 	cleanups := map[string][]string{}
+	// One cleanup is asked at a moment d provably still streams: with more than three seconds
+	// of data left to send at its throttled rate. The ranges d hands over are pending on every
+	// node that receives them until d has sent them all and left, so that cleanup must wait,
+	// however fast or slow the machine.
+	var duringStream string
 	record := func(messages []string, m string) []string {
 		if len(messages) == 0 || messages[len(messages)-1] != m {
 			messages = append(messages, m)
@@ -51,6 +56,15 @@ func testLeave(t *testing.T, b backend) {
 		if strings.HasPrefix(st.Message, "decommissioning (mode LEAVING)") {
 			c.capture("d", "leaving", "netstats", "status")
 			c.capture("a", "peer-leaving", "status")
+		}
+		if duringStream == "" {
+			if receiver := receivingFrom(t, c, "d", 3*c.rate); receiver != "" {
+				st, err := c.engine(receiver).Act(t.Context(), navv1alpha1.ActionCleanup, c.input(receiver, 2))
+				if err != nil {
+					t.Fatalf("cleanup on %s: %v", receiver, err)
+				}
+				duringStream = receiver + ": " + st.Message
+			}
 		}
 		over := st.Phase == navv1alpha1.ActionComplete
 		if len(leave) == 1 {
@@ -71,14 +85,9 @@ func testLeave(t *testing.T, b backend) {
 	}) {
 		t.Errorf("progress of the decommission: %q", leave)
 	}
-	waited := false
-	for _, messages := range cleanups {
-		waited = waited || slices.ContainsFunc(messages, func(m string) bool {
-			return strings.HasPrefix(m, "waiting to try again: nodetool cleanup: Node is involved in cluster membership changes")
-		})
-	}
-	if !waited {
-		t.Errorf("no cleanup waited for the ranges moving to its node: %q", cleanups)
+	t.Logf("during the stream: %s", duringStream)
+	if !strings.Contains(duringStream, ": waiting to try again: nodetool cleanup: Node is involved in cluster membership changes") {
+		t.Errorf("a cleanup asked while d had seconds of data left to send it: %q (all cleanups: %q)", duringStream, cleanups)
 	}
 	if found := readRows(t, s, "shop", rows, size); found != rows {
 		t.Errorf("%d of %d rows read back at QUORUM after the decommission", found, rows)
@@ -119,4 +128,29 @@ func testLeave(t *testing.T, b backend) {
 	if ns, err := c.engine("a").netstats(t.Context()); err != nil || ns.Mode != nodetool.ModeDrained {
 		t.Errorf("a after its graceful stop: %+v, %v", ns, err)
 	}
+}
+
+// receivingFrom names a node that leaving, decommissioning, still streams to while it has more
+// than over bytes left to send, or returns empty.
+func receivingFrom(t *testing.T, c *testRing, leaving string, over int64) string {
+	t.Helper()
+	ns, err := c.engine(leaving).netstats(t.Context())
+	if err != nil {
+		return ""
+	}
+	left, receiver := int64(0), ""
+	for _, plan := range ns.Streams {
+		for _, s := range plan.Sessions {
+			if p := s.Sending; p != nil && p.Bytes > p.BytesDone {
+				left += p.Bytes - p.BytesDone
+				if receiver == "" {
+					receiver = c.named(s.Peer)
+				}
+			}
+		}
+	}
+	if left <= over {
+		return ""
+	}
+	return receiver
 }
