@@ -240,8 +240,14 @@ func checkJoinVersion(s *ClusterState, joining Member) error {
 // once; one that fails Retries checks in a row leaves then. The master steps down when it no
 // longer reaches a quorum of the voting configuration.
 func (n *Node) checkFollowers(ctx context.Context) {
-	st, r, _ := n.snapshot()
-	if r != leader {
+	n.mu.Lock()
+	st, r, term := n.state, n.role, n.term
+	n.mu.Unlock()
+	// Elasticsearch's FollowersChecker checks the nodes of the state being published
+	// (Coordinator.publish calls followersChecker.setCurrentNodes); a node just elected checks
+	// nobody until its first publication of the term. Judged on the state before it (a
+	// bootstrapping node's has an empty voting configuration), a new master stepped down at once.
+	if r != leader || st.Term < term {
 		return
 	}
 	var mu sync.Mutex
