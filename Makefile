@@ -80,6 +80,10 @@ CASSANDRA_HOME := /opt/cassandra
 # releases, so that a real rolling upgrade can be tested (5.0.8 → 5.0.9).
 CASS_REAL_VERSIONS := 5.0.8 5.0.9
 
+# Real OpenSearch, built from Maven Central by test/real/opensearch/image.sh: the two newest 2.19
+# patch releases whose modules all run on Java 17, so that a real rolling upgrade can be tested.
+OS_REAL_VERSIONS := 2.19.5 2.19.6
+
 
 # image NAME BINARY PATH-IN-IMAGE: a one-layer image of one static binary, run as a non-root user.
 define image
@@ -108,6 +112,8 @@ images: build ## Build image tarballs (no Docker): navigator-controller, navigat
 	for v in $(CASS_SIM_VERSIONS); do $(MAKE) --no-print-directory cass-sim-image CASS_SIM_VERSION=$$v || exit 1; done
 	# Real Cassandra, laid out like the upstream image, tagged with the version as it is.
 	for v in $(CASS_REAL_VERSIONS); do test/real/cassandra/image.sh image $$v $(IMAGE_REPO)/cassandra:$$v $(IMAGES_DIR)/cassandra-$$v.tar || exit 1; done
+	# Real OpenSearch, laid out like opensearchproject/opensearch, tagged with the version.
+	for v in $(OS_REAL_VERSIONS); do test/real/opensearch/image.sh image $$v $(IMAGE_REPO)/opensearch:$$v $(IMAGES_DIR)/opensearch-$$v.tar || exit 1; done
 
 # The simulator at the real binary's path, its folders writable by group 0 as in the upstream
 # image, running as uid 1000; the version is linked in.

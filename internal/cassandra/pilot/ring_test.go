@@ -26,6 +26,7 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/pilot/supervisor"
 	"github.com/navigator-dbaas/navigator/test/procio"
 	realnode "github.com/navigator-dbaas/navigator/test/real/cassandra/node"
+	"github.com/navigator-dbaas/navigator/test/real/jvm"
 	simconfig "github.com/navigator-dbaas/navigator/test/sim/cassandra/config"
 	simnode "github.com/navigator-dbaas/navigator/test/sim/cassandra/node"
 )
@@ -125,7 +126,7 @@ type ringNode struct {
 	storage, admin, jolokia net.Listener
 	sim                     *simnode.Node
 	// The real node's process.
-	proc *realnode.Process
+	proc *jvm.Process
 	log  procio.Buffer
 	// Ports: the storage port, CQL (bound on 0.0.0.0, so unique on the machine), JMX and the
 	// Jolokia agent (on 127.0.0.1).
@@ -403,7 +404,7 @@ func (c *testRing) startReal(n *ringNode) {
 		c.t.Fatal(err)
 	}
 	env := append(append(proc.Env, in.Env(n.jmxPort)...), "CASSANDRA_LOG_DIR="+filepath.Join(base, "logs"), "JVM_OPTS=-Djava.io.tmpdir="+tmp)
-	p, err := realnode.Start(proc.Path, proc.Args[1:], env, io.MultiWriter(&n.log, outputLines(n.engine)))
+	p, err := jvm.Start(proc.Path, proc.Args[1:], env, io.MultiWriter(&n.log, outputLines(n.engine)))
 	if err != nil {
 		c.t.Fatal(err)
 	}

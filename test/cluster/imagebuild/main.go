@@ -47,6 +47,7 @@ func run(args []string) error {
 	tag := fs.String("tag", "", "image reference, e.g. navigator.local/pause:3.10")
 	out := fs.String("o", "", "output tarball")
 	user := fs.String("user", "", "user:group the image runs as, e.g. 65532:65532")
+	workdir := fs.String("workdir", "", "working directory of the image's process, e.g. /usr/share/opensearch")
 	fs.Var(layers.kind(entryFile), "file", "SRC:DST[:MODE] file to put in the image (repeatable)")
 	fs.Var(layers.kind(entryDir), "dir", "DST[:MODE] empty directory to create (repeatable)")
 	fs.Var(layers.kind(entryTree), "tree", "SRC:DST directory tree to copy, with its modes and symbolic links (repeatable)")
@@ -91,7 +92,7 @@ func run(args []string) error {
 		return err
 	}
 	cfg = cfg.DeepCopy()
-	configure(cfg, *user, entrypoint, env)
+	configure(cfg, *user, *workdir, entrypoint, env)
 	if img, err = mutate.ConfigFile(img, cfg); err != nil {
 		return err
 	}
@@ -99,11 +100,12 @@ func run(args []string) error {
 }
 
 // configure sets what the runtime reads from the image's configuration.
-func configure(cfg *v1.ConfigFile, user string, entrypoint, env []string) {
+func configure(cfg *v1.ConfigFile, user, workdir string, entrypoint, env []string) {
 	// containerd's CRI matches images to the node's platform; an image without one is skipped.
 	cfg.Architecture, cfg.OS = "amd64", "linux"
 	cfg.Config.Entrypoint = entrypoint
 	cfg.Config.User = user
+	cfg.Config.WorkingDir = workdir
 	path := "PATH=/usr/local/bin:/usr/bin:/bin"
 	var rest []string
 	for _, kv := range env {

@@ -1,15 +1,15 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/navigator-dbaas/navigator/test/real/jvm"
 )
 
 // install is what bin/cassandra.in.sh works out: where Cassandra and Java are, the class path,
@@ -57,9 +57,7 @@ func locate() (*install, error) {
 	return in, nil
 }
 
-// findJava takes $JAVA_HOME/bin/java, else java on PATH, and reads the Java release from the
-// runtime's release file: starting a JVM to ask (as the scripts do with java -version) would
-// double the cost of every nodetool run.
+// findJava takes $JAVA_HOME/bin/java, else java on PATH, and its Java release (jvm.Major).
 func (in *install) findJava() error {
 	if jh := os.Getenv("JAVA_HOME"); jh != "" {
 		in.java = filepath.Join(jh, "bin", "java")
@@ -70,12 +68,7 @@ func (in *install) findJava() error {
 		}
 		in.java = p
 	}
-	real, err := filepath.EvalSymlinks(in.java)
-	if err != nil {
-		return fmt.Errorf("unable to find java executable %s: %w", in.java, err)
-	}
-	release := filepath.Join(filepath.Dir(filepath.Dir(real)), "release")
-	v, err := javaRelease(release)
+	v, err := jvm.Major(in.java)
 	if err != nil {
 		return err
 	}
@@ -85,29 +78,6 @@ func (in *install) findJava() error {
 	}
 	in.javaMajor = v
 	return nil
-}
-
-// javaRelease reads JAVA_VERSION="17.0.15" from a runtime's release file.
-func javaRelease(path string) (int, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, fmt.Errorf("reading the Java release: %w", err)
-	}
-	defer func() { _ = f.Close() }()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		v, ok := strings.CutPrefix(s.Text(), "JAVA_VERSION=")
-		if !ok {
-			continue
-		}
-		major, _, _ := strings.Cut(strings.Trim(v, `"`), ".")
-		n, err := strconv.Atoi(major)
-		if err != nil {
-			return 0, fmt.Errorf("%s: JAVA_VERSION %s", path, v)
-		}
-		return n, nil
-	}
-	return 0, fmt.Errorf("%s has no JAVA_VERSION", path)
 }
 
 // options reads jvm<variant>.options and jvm<major><variant>.options (variant -server or
