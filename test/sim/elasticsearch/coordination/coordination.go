@@ -113,56 +113,77 @@ func (s *State) Elect(live []Member) (string, error) {
 }
 
 // Reconfigure is what the master does after membership or exclusions change, following
-// Elasticsearch's Reconfigurator.reconfigure: excluded nodes leave the configuration; with
-// cluster.auto_shrink_voting_configuration (autoShrink) it holds an odd number of nodes, but
-// never fewer than three unless it has one, so that half or more of the master-eligible nodes
-// cannot be removed at once without exclusions; and a new configuration without a quorum of
-// live master-eligible nodes is not taken: the current one stays ("better to do nothing").
+// Elasticsearch's Reconfigurator.reconfigure (the same in OpenSearch, and held to it by
+// test/sim/elasticsearch/conformance). The candidates are the live master-eligible nodes and the
+// absent members of the current configuration, excluded ("retired") nodes left out, ordered as
+// VotingConfigNode.compareTo orders them: the master, then live nodes, then members of the
+// current configuration, then by ID. The new configuration takes the first targetSize of them,
+// where targetSize is the live candidates rounded down to odd, but with
+// cluster.auto_shrink_voting_configuration (autoShrink) at least 3 while three or more
+// candidates are in the current configuration, and at least 1 once fewer are (without it, at
+// least as many as are). A configuration without a quorum of live master-eligible nodes is not
+// taken: the current one stays ("better to do nothing"). So excluding one of three voting nodes
+// leaves a configuration of one: the two others are not enough to hold three, and two would be
+// an even number.
 func (s *State) Reconfigure(live []Member, autoShrink bool) {
 	if s.Master == "" {
 		return
 	}
-	excluded := func(id string) bool {
+	retired := func(id string) bool {
 		return slices.ContainsFunc(s.Exclusions, func(e Exclusion) bool { return e.ID == id })
 	}
-	var liveEligible, liveMasters []string
+	type candidate struct {
+		id                     string
+		live, master, inConfig bool
+	}
+	var candidates []candidate
+	var liveMasters []string
 	for _, m := range live {
-		if m.MasterEligible {
-			liveMasters = append(liveMasters, m.ID)
-			if !excluded(m.ID) {
-				liveEligible = append(liveEligible, m.ID)
+		if !m.MasterEligible {
+			continue
+		}
+		liveMasters = append(liveMasters, m.ID)
+		if !retired(m.ID) {
+			candidates = append(candidates, candidate{id: m.ID, live: true, master: m.ID == s.Master, inConfig: slices.Contains(s.VotingConfig, m.ID)})
+		}
+	}
+	for _, id := range s.VotingConfig {
+		if !slices.Contains(liveMasters, id) && !retired(id) {
+			candidates = append(candidates, candidate{id: id, inConfig: true})
+		}
+	}
+	slices.SortFunc(candidates, func(a, b candidate) int {
+		for _, pref := range [][2]bool{{a.master, b.master}, {a.live, b.live}, {a.inConfig, b.inConfig}} {
+			if pref[0] != pref[1] {
+				if pref[0] {
+					return -1
+				}
+				return 1
 			}
 		}
+		return strings.Compare(a.id, b.id)
+	})
+	inConfig, liveCount := 0, 0
+	for _, c := range candidates {
+		if c.inConfig {
+			inConfig++
+		}
+		if c.live {
+			liveCount++
+		}
 	}
-	minimum := 3
-	if len(s.VotingConfig) == 1 {
-		minimum = 1
-	}
-	target := len(liveEligible)
+	minimum := inConfig
 	if autoShrink {
-		target = max(roundDownToOdd(len(liveEligible)), minimum)
-	}
-	// Priority: the master, live members already voting, other live members, then absent
-	// members already voting (kept only to hold the minimum size).
-	var order []string
-	add := func(id string) {
-		if !slices.Contains(order, id) && !excluded(id) {
-			order = append(order, id)
+		minimum = 3
+		if inConfig < 3 {
+			minimum = 1
 		}
 	}
-	add(s.Master)
-	for _, id := range s.VotingConfig {
-		if slices.Contains(liveEligible, id) {
-			add(id)
-		}
+	target := max(roundDownToOdd(liveCount), minimum)
+	next := make([]string, 0, target)
+	for _, c := range candidates[:min(target, len(candidates))] {
+		next = append(next, c.id)
 	}
-	for _, id := range liveEligible {
-		add(id)
-	}
-	for _, id := range s.VotingConfig {
-		add(id)
-	}
-	next := order[:min(target, len(order))]
 	if hasQuorum(next, liveMasters) {
 		s.VotingConfig = next
 	}

@@ -313,3 +313,23 @@ func isEmpty(v any) bool {
 }
 
 func jsonDecode(res *http.Response, v any) error { return json.NewDecoder(res.Body).Decode(v) }
+
+// votingConfig is the last committed voting configuration in name's cluster state.
+func (c *simCluster) votingConfig(name string) []string {
+	c.t.Helper()
+	code, raw := c.do(name, http.MethodGet, "/_cluster/state/metadata", nil)
+	if code != http.StatusOK {
+		c.t.Fatalf("cluster state: %d %s", code, raw)
+	}
+	var st struct {
+		Metadata struct {
+			Coordination struct {
+				Committed []string `json:"last_committed_config"`
+			} `json:"cluster_coordination"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(raw, &st); err != nil {
+		c.t.Fatal(err)
+	}
+	return st.Metadata.Coordination.Committed
+}

@@ -210,6 +210,28 @@ func TestVotingExclusionsKeepTheMaster(t *testing.T) {
 	}
 }
 
+// TestClearingExclusionsLetsTheNodesVoteAgain: a node excluded and then let back (its
+// exclusion cleared without it leaving) votes again, as in Elasticsearch and OpenSearch
+// (test/sim/elasticsearch/conformance): the cluster then survives the loss of any one node.
+func TestClearingExclusionsLetsTheNodesVoteAgain(t *testing.T) {
+	c := newSimCluster(t, "es-0", "es-1", "es-2")
+	c.startAll()
+	c.waitHealth("es-0", "green", 3)
+	if code, raw := c.do("es-0", http.MethodPost, "/_cluster/voting_config_exclusions?node_names=es-2&timeout=10s", nil); code != 200 {
+		t.Fatalf("post exclusions: %d %s", code, raw)
+	}
+	// One voter: the two others cannot hold three, and two is even (Reconfigurator).
+	if got := c.votingConfig("es-0"); len(got) != 1 {
+		t.Fatalf("voting configuration with es-2 excluded: %v, want the master alone", got)
+	}
+	if code, raw := c.do("es-0", http.MethodDelete, "/_cluster/voting_config_exclusions?wait_for_removal=false", nil); code != 200 {
+		t.Fatalf("delete exclusions: %d %s", code, raw)
+	}
+	if got := c.votingConfig("es-0"); len(got) != 3 {
+		t.Fatalf("voting configuration once the exclusion is cleared: %v, want all three nodes", got)
+	}
+}
+
 // TestTimeoutsAnswerAsElasticsearch: a wait that runs out (here, clearing the exclusion of a
 // node that is still a member, wait_for_removal) fails with an ElasticsearchTimeoutException:
 // type timeout_exception, status 500 up to 8.x and 429 from 9.0, never 408.

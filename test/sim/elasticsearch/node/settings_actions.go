@@ -223,7 +223,12 @@ type exclusionsRequest struct {
 func (n *Node) onExclusions(ctx context.Context, req *exclusionsRequest) (*struct{}, error) {
 	_, err := n.change(ctx, func(s *ClusterState) error {
 		if req.Clear {
+			// The nodes the exclusions kept out vote again: Elasticsearch's master reconfigures
+			// after every publication (CoordinatorPublication's completion calls
+			// Coordinator.scheduleReconfigurationIfNeeded), so the configuration grows back
+			// once the cleared state is out.
 			s.Coordination.ClearExclusions()
+			s.Coordination.Reconfigure(s.members(), true)
 			return nil
 		}
 		if err := s.Coordination.AddExclusions(req.NodeNames, req.NodeIDs, s.members()); err != nil {
