@@ -189,12 +189,18 @@ test-flaky: ## Unit and integration tiers RUNS times in a row (default 30) with 
 # The newest real release runs the conformance suite.
 CASS_REAL_LATEST := $(lastword $(CASS_REAL_VERSIONS))
 
+OS_REAL_LATEST := $(lastword $(OS_REAL_VERSIONS))
+
 .PHONY: test-real
-test-real: ## Real Cassandra 5.0 nodes as processes: the conformance suite the simulator also passes.
+test-real: ## Real Cassandra 5.0 and OpenSearch 2.19 nodes as processes: the conformance suites the simulators also pass.
 	home=$$(test/real/cassandra/image.sh home $(CASS_REAL_LATEST)); java=$$(test/real/cassandra/image.sh java); \
 	agent=$$(hack/jolokia-agent.sh); \
 	NAVIGATOR_CASSANDRA_HOME=$$home NAVIGATOR_CASSANDRA_JAVA=$$java NAVIGATOR_JOLOKIA_AGENT=$$agent NAVIGATOR_REAL_REQUIRED=1 \
 	  go test -count=1 -timeout 20m -run '^TestConformance.*/real$$' ./internal/cassandra/...
+	# The Elasticsearch simulator held to real OpenSearch on the APIs the two engines share.
+	home=$$(test/real/opensearch/image.sh home $(OS_REAL_LATEST)); \
+	NAVIGATOR_OPENSEARCH_HOME=$$home NAVIGATOR_REAL_REQUIRED=1 \
+	  go test -count=1 -timeout 10m -run '^TestConformance$$/^real$$' ./test/sim/elasticsearch/conformance/
 
 .PHONY: test-e2e
 test-e2e: $(HELM) ## End-to-end tests on $$KUBECONFIG, or on a local cluster brought up and torn down for the run.

@@ -19,12 +19,18 @@ type Process struct {
 // Start runs path with args and env (a launcher, or the pilot's command for the node), its
 // output going to out, in its own process group.
 func Start(path string, args, env []string, out io.Writer) (*Process, error) {
+	return StartAs(path, args, env, "", nil, out)
+}
+
+// StartAs is Start in the working directory dir ("": the test's), as the user cred names (nil:
+// the test's own): OpenSearch refuses to run as root.
+func StartAs(path string, args, env []string, dir string, cred *syscall.Credential, out io.Writer) (*Process, error) {
 	cmd := exec.Command(path, args...)
-	cmd.Env = env
+	cmd.Env, cmd.Dir = env, dir
 	cmd.Stdout, cmd.Stderr = out, out
 	// Pdeathsig: a test binary that dies (a panic, its -timeout) takes its nodes with it rather
 	// than leave JVMs of 800 MiB each holding the loopback addresses of the next run.
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL, Credential: cred}
 	if err := cmd.Start(); err != nil {
 		return nil, err
 	}

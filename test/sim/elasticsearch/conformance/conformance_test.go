@@ -1,0 +1,307 @@
+package conformance
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	osnode "github.com/navigator-dbaas/navigator/test/real/opensearch/node"
+)
+
+// TestConformance runs the suite against the simulator and, when an installation is named
+// (make test-real), against real OpenSearch.
+func TestConformance(t *testing.T) {
+	t.Run("sim", func(t *testing.T) {
+		suite(t, newSimBackend(t))
+	})
+	t.Run("real", func(t *testing.T) {
+		in, ok, err := osnode.FromEnv()
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case !ok && os.Getenv(osnode.EnvRequired) != "":
+			t.Fatalf("%s is not set: make test-real builds the installation and names it", osnode.EnvHome)
+		case !ok:
+			t.Skipf("no real OpenSearch: %s is not set (make test-real sets it)", osnode.EnvHome)
+		}
+		release, err := in.Release()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("real OpenSearch %s", release)
+		suite(t, newRealBackend(t, in))
+	})
+}
+
+// suite runs the cases in order on one cluster: each leaves it green with three nodes.
+func suite(t *testing.T, b backend) {
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Log(b.logs())
+		}
+	})
+	for _, name := range names {
+		b.start(t, name)
+	}
+	for _, tc := range []struct {
+		name string
+		run  func(client, backend)
+	}{
+		{"forms", forms},
+		{"voting exclusions", votingExclusions},
+		{"allocation exclude drains a node", excludeDrains},
+		{"a copy with nowhere to go stays", copyStays},
+		{"a node that leaves delays its copies' reallocation", nodeLeaves},
+	} {
+		ok := t.Run(tc.name, func(t *testing.T) {
+			tc.run(client{t: t, b: b}, b)
+		})
+		if !ok {
+			return // the next cases start from a cluster this one left in an unknown state
+		}
+	}
+}
+
+// forms: three nodes with the initial managers named form one cluster, green with no index,
+// and every node agrees on the one elected node.
+func forms(c client, _ backend) {
+	c.eventually(90*time.Second, func() (bool, string) {
+		return c.answers("n1"), "n1 does not answer HTTP yet"
+	})
+	c.eventually(90*time.Second, func() (bool, string) {
+		h := c.health("n1", "")
+		return h["status"] == "green" && num(h["number_of_nodes"]) == 3, fmt.Sprintf("health %v", h)
+	})
+	var elected []string
+	for _, name := range names {
+		e := c.elected(name)
+		elected = append(elected, e)
+		rows := c.rows(name, "/_cat/nodes?h=name,master")
+		if len(rows) != 3 {
+			c.t.Errorf("_cat/nodes on %s lists %d nodes: %v", name, len(rows), rows)
+		}
+		// The elected node by id, in the words both engines answer to.
+		st := c.ok(name, http.MethodGet, "/_cluster/state/master_node", nil)
+		if st["master_node"] == nil || st["master_node"] == "" {
+			c.t.Errorf("_cluster/state/master_node on %s has no master_node: %v", name, st)
+		}
+		local := c.ok(name, http.MethodGet, "/_nodes/_local", nil)
+		nodes, _ := local["nodes"].(map[string]any)
+		if len(nodes) != 1 {
+			c.t.Errorf("_nodes/_local on %s lists %d nodes", name, len(nodes))
+		}
+		for _, n := range nodes {
+			if m, _ := n.(map[string]any); m["name"] != name {
+				c.t.Errorf("_nodes/_local on %s is %v", name, m["name"])
+			}
+		}
+	}
+	if elected[0] == "" || elected[1] != elected[0] || elected[2] != elected[0] {
+		c.t.Fatalf("the nodes name different elected nodes: %v", elected)
+	}
+}
+
+// coordination is the cluster state's metadata.cluster_coordination, as n1 has it.
+func coordination(c client) map[string]any {
+	st := c.ok("n1", http.MethodGet, "/_cluster/state/metadata", nil)
+	md, _ := st["metadata"].(map[string]any)
+	coord, _ := md["cluster_coordination"].(map[string]any)
+	return coord
+}
+
+// exclusions lists the voting configuration exclusions by node name, with their ids.
+func exclusions(c client) map[string]string {
+	coord := coordination(c)
+	list, ok := coord["voting_config_exclusions"].([]any)
+	if !ok {
+		c.t.Fatalf("metadata.cluster_coordination.voting_config_exclusions is missing: %v", coord)
+	}
+	out := map[string]string{}
+	for _, e := range list {
+		m, _ := e.(map[string]any)
+		out[fmt.Sprint(m["node_name"])] = fmt.Sprint(m["node_id"])
+	}
+	return out
+}
+
+// votingExclusions: excluding the elected node makes it abdicate to another and leave the
+// voting configuration, which shrinks to the new master alone; a name no node has is excluded as _absent_; a request naming no node is
+// refused; clearing without waiting for removal empties the list, the configuration grows back
+// to all three nodes (so that the cluster again survives the loss of any one), and the cluster
+// stays green throughout.
+func votingExclusions(c client, _ backend) {
+	first := c.elected("n1")
+	c.ok("n1", http.MethodPost, "/_cluster/voting_config_exclusions?node_names="+first, nil)
+	c.eventually(30*time.Second, func() (bool, string) {
+		e := c.elected("n1")
+		return e != "" && e != first, fmt.Sprintf("the elected node is %q, excluded %q", e, first)
+	})
+	// Reconfigurator: the two others cannot hold a configuration of three, and two is even:
+	// the new master votes alone until the exclusion is cleared.
+	c.eventually(30*time.Second, func() (bool, string) {
+		committed, _ := coordination(c)["last_committed_config"].([]any)
+		return len(committed) == 1, fmt.Sprintf("the committed voting configuration is %v, %s excluded", committed, first)
+	})
+	ex := exclusions(c)
+	if id := ex[first]; id == "" || id == "_absent_" {
+		c.t.Errorf("exclusions %v: want %s by its id", ex, first)
+	}
+	c.ok("n1", http.MethodPost, "/_cluster/voting_config_exclusions?node_names=nobody", nil)
+	if ex := exclusions(c); ex["nobody"] != "_absent_" || len(ex) != 2 {
+		c.t.Errorf("exclusions %v: want %s and nobody (_absent_)", ex, first)
+	}
+	status, v := c.call("n1", http.MethodPost, "/_cluster/voting_config_exclusions", nil)
+	if status != http.StatusBadRequest || !strings.Contains(fmt.Sprint(v), "illegal_argument_exception") {
+		c.t.Errorf("exclusions naming no node: %d %v; want 400 illegal_argument_exception", status, v)
+	}
+	c.ok("n1", http.MethodDelete, "/_cluster/voting_config_exclusions?wait_for_removal=false", nil)
+	if ex := exclusions(c); len(ex) != 0 {
+		c.t.Errorf("exclusions after clearing: %v", ex)
+	}
+	c.eventually(30*time.Second, func() (bool, string) {
+		committed, _ := coordination(c)["last_committed_config"].([]any)
+		return len(committed) == 3, fmt.Sprintf("the committed voting configuration is %v after clearing the exclusions", committed)
+	})
+	if h := c.health("n1", ""); h["status"] != "green" {
+		c.t.Errorf("health after the exclusions: %v", h)
+	}
+}
+
+// createIndex creates index with shards and replicas and waits for it to be green.
+func createIndex(c client, index string, shards, replicas int) {
+	c.ok("n1", http.MethodPut, "/"+index, map[string]any{"settings": map[string]any{
+		"number_of_shards": shards, "number_of_replicas": replicas,
+	}})
+	c.eventually(60*time.Second, func() (bool, string) {
+		h := c.health("n1", "/"+index)
+		return h["status"] == "green", fmt.Sprintf("health of %s: %v", index, h)
+	})
+}
+
+// exclude sets (or, with "", clears) cluster.routing.allocation.exclude._name.
+func exclude(c client, name string) {
+	var v any = name
+	if name == "" {
+		v = nil
+	}
+	c.ok("n1", http.MethodPut, "/_cluster/settings", map[string]any{
+		"persistent": map[string]any{"cluster.routing.allocation.exclude._name": v},
+	})
+}
+
+// holders are the nodes holding a started copy of index.
+func holders(c client, index string) []string {
+	var out []string
+	for _, r := range c.copies("n1", index) {
+		if r["state"] == "STARTED" {
+			out = append(out, fmt.Sprint(r["node"]))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// excludeDrains: a node excluded by name gives up its copies to the others, the cluster green
+// throughout; the setting reads back, and clears with null.
+func excludeDrains(c client, _ backend) {
+	createIndex(c, "drain", 2, 1)
+	target := holders(c, "drain")[0]
+	exclude(c, target)
+	c.eventually(60*time.Second, func() (bool, string) {
+		h := holders(c, "drain")
+		return len(h) == 4 && !slices.Contains(h, target), fmt.Sprintf("copies of drain on %v, draining %s", h, target)
+	})
+	if h := c.health("n1", "?wait_for_no_relocating_shards=true&timeout=30s"); h["status"] != "green" || num(h["relocating_shards"]) != 0 {
+		c.t.Errorf("health after the drain: %v", h)
+	}
+	got := c.ok("n1", http.MethodGet, "/_cluster/settings?flat_settings=true", nil)
+	if p, _ := got["persistent"].(map[string]any); p["cluster.routing.allocation.exclude._name"] != target {
+		c.t.Errorf("settings after excluding %s: %v", target, got)
+	}
+	exclude(c, "")
+	got = c.ok("n1", http.MethodGet, "/_cluster/settings?flat_settings=true", nil)
+	if p, _ := got["persistent"].(map[string]any); p["cluster.routing.allocation.exclude._name"] != nil {
+		c.t.Errorf("settings after clearing: %v", got)
+	}
+	c.ok("n1", http.MethodDelete, "/drain", nil)
+}
+
+// copyStays: a copy that no other node may take (each already holds one of the shard's three
+// copies) stays on the excluded node, started, and the cluster stays green, while a copy that
+// can move does: a drain that cannot finish, as Navigator must see it.
+func copyStays(c client, _ backend) {
+	createIndex(c, "full", 1, 2)
+	createIndex(c, "movable", 1, 0)
+	target := holders(c, "movable")[0]
+	exclude(c, target)
+	c.eventually(60*time.Second, func() (bool, string) {
+		h := holders(c, "movable")
+		return len(h) == 1 && h[0] != target, fmt.Sprintf("movable on %v, draining %s", h, target)
+	})
+	if h := holders(c, "full"); !slices.Contains(h, target) || len(h) != 3 {
+		c.t.Errorf("copies of full on %v: want one still on %s", h, target)
+	}
+	if h := c.health("n1", ""); h["status"] != "green" {
+		c.t.Errorf("health with a drain that cannot finish: %v", h)
+	}
+	exclude(c, "")
+	c.ok("n1", http.MethodDelete, "/full", nil)
+	c.ok("n1", http.MethodDelete, "/movable", nil)
+}
+
+// nodeLeaves: when a node holding a replica stops, its copy becomes unassigned for the reason
+// NODE_LEFT and, within index.unassigned.node_left.delayed_timeout, delayed; the cluster is
+// yellow, never red. Started again, the node gets its copy back and the cluster is green.
+func nodeLeaves(c client, b backend) {
+	c.ok("n1", http.MethodPut, "/delayed", map[string]any{"settings": map[string]any{
+		"number_of_shards": 1, "number_of_replicas": 1, "index.unassigned.node_left.delayed_timeout": "5m",
+	}})
+	c.eventually(60*time.Second, func() (bool, string) {
+		h := c.health("n1", "/delayed")
+		return h["status"] == "green", fmt.Sprintf("health of delayed: %v", h)
+	})
+	var leaving, asker string
+	for _, r := range c.copies("n1", "delayed") {
+		if r["prirep"] == "r" {
+			leaving = fmt.Sprint(r["node"])
+		}
+	}
+	for _, name := range names {
+		if name != leaving && asker == "" {
+			asker = name
+		}
+	}
+	b.stop(c.t, leaving)
+	c.eventually(60*time.Second, func() (bool, string) {
+		h := c.health(asker, "")
+		return num(h["number_of_nodes"]) == 2 && h["status"] != "green", fmt.Sprintf("health on %s after %s stopped: %v", asker, leaving, h)
+	})
+	h := c.health(asker, "")
+	if h["status"] != "yellow" || num(h["unassigned_shards"]) != 1 || num(h["delayed_unassigned_shards"]) != 1 {
+		c.t.Errorf("health after %s left: %v; want yellow, one unassigned copy, delayed", leaving, h)
+	}
+	for _, r := range c.copies(asker, "delayed") {
+		if r["state"] != "UNASSIGNED" {
+			continue
+		}
+		if r["unassigned.reason"] != "NODE_LEFT" || r["node"] != nil {
+			c.t.Errorf("the unassigned copy: %v; want reason NODE_LEFT and node null", r)
+		}
+	}
+	b.start(c.t, leaving)
+	c.eventually(90*time.Second, func() (bool, string) {
+		return c.answers(leaving), leaving + " does not answer HTTP yet"
+	})
+	c.eventually(90*time.Second, func() (bool, string) {
+		h := c.health(asker, "")
+		return h["status"] == "green" && num(h["number_of_nodes"]) == 3, fmt.Sprintf("health after %s came back: %v", leaving, h)
+	})
+	if h := holders(c, "delayed"); !slices.Contains(h, leaving) {
+		c.t.Errorf("copies of delayed on %v: want %s's back", h, leaving)
+	}
+	c.ok(asker, http.MethodDelete, "/delayed", nil)
+}
