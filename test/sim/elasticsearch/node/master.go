@@ -106,11 +106,16 @@ func logHealthChange(l *logger, prev, next *ClusterState) {
 		strings.ToUpper(string(before)), strings.ToUpper(string(after)), next.Version, n.Active, n.Initializing, n.Unassigned)
 }
 
-// accept makes s this node's state and writes it to the data path. Callers hold mu.
+// accept makes s this node's state and writes it to the data path, unless the node has
+// stopped (Close). Callers hold mu.
 func (n *Node) accept(s *ClusterState) {
 	n.state = s
 	if s.MasterID != "" {
 		n.joined = true
+	}
+	if n.stopped {
+		n.notify()
+		return
 	}
 	if err := n.disk.saveState(s); err != nil {
 		n.log.warn("o.e.g.PersistedClusterStateService", "failed to persist cluster state version [%d]: %v", s.Version, err)

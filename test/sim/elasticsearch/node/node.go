@@ -40,6 +40,8 @@ type Node struct {
 	httpLn, transportLn   net.Listener
 
 	mu sync.Mutex
+	// stopped is set by Close: the node writes nothing more to its data path.
+	stopped bool
 	// state is the last cluster state this node accepted.
 	state *ClusterState
 	role  role
@@ -131,10 +133,18 @@ func (n *Node) loop(ctx context.Context, every time.Duration, fn func(context.Co
 	}()
 }
 
+// errStopped answers what a request still in flight asks of a node that has stopped.
+var errStopped = errors.New("node closed")
+
 // Close stops the node: its ports close at once (peers see a closed connection, as when the
-// process exits) and its background work ends.
+// process exits) and its background work ends. From here on the node writes nothing to its
+// data path, though a request still in flight may run to its end: http.Server.Close does not
+// wait for handlers, and a stopped process writes nothing more.
 func (n *Node) Close() error {
 	n.log.info("o.e.n.Node", "stopping ...")
+	n.mu.Lock()
+	n.stopped = true
+	n.mu.Unlock()
 	n.cancel()
 	errs := []error{n.httpSrv.Close(), n.transportSrv.Close()}
 	n.wg.Wait()

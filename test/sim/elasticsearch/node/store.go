@@ -40,6 +40,9 @@ type store struct {
 	mu     sync.Mutex
 	root   string
 	copies map[shardKey]*shardCopy
+	// closed is set when the node stops: a request still in flight then writes nothing more,
+	// as a stopped process writes nothing (and a test may remove the data path at once).
+	closed bool
 }
 
 // openStore loads every shard copy found under path.data/indices.
@@ -79,6 +82,9 @@ func (st *store) open(k shardKey) (*shardCopy, error) {
 	defer st.mu.Unlock()
 	if c, ok := st.copies[k]; ok {
 		return c, nil
+	}
+	if st.closed {
+		return nil, errStopped
 	}
 	if err := os.MkdirAll(st.dir(k), 0o755); err != nil {
 		return nil, err
@@ -146,6 +152,7 @@ func (st *store) drop(k shardKey) error {
 func (st *store) close() {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	st.closed = true
 	for _, c := range st.copies {
 		c.mu.Lock()
 		_ = c.log.Close()
