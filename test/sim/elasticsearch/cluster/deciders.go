@@ -41,20 +41,25 @@ func (s *State) canRemain(c *Copy, n *Node) (bool, string) {
 	if ok, why := nodeShutdown(s, c, n); !ok {
 		return false, why
 	}
-	if ok, why := s.shardsLimit(n, func(count, limit int) bool { return count > limit }); !ok {
+	if ok, why := s.shardsLimit(c, n, func(count, limit int) bool { return count > limit }); !ok {
 		return false, why
 	}
 	return s.underCapacity(c, n, false)
 }
 
-// shardsLimit (ShardsLimitAllocationDecider): cluster.routing.allocation.total_shards_per_node
-// caps the copies a node owns; a new copy may go to a node below the cap. The index-level
-// limit is not modelled.
-func shardsLimit(s *State, _ *Copy, n *Node) (bool, string) {
-	return s.shardsLimit(n, func(count, limit int) bool { return count >= limit })
+// shardsLimit (ShardsLimitAllocationDecider): index.routing.allocation.total_shards_per_node
+// caps the copies of the index a node owns, then cluster.routing.allocation.total_shards_per_node
+// all the copies it owns; a new copy may go to a node below both caps.
+func shardsLimit(s *State, c *Copy, n *Node) (bool, string) {
+	return s.shardsLimit(c, n, func(count, limit int) bool { return count >= limit })
 }
 
-func (s *State) shardsLimit(n *Node, over func(count, limit int) bool) (bool, string) {
+func (s *State) shardsLimit(c *Copy, n *Node, over func(count, limit int) bool) (bool, string) {
+	if limit := s.Indices[c.Index].Settings.TotalShardsPerNode; limit > 0 {
+		if count := s.owningCopiesOf(n.ID, c.Index); over(count, limit) {
+			return false, fmt.Sprintf("too many shards [%d] allocated to this node for index [%s], index setting [index.routing.allocation.total_shards_per_node=%d]", count, c.Index, limit)
+		}
+	}
 	limit := s.Settings.TotalShardsPerNode
 	if limit <= 0 {
 		return true, ""
@@ -67,10 +72,13 @@ func (s *State) shardsLimit(n *Node, over func(count, limit int) bool) (bool, st
 
 // owningCopies is RoutingNode.numberOfOwningShards: the copies on the node, relocations away
 // from it left out and relocations to it counted.
-func (s *State) owningCopies(id string) int {
+func (s *State) owningCopies(id string) int { return s.owningCopiesOf(id, "") }
+
+// owningCopiesOf is owningCopies for one index (numberOfOwningShardsForIndex); "": every index.
+func (s *State) owningCopiesOf(id, index string) int {
 	n := 0
 	for _, c := range s.Copies {
-		if c.Node == id && c.State != Relocating || c.RelocatingTo == id {
+		if (index == "" || c.Index == index) && (c.Node == id && c.State != Relocating || c.RelocatingTo == id) {
 			n++
 		}
 	}
@@ -95,10 +103,13 @@ func sameShard(s *State, c *Copy, n *Node) (bool, string) {
 	return true, ""
 }
 
-// filter (FilterAllocationDecider): the cluster's require, include and exclude filters, for
-// allocations and for copies that stay (filters.go). The index-level filters are not modelled.
-func filter(s *State, _ *Copy, n *Node) (bool, string) {
-	return s.clusterFilter(n)
+// filter (FilterAllocationDecider): the cluster's require, include and exclude filters, then
+// the index's, for allocations and for copies that stay (filters.go).
+func filter(s *State, c *Copy, n *Node) (bool, string) {
+	if ok, why := s.clusterFilter(n); !ok {
+		return false, why
+	}
+	return indexFilter(s.Indices[c.Index], n)
 }
 
 // nodeShutdown (NodeShutdownAllocationDecider): a node being removed takes no shards and keeps

@@ -171,6 +171,16 @@ func (s *State) DeleteIndex(name string) {
 
 // SetReplicas changes an index's number_of_replicas: new replicas start unassigned; removed
 // ones are taken from the unassigned, then the initializing, then the started replicas.
+// SetIndexSettings replaces an index's allocation settings; the next reroute applies them.
+func (s *State) SetIndexSettings(name string, set IndexSettings) error {
+	idx, ok := s.Indices[name]
+	if !ok {
+		return fmt.Errorf("no such index [%s]", name)
+	}
+	idx.Settings = set
+	return nil
+}
+
 func (s *State) SetReplicas(name string, replicas int) error {
 	idx, ok := s.Indices[name]
 	if !ok {

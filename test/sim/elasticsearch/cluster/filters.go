@@ -86,15 +86,27 @@ func simpleMatch(pattern, s string) bool {
 // clusterFilter is FilterAllocationDecider.shouldClusterFilter: the first filter group that
 // refuses the node, with Elasticsearch's explanation, or ok.
 func (s *State) clusterFilter(n *Node) (bool, string) {
-	const prefix = "cluster.routing.allocation."
-	if f := s.Settings.Filters[FilterRequire]; len(f) > 0 && !f.match(n, true) {
-		return false, fmt.Sprintf("node does not match cluster setting [%s%s] filters [%s]", prefix, FilterRequire, f.String("AND"))
+	return groupFilter(s.Settings.Filters, "cluster", n)
+}
+
+// indexFilter is FilterAllocationDecider.shouldIndexFilter: the same for the index's own
+// index.routing.allocation.* filters.
+func indexFilter(idx *Index, n *Node) (bool, string) {
+	return groupFilter(idx.Settings.Filters, "index", n)
+}
+
+// groupFilter applies require (every attribute), include (any) and exclude (any) in that order;
+// level is "cluster" or "index", whose settings' names the explanation gives.
+func groupFilter(filters map[string]NodeFilters, level string, n *Node) (bool, string) {
+	prefix := level + ".routing.allocation."
+	if f := filters[FilterRequire]; len(f) > 0 && !f.match(n, true) {
+		return false, fmt.Sprintf("node does not match %s setting [%s%s] filters [%s]", level, prefix, FilterRequire, f.String("AND"))
 	}
-	if f := s.Settings.Filters[FilterInclude]; len(f) > 0 && !f.match(n, false) {
-		return false, fmt.Sprintf("node does not match cluster setting [%s%s] filters [%s]", prefix, FilterInclude, f.String("OR"))
+	if f := filters[FilterInclude]; len(f) > 0 && !f.match(n, false) {
+		return false, fmt.Sprintf("node does not match %s setting [%s%s] filters [%s]", level, prefix, FilterInclude, f.String("OR"))
 	}
-	if f := s.Settings.Filters[FilterExclude]; len(f) > 0 && f.match(n, false) {
-		return false, fmt.Sprintf("node matches cluster setting [%s%s] filters [%s]", prefix, FilterExclude, f.String("OR"))
+	if f := filters[FilterExclude]; len(f) > 0 && f.match(n, false) {
+		return false, fmt.Sprintf("node matches %s setting [%s%s] filters [%s]", level, prefix, FilterExclude, f.String("OR"))
 	}
 	return true, ""
 }

@@ -109,3 +109,81 @@ func TestShardsLimitStallsARemoval(t *testing.T) {
 		t.Errorf("removal once the cap allows it: %+v, want COMPLETE", st)
 	}
 }
+
+// TestIndexFiltersDrainOneIndex follows FilterAllocationDecider.shouldIndexFilter: an index's
+// own exclude filter moves its copies off the node and keeps them off, the other indices'
+// copies stay, and a refused allocation names the index setting, after the cluster's filters.
+func TestIndexFiltersDrainOneIndex(t *testing.T) {
+	w := newWorld(t, 3, "8.15.3")
+	w.index(t, "logs", 3, 0, 10)
+	w.index(t, "metrics", 3, 0, 10)
+	w.settle(t, time.Minute)
+	if err := w.SetIndexSettings("logs", IndexSettings{Filters: map[string]NodeFilters{FilterExclude: {"_id": {"id-0"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t, time.Minute)
+	w.settle(t, time.Minute)
+	if n := w.owningCopiesOf("id-0", "logs"); n != 0 {
+		t.Errorf("id-0 still holds %d copies of logs, which exclude it", n)
+	}
+	if n := w.owningCopiesOf("id-0", "metrics"); n == 0 {
+		t.Error("id-0 gave up the copies of metrics too: the filter is logs' alone")
+	}
+	logs := &Copy{Index: "logs"}
+	if ok, why := filter(w.State, logs, w.Nodes["id-0"]); ok || why != `node matches index setting [index.routing.allocation.exclude] filters [_id:"id-0"]` {
+		t.Errorf("filter for logs on id-0: %v %q", ok, why)
+	}
+	w.Settings.Filters = map[string]NodeFilters{FilterExclude: {"_id": {"id-0"}}}
+	if ok, why := filter(w.State, logs, w.Nodes["id-0"]); ok || !strings.HasPrefix(why, "node matches cluster setting") {
+		t.Errorf("with a cluster filter too, the cluster's explains first: %v %q", ok, why)
+	}
+}
+
+// TestIndexShardsLimit follows ShardsLimitAllocationDecider: index.routing.allocation.
+// total_shards_per_node caps the copies of that index on one node, and a copy it leaves with
+// nowhere to go stays unassigned, explained.
+func TestIndexShardsLimit(t *testing.T) {
+	w := newWorld(t, 2, "8.15.3")
+	if err := w.CreateIndex("capped", 3, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.SetIndexSettings("capped", IndexSettings{TotalShardsPerNode: 1}); err != nil {
+		t.Fatal(err)
+	}
+	w.settle(t, time.Minute)
+	if a, b := w.owningCopiesOf("id-0", "capped"), w.owningCopiesOf("id-1", "capped"); a != 1 || b != 1 {
+		t.Errorf("copies of capped per node under an index cap of 1: %d and %d", a, b)
+	}
+	var unassigned *Copy
+	for _, c := range w.Copies {
+		if c.State == Unassigned {
+			unassigned = c
+		}
+	}
+	if unassigned == nil {
+		t.Fatal("three primaries on two nodes capped at one each: one must stay unassigned")
+	}
+	ok, why := shardsLimit(w.State, unassigned, w.Nodes["id-0"])
+	if ok || why != "too many shards [1] allocated to this node for index [capped], index setting [index.routing.allocation.total_shards_per_node=1]" {
+		t.Errorf("shards_limit for the third copy: %v %q", ok, why)
+	}
+}
+
+// TestIndexDelayedTimeout: a replica whose node left waits for it as long as its own index's
+// index.unassigned.node_left.delayed_timeout says, and the default minute without one
+// (UnassignedInfo.remainingDelay).
+func TestIndexDelayedTimeout(t *testing.T) {
+	w := newWorld(t, 2, "8.15.3")
+	w.index(t, "quick", 1, 1, 10)
+	w.index(t, "patient", 1, 1, 10)
+	ten := 10 * time.Second
+	if err := w.SetIndexSettings("quick", IndexSettings{DelayedTimeout: &ten}); err != nil {
+		t.Fatal(err)
+	}
+	for index, want := range map[string]bool{"quick": false, "patient": true} {
+		c := &Copy{Index: index, State: Unassigned, LastNode: "id-1", UnassignedSince: w.now}
+		if got := w.delayed(c, w.now.Add(20*time.Second)); got != want {
+			t.Errorf("a replica of %s 20 s after its node left: delayed %v, want %v", index, got, want)
+		}
+	}
+}

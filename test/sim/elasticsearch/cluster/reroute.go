@@ -146,6 +146,9 @@ func (s *State) delayed(c *Copy, now time.Time) bool {
 		return false
 	}
 	delay := s.Settings.DelayedTimeout
+	if idx := s.Indices[c.Index]; idx != nil && idx.Settings.DelayedTimeout != nil {
+		delay = *idx.Settings.DelayedTimeout
+	}
 	if sd, ok := s.Shutdowns[c.LastNode]; ok && c.LeftRestarting && sd.Type == ShutdownRestart {
 		restart := sd.AllocationDelay
 		if restart == 0 {

@@ -68,6 +68,20 @@ type Index struct {
 	Docs []int64
 	// Lost marks shards whose every copy is gone with its data: their documents no longer exist.
 	Lost []bool
+	// Settings are the index's own allocation settings.
+	Settings IndexSettings
+}
+
+// IndexSettings are the dynamic index settings the model honours; the zero value is
+// Elasticsearch's defaults.
+type IndexSettings struct {
+	// Filters are index.routing.allocation.{require,include,exclude}.*, by group.
+	Filters map[string]NodeFilters
+	// TotalShardsPerNode is index.routing.allocation.total_shards_per_node; 0 or less: none.
+	TotalShardsPerNode int
+	// DelayedTimeout is index.unassigned.node_left.delayed_timeout; nil: the cluster's default
+	// (Settings.DelayedTimeout).
+	DelayedTimeout *time.Duration
 }
 
 // ShutdownType is the type of a node shutdown.
@@ -118,7 +132,8 @@ type Settings struct {
 	RecoveryBytesPerSecond, DefaultRecoveryBytesPerSecond int64
 	// DocBytes is the size the model gives each document.
 	DocBytes int64
-	// DelayedTimeout is index.unassigned.node_left.delayed_timeout (default 1m).
+	// DelayedTimeout is index.unassigned.node_left.delayed_timeout for an index that does not set
+	// its own (IndexSettings.DelayedTimeout): 1m.
 	DelayedTimeout time.Duration
 	// AwaitSync makes a recovery finish only once the target reports, through MarkSynced, that
 	// it holds the documents: the node processes copy real data, the pure tests do not.

@@ -55,6 +55,7 @@ func suite(t *testing.T, b backend) {
 		{"voting exclusions", votingExclusions},
 		{"allocation exclude drains a node", excludeDrains},
 		{"a copy with nowhere to go stays", copyStays},
+		{"an index's own filter drains only its copies", indexFilterDrains},
 		{"a node that leaves delays its copies' reallocation", nodeLeaves},
 	} {
 		ok := t.Run(tc.name, func(t *testing.T) {
@@ -251,6 +252,60 @@ func copyStays(c client, _ backend) {
 	exclude(c, "")
 	c.ok("n1", http.MethodDelete, "/full", nil)
 	c.ok("n1", http.MethodDelete, "/movable", nil)
+}
+
+// indexSetting reads one of index's settings as GET <index>/_settings prints it, nested under
+// "index", by its path below (routing, allocation, exclude, _name); nil when unset.
+func indexSetting(c client, index string, path ...string) any {
+	got := c.ok("n1", http.MethodGet, "/"+index+"/_settings", nil)
+	var v any = got[index]
+	for _, p := range append([]string{"settings", "index"}, path...) {
+		m, _ := v.(map[string]any)
+		v = m[p]
+	}
+	return v
+}
+
+// indexFilterDrains: an index's own index.routing.allocation.exclude._name moves that index's
+// copies off the node while another index's copy stays there; the setting reads back and
+// clears with null; a value the setting refuses is refused with 400 and changes nothing.
+func indexFilterDrains(c client, _ backend) {
+	createIndex(c, "own", 3, 0)
+	createIndex(c, "other", 3, 0)
+	var target string
+	for _, h := range holders(c, "own") {
+		if slices.Contains(holders(c, "other"), h) {
+			target = h
+			break
+		}
+	}
+	if target == "" {
+		c.t.Fatalf("no node holds copies of both indices: own on %v, other on %v", holders(c, "own"), holders(c, "other"))
+	}
+	c.ok("n1", http.MethodPut, "/own/_settings", map[string]any{"index.routing.allocation.exclude._name": target})
+	c.eventually(60*time.Second, func() (bool, string) {
+		h := holders(c, "own")
+		return len(h) == 3 && !slices.Contains(h, target), fmt.Sprintf("copies of own on %v, draining %s", h, target)
+	})
+	if h := holders(c, "other"); !slices.Contains(h, target) {
+		c.t.Errorf("copies of other on %v: want some still on %s, which only own excludes", h, target)
+	}
+	if got := indexSetting(c, "own", "routing", "allocation", "exclude", "_name"); got != target {
+		c.t.Errorf("own's exclude filter reads back as %v, want %s", got, target)
+	}
+	status, v := c.call("n1", http.MethodPut, "/own/_settings", map[string]any{"index.routing.allocation.total_shards_per_node": "-2"})
+	if status != http.StatusBadRequest || !strings.Contains(fmt.Sprint(v), "illegal_argument_exception") {
+		c.t.Errorf("total_shards_per_node -2: %d %v; want 400 illegal_argument_exception", status, v)
+	}
+	if got := indexSetting(c, "own", "routing", "allocation", "total_shards_per_node"); got != nil {
+		c.t.Errorf("a refused value was stored: total_shards_per_node %v", got)
+	}
+	c.ok("n1", http.MethodPut, "/own/_settings", map[string]any{"index.routing.allocation.exclude._name": nil})
+	if got := indexSetting(c, "own", "routing", "allocation", "exclude", "_name"); got != nil {
+		c.t.Errorf("own's exclude filter after clearing: %v", got)
+	}
+	c.ok("n1", http.MethodDelete, "/own", nil)
+	c.ok("n1", http.MethodDelete, "/other", nil)
 }
 
 // nodeLeaves: when a node holding a replica stops, its copy becomes unassigned for the reason

@@ -235,3 +235,32 @@ func TestAwarenessFromElasticsearchYml(t *testing.T) {
 		}
 	}
 }
+
+// TestIndexSettingsAtCreation: the dynamic index settings the simulator applies are taken when
+// an index is created too (an exclude filter keeps its copies off the node from the start), a
+// value the setting refuses fails the creation, and GET <index>/_settings prints them nested.
+func TestIndexSettingsAtCreation(t *testing.T) {
+	c := newSimCluster(t, "es-0", "es-1", "es-2")
+	c.startAll()
+	c.waitHealth("es-0", "green", 3)
+	code, raw := c.do("es-0", http.MethodPut, "/bad", `{"settings":{"index":{"unassigned.node_left.delayed_timeout":"soon"}}}`)
+	if code != http.StatusBadRequest || !strings.Contains(string(raw), "index.unassigned.node_left.delayed_timeout") {
+		t.Errorf("creating with a delayed_timeout of soon: %d %s, want 400 naming the setting", code, raw)
+	}
+	if code, _ := c.do("es-0", http.MethodGet, "/bad", nil); code != http.StatusNotFound {
+		t.Errorf("the refused index exists: GET answers %d", code)
+	}
+	code, raw = c.do("es-0", http.MethodPut, "/kept", `{"settings":{"number_of_shards":3,"number_of_replicas":0,"index.routing.allocation.exclude._name":"es-1"}}`)
+	if code != http.StatusOK {
+		t.Fatalf("create kept: %d %s", code, raw)
+	}
+	c.waitHealth("es-0", "green", 3)
+	_, raw = c.do("es-0", http.MethodGet, "/_cat/shards/kept?h=node", nil)
+	if strings.Contains(string(raw), "es-1") || strings.Count(string(raw), "es-") != 3 {
+		t.Errorf("copies of kept on:\n%s\nwant three, none on es-1", raw)
+	}
+	_, raw = c.do("es-0", http.MethodGet, "/kept/_settings", nil)
+	if !strings.Contains(string(raw), `"routing":{"allocation":{"exclude":{"_name":"es-1"}}}`) {
+		t.Errorf("kept's settings do not print the filter nested: %s", raw)
+	}
+}

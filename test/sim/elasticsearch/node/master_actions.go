@@ -57,9 +57,10 @@ func errMasterNotDiscovered() *transportError {
 
 // createIndexRequest is the master action creating an index.
 type createIndexRequest struct {
-	Index    string `json:"index"`
-	Shards   int    `json:"shards"`
-	Replicas int    `json:"replicas"`
+	Index    string            `json:"index"`
+	Shards   int               `json:"shards"`
+	Replicas int               `json:"replicas"`
+	Settings map[string]string `json:"settings,omitempty"`
 }
 
 func (n *Node) onCreateIndex(ctx context.Context, req *createIndexRequest) (*IndexMeta, error) {
@@ -68,17 +69,18 @@ func (n *Node) onCreateIndex(ctx context.Context, req *createIndexRequest) (*Ind
 		if old, ok := s.Indices[req.Index]; ok {
 			return errIndex(400, "resource_already_exists_exception", req.Index, "index [%s/%s] already exists", req.Index, old.UUID)
 		}
-		meta = n.createIndex(s, req.Index, req.Shards, req.Replicas)
+		meta = n.createIndex(s, req.Index, req.Shards, req.Replicas, req.Settings)
 		return nil
 	})
 	return &meta, err
 }
 
 // createIndex adds an index to the state; its primaries start on the next reroute.
-func (n *Node) createIndex(s *ClusterState, name string, shards, replicas int) IndexMeta {
-	meta := IndexMeta{UUID: randomID(), Created: time.Now(), Shards: shards, Replicas: replicas, SeqNo: make([]int64, shards), Version: n.info.Version}
+func (n *Node) createIndex(s *ClusterState, name string, shards, replicas int, settings map[string]string) IndexMeta {
+	meta := IndexMeta{UUID: randomID(), Created: time.Now(), Shards: shards, Replicas: replicas, SeqNo: make([]int64, shards), Version: n.info.Version, Settings: settings}
 	s.Indices[name] = meta
 	_ = s.Allocation.CreateIndex(name, shards, replicas)
+	_ = s.Allocation.SetIndexSettings(name, allocationOf(settings))
 	s.Allocation.Reroute(time.Now())
 	n.log.info("o.e.c.m.MetadataCreateIndexService", "[%s] creating index, cause [api], shards [%d]/[%d]", name, shards, replicas)
 	return meta
@@ -87,6 +89,8 @@ func (n *Node) createIndex(s *ClusterState, name string, shards, replicas int) I
 type indexRequest struct {
 	Index    string `json:"index"`
 	Replicas *int   `json:"replicas,omitempty"`
+	// Settings are other dynamic settings to change, by name without "index."; nil resets one.
+	Settings map[string]*string `json:"settings,omitempty"`
 }
 
 func (n *Node) onDeleteIndex(ctx context.Context, req *indexRequest) (*struct{}, error) {
@@ -102,20 +106,26 @@ func (n *Node) onDeleteIndex(ctx context.Context, req *indexRequest) (*struct{},
 	return &struct{}{}, err
 }
 
-// onIndexSettings changes number_of_replicas.
+// onIndexSettings changes number_of_replicas and the other dynamic settings modelled.
 func (n *Node) onIndexSettings(ctx context.Context, req *indexRequest) (*struct{}, error) {
 	_, err := n.change(ctx, func(s *ClusterState) error {
 		meta, ok := s.Indices[req.Index]
 		if !ok {
 			return errIndexNotFound(req.Index)
 		}
-		if req.Replicas == nil {
+		if req.Replicas == nil && len(req.Settings) == 0 {
 			return errNoChange
 		}
-		if err := s.Allocation.SetReplicas(req.Index, *req.Replicas); err != nil {
+		if req.Replicas != nil {
+			if err := s.Allocation.SetReplicas(req.Index, *req.Replicas); err != nil {
+				return errType(400, "illegal_argument_exception", "%v", err)
+			}
+			meta.Replicas = *req.Replicas
+		}
+		meta.Settings = mergeIndexSettings(meta.Settings, req.Settings)
+		if err := s.Allocation.SetIndexSettings(req.Index, allocationOf(meta.Settings)); err != nil {
 			return errType(400, "illegal_argument_exception", "%v", err)
 		}
-		meta.Replicas = *req.Replicas
 		s.Indices[req.Index] = meta
 		s.Allocation.Reroute(time.Now())
 		return nil

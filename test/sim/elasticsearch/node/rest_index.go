@@ -82,7 +82,20 @@ func (n *Node) restCreateIndex(w *response, req *request) {
 		w.error(err)
 		return
 	}
-	if err := n.toMaster(req.Context(), "create_index", createIndexRequest{Index: name, Shards: shards, Replicas: replicas}, nil); err != nil {
+	// The dynamic settings modelled; other settings (analysis, codecs, …) are taken and ignored.
+	settings := map[string]string{}
+	for key, v := range flat {
+		k := indexSettingKey(key)
+		if !dynamicIndexSetting(k) || k == "number_of_replicas" || v == nil {
+			continue
+		}
+		if err := checkIndexSetting(k, v); err != nil {
+			w.error(err)
+			return
+		}
+		settings[k] = *v
+	}
+	if err := n.toMaster(req.Context(), "create_index", createIndexRequest{Index: name, Shards: shards, Replicas: replicas, Settings: settings}, nil); err != nil {
 		w.error(err)
 		return
 	}
@@ -135,17 +148,22 @@ func (n *Node) restGetIndex(w *response, req *request) {
 	w.json(http.StatusOK, out)
 }
 
-// indexSettings prints an index's settings as Elasticsearch does: values as strings.
+// indexSettings prints an index's settings as Elasticsearch does: values as strings, nested.
 func indexSettings(name string, meta IndexMeta) map[string]any {
-	return map[string]any{"index": map[string]any{
+	index := nest(meta.Settings)
+	for k, v := range map[string]any{
 		"number_of_shards": itoa(meta.Shards), "number_of_replicas": itoa(meta.Replicas),
 		"uuid": meta.UUID, "provided_name": name,
 		"creation_date": strconv.FormatInt(meta.Created.UnixMilli(), 10),
 		"version":       map[string]any{"created": meta.Version},
-	}}
+	} {
+		index[k] = v
+	}
+	return map[string]any{"index": index}
 }
 
-// restPutIndexSettings is PUT /<index>/_settings; number_of_replicas is the setting modelled.
+// restPutIndexSettings is PUT /<index>/_settings: number_of_replicas and the dynamic settings of
+// index_settings.go; any other setting is refused as static, and nothing changes.
 func (n *Node) restPutIndexSettings(w *response, req *request) {
 	var body map[string]any
 	if err := req.body(&body); err != nil {
@@ -155,23 +173,27 @@ func (n *Node) restPutIndexSettings(w *response, req *request) {
 	flat := map[string]*string{}
 	flattenSettings("", body, flat)
 	// {"index": {…}}, {"settings": {"index": {…}}} and bare names mean the same settings.
-	settings := map[string]*string{}
+	r := indexRequest{Index: req.param("index"), Settings: map[string]*string{}}
 	for key, v := range flat {
-		k := strings.TrimPrefix(strings.TrimPrefix(key, "settings."), "index.")
-		if k != "number_of_replicas" && !strings.HasPrefix(k, "routing.") && !strings.HasPrefix(k, "unassigned.") && k != "refresh_interval" {
+		k := indexSettingKey(key)
+		switch {
+		case !dynamicIndexSetting(k):
 			w.error(errType(400, "illegal_argument_exception", "Can't update non dynamic settings [[index.%s]] for open indices", k))
 			return
+		case k == "number_of_replicas":
+			replicas, err := intSetting(map[string]*string{k: v}, k, 1, 0, 1<<20)
+			if err != nil {
+				w.error(err)
+				return
+			}
+			r.Replicas = &replicas
+		default:
+			if err := checkIndexSetting(k, v); err != nil {
+				w.error(err)
+				return
+			}
+			r.Settings[k] = v
 		}
-		settings[k] = v
-	}
-	r := indexRequest{Index: req.param("index")}
-	if _, ok := settings["number_of_replicas"]; ok {
-		replicas, err := intSetting(settings, "number_of_replicas", 1, 0, 1<<20)
-		if err != nil {
-			w.error(err)
-			return
-		}
-		r.Replicas = &replicas
 	}
 	if err := n.toMaster(req.Context(), "index_settings", r, nil); err != nil {
 		w.error(err)

@@ -49,6 +49,9 @@ type IndexMeta struct {
 	SeqNo []int64 `json:"seq_no"`
 	// Version is the version of the node that created the index.
 	Version string `json:"version"`
+	// Settings are the index's dynamic settings other than number_of_replicas, by name without
+	// "index." (index_settings.go).
+	Settings map[string]string `json:"settings,omitempty"`
 }
 
 // ClusterState is what the elected master publishes and every node persists.
