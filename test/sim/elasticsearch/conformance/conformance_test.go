@@ -52,6 +52,7 @@ func suite(t *testing.T, b backend) {
 		run  func(client, backend)
 	}{
 		{"forms", forms},
+		{"the pilot's reads answer alike", pilotReads},
 		{"voting exclusions", votingExclusions},
 		{"allocation exclude drains a node", excludeDrains},
 		{"a copy with nowhere to go stays", copyStays},
@@ -112,6 +113,57 @@ func coordination(c client) map[string]any {
 	md, _ := st["metadata"].(map[string]any)
 	coord, _ := md["cluster_coordination"].(map[string]any)
 	return coord
+}
+
+// pilotReads: the requests the Elasticsearch pilot makes of its own node answer in the same
+// shape on both engines: node stats of _local (its name, roles and document count), health from
+// the node's own state (local=true), the elected node and the members from the local state, and
+// the voting exclusions by filter_path, an empty list while there are none. (Elasticsearch's
+// indices.shard_stats, which the pilot reads for the shard count, came in 7.15, after
+// OpenSearch forked: the OpenSearch engine must count shards another way.)
+func pilotReads(c client, _ backend) {
+	c.ok("n1", http.MethodPut, "/reads", map[string]any{"settings": map[string]any{"number_of_shards": 3, "number_of_replicas": 0}})
+	for i := range 3 {
+		if status, v := c.call("n1", http.MethodPut, fmt.Sprintf("/reads/_doc/%d?refresh=true", i), map[string]any{"n": i}); status != http.StatusCreated {
+			c.t.Fatalf("writing document %d: %d %v, want 201", i, status, v)
+		}
+	}
+	docs := 0
+	for _, name := range names {
+		stats := c.ok(name, http.MethodGet, "/_nodes/_local/stats/indices", nil)
+		nodes, _ := stats["nodes"].(map[string]any)
+		if len(nodes) != 1 {
+			c.t.Fatalf("_nodes/_local/stats on %s lists %d nodes", name, len(nodes))
+		}
+		for _, v := range nodes {
+			n, _ := v.(map[string]any)
+			roles, _ := n["roles"].([]any)
+			indices, _ := n["indices"].(map[string]any)
+			count, ok := indices["docs"].(map[string]any)["count"]
+			if n["name"] != name || len(roles) == 0 || !ok {
+				c.t.Errorf("_nodes/_local/stats/indices on %s: name %v, roles %v, docs %v", name, n["name"], roles, indices["docs"])
+			}
+			docs += num(count)
+		}
+		if h := c.ok(name, http.MethodGet, "/_cluster/health?local=true", nil); h["status"] != "green" {
+			c.t.Errorf("local health on %s: %v", name, h)
+		}
+		st := c.ok(name, http.MethodGet, "/_cluster/state/master_node,nodes?local=true&filter_path=cluster_uuid,master_node,nodes.*.name", nil)
+		members, _ := st["nodes"].(map[string]any)
+		if st["cluster_uuid"] == nil || st["master_node"] == nil || len(members) != 3 {
+			c.t.Errorf("local state on %s: %v", name, st)
+		}
+		ex := c.ok(name, http.MethodGet, "/_cluster/state/metadata?local=true&filter_path=metadata.cluster_coordination.voting_config_exclusions", nil)
+		md, _ := ex["metadata"].(map[string]any)
+		coord, _ := md["cluster_coordination"].(map[string]any)
+		if list, ok := coord["voting_config_exclusions"].([]any); !ok || len(list) != 0 {
+			c.t.Errorf("voting exclusions by filter_path on %s: %v, want an empty list", name, ex)
+		}
+	}
+	if docs != 3 {
+		c.t.Errorf("the nodes' stats count %d documents, want the 3 written", docs)
+	}
+	c.ok("n1", http.MethodDelete, "/reads", nil)
 }
 
 // exclusions lists the voting configuration exclusions by node name, with their ids.
