@@ -22,11 +22,13 @@ import (
 	cassres "github.com/navigator-dbaas/navigator/internal/cassandra/resources"
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
 	esctl "github.com/navigator-dbaas/navigator/internal/elasticsearch/controller"
+	esres "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
 	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
-// The failpoints each scenario of the sweep must reach. The others (a Leave withdrawn, a failed
-// joiner deleted) need a fault of their own to be reached; the report names them.
+// The failpoints each scenario of the sweep must reach. The others (a Cassandra Leave
+// withdrawn, a failed joiner deleted) need a fault of their own to be reached; the report names
+// them.
 var (
 	cassandraSweep = []failpoint.Name{
 		failpoint.CassandraStatefulSetWritten, failpoint.CassandraSeedLabelled, failpoint.CassandraSeedsGiven,
@@ -36,8 +38,8 @@ var (
 	}
 	elasticsearchSweep = []failpoint.Name{
 		failpoint.ElasticsearchStatefulSetWritten, failpoint.ElasticsearchUUIDRecorded, failpoint.ElasticsearchGateOpened,
-		failpoint.ElasticsearchGrown, failpoint.ElasticsearchLeaveAsked, failpoint.ElasticsearchShrunk,
-		failpoint.ElasticsearchRestartPrepared, failpoint.ElasticsearchPodDeleted,
+		failpoint.ElasticsearchGrown, failpoint.ElasticsearchLeaveAsked, failpoint.ElasticsearchLeaveWithdrawn,
+		failpoint.ElasticsearchShrunk, failpoint.ElasticsearchRestartPrepared, failpoint.ElasticsearchPodDeleted,
 	}
 )
 
@@ -103,8 +105,10 @@ func sweepCassandra(t *testing.T, ns string) {
 	checkRows(t, session, cassRows)
 }
 
-// sweepElasticsearch: three master-eligible data nodes form a cluster, a fourth joins and
-// leaves (with its voting exclusion), and every node restarts; health is never red.
+// sweepElasticsearch: three master-eligible data nodes form a cluster, a fourth joins, is asked
+// to leave while an index pinned to it keeps it from finishing, is wanted again (its leave
+// withdrawn), then leaves for good (with its voting exclusion), and every node restarts;
+// health is never red.
 func sweepElasticsearch(t *testing.T, ns string) {
 	esc := startSearch(t, ns, escPool("data", 3, navv1alpha1.ESRoleMaster, navv1alpha1.ESRoleData))
 	watch := watchHealth(t, ns)
@@ -112,6 +116,7 @@ func sweepElasticsearch(t *testing.T, ns string) {
 	setDataReplicas(t, esc, 4)
 	waitESCReady(t, esc, escFirstVersion)
 	readDocs(t, ns)
+	withdrawStalledLeave(t, esc, ns)
 	setDataReplicas(t, esc, 3)
 	waitESCReady(t, esc, escFirstVersion)
 	if n := poolStatus(t, esc, "data").ReadyReplicas; n != 3 {
@@ -121,6 +126,40 @@ func sweepElasticsearch(t *testing.T, ns string) {
 	restartESC(t, esc, "sweep-1", escFirstVersion)
 	requireNeverRed(t, watch(), "through the sweep")
 	readDocs(t, ns)
+}
+
+// withdrawStalledLeave asks the fourth node to leave while an index without replicas is pinned
+// to it by its own require filter, so that the leave cannot finish, then wants the node again:
+// the controller withdraws the leave (elasticsearch/scale-in/leave-withdrawn), the cluster is
+// Ready with four nodes, and the pinned document reads back.
+func withdrawStalledLeave(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, ns string) {
+	t.Helper()
+	fourth := esres.StatefulSetName(esc.Name, "data") + "-3"
+	escRequest(t, ns, "PUT", "/pinned", `{"settings":{"number_of_shards":1,"number_of_replicas":0,"index.routing.allocation.require._name":"`+fourth+`"}}`, nil)
+	escRequest(t, ns, "PUT", "/pinned/_doc/1?refresh=true", `{"n":1}`, nil)
+	setDataReplicas(t, esc, 3)
+	waitESCCondition(t, esc, "the scale in blocked by the pinned index", func(e *navv1alpha1.ElasticsearchCluster) bool {
+		for _, o := range e.Status.Operations {
+			if o.Type == navv1alpha1.OperationScaleIn && o.Phase == navv1alpha1.OperationBlocked && o.BlockedBy == "ShardsCanMove" {
+				return true
+			}
+		}
+		return false
+	})
+	setDataReplicas(t, esc, 4)
+	waitESCReady(t, esc, escFirstVersion)
+	if n := poolStatus(t, esc, "data").ReadyReplicas; n != 4 {
+		t.Fatalf("data pool ready replicas %d once the leave was withdrawn, want 4", n)
+	}
+	var doc struct {
+		Found bool `json:"found"`
+	}
+	escRequest(t, ns, "GET", "/pinned/_doc/1", "", &doc)
+	if !doc.Found {
+		t.Fatal("the pinned index lost its document")
+	}
+	// Without a replica, the index would make the fourth node's leave and restart red.
+	escRequest(t, ns, "DELETE", "/pinned", "", nil)
 }
 
 // The engines the sweep runs a controller for: the first segment of their failpoints' names.
