@@ -169,8 +169,6 @@ func (s *State) DeleteIndex(name string) {
 	s.Copies = slices.DeleteFunc(s.Copies, func(c *Copy) bool { return c.Index == name })
 }
 
-// SetReplicas changes an index's number_of_replicas: new replicas start unassigned; removed
-// ones are taken from the unassigned, then the initializing, then the started replicas.
 // SetIndexSettings replaces an index's allocation settings; the next reroute applies them.
 func (s *State) SetIndexSettings(name string, set IndexSettings) error {
 	idx, ok := s.Indices[name]
@@ -181,6 +179,8 @@ func (s *State) SetIndexSettings(name string, set IndexSettings) error {
 	return nil
 }
 
+// SetReplicas changes an index's number_of_replicas: new replicas start unassigned; removed
+// ones are taken from the unassigned, then the initializing, then the started replicas.
 func (s *State) SetReplicas(name string, replicas int) error {
 	idx, ok := s.Indices[name]
 	if !ok {

@@ -310,7 +310,7 @@ func copyStays(c client, _ backend) {
 // "index", by its path below (routing, allocation, exclude, _name); nil when unset.
 func indexSetting(c client, index string, path ...string) any {
 	got := c.ok("n1", http.MethodGet, "/"+index+"/_settings", nil)
-	var v any = got[index]
+	v := got[index]
 	for _, p := range append([]string{"settings", "index"}, path...) {
 		m, _ := v.(map[string]any)
 		v = m[p]
