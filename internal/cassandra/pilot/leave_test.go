@@ -35,12 +35,13 @@ func testLeave(t *testing.T, b backend) {
 
 	var leave []string
 	cleanups := map[string][]string{}
-	// A cleanup is asked at a moment d provably still streams: its netstats shows data left to
-	// send both before the cleanup is asked and after it has answered. The ranges d hands over
-	// are pending on every node that receives them until d has sent them all and left, so that
-	// cleanup must wait. Asked again at every step until one answer is so bracketed: on a
-	// stalled machine an answer may come only after d has finished, and then it proves nothing
-	// (and a cleanup that ran then is correct).
+	// A cleanup is asked at a moment d provably hands ranges over: its netstats shows data left
+	// to send before the cleanup is asked (so every node has long known d is leaving: d streams
+	// only after announcing it and waiting ring_delay), and d is still LEAVING after the cleanup
+	// has answered (so it has not announced that it left). The ranges d hands over are pending
+	// on every node that receives them until then, so that cleanup must wait. Asked again at
+	// every step until one answer is so bracketed: on a stalled machine an answer may come only
+	// after d has left, and then it proves nothing (and a cleanup that ran then is correct).
 	var duringStream string
 	record := func(messages []string, m string) []string {
 		if len(messages) == 0 || messages[len(messages)-1] != m {
@@ -65,7 +66,7 @@ func testLeave(t *testing.T, b backend) {
 				if err != nil {
 					t.Fatalf("cleanup on %s: %v", receiver, err)
 				}
-				if receivingFrom(t, c, "d") != "" {
+				if ns, err := c.engine("d").netstats(t.Context()); err == nil && ns.Mode == nodetool.ModeLeaving {
 					duringStream = receiver + ": " + st.Message
 				}
 			}
