@@ -35,13 +35,16 @@ func testLeave(t *testing.T, b backend) {
 
 	var leave []string
 	cleanups := map[string][]string{}
-	// A cleanup is asked at a moment d provably hands ranges over: its netstats shows data left
-	// to send before the cleanup is asked (so every node has long known d is leaving: d streams
-	// only after announcing it and waiting ring_delay), and d is still LEAVING after the cleanup
-	// has answered (so it has not announced that it left). The ranges d hands over are pending
-	// on every node that receives them until then, so that cleanup must wait. Asked again at
-	// every step until one answer is so bracketed: on a stalled machine an answer may come only
-	// after d has left, and then it proves nothing (and a cleanup that ran then is correct).
+	// A cleanup is asked at a moment d provably hands ranges over to the node asked: d's netstats
+	// shows more than three seconds of data left to send at its throttled rate before the
+	// cleanup is asked (so every node has long known d is leaving: d streams only after
+	// announcing it and waiting ring_delay; and the answer is likely to come before d is done),
+	// and the node asked still sees d leaving (L in its own status) after the cleanup has
+	// answered. The ranges d hands over are pending on that node as long as it sees d leaving,
+	// so that cleanup must wait. d's own mode is no witness: real Cassandra announces LEFT, and the others drop its
+	// ranges, while d still says LEAVING for ring_delay more. Asked again at every step until
+	// one answer is so bracketed: on a stalled machine an answer may come only after the node
+	// saw d leave, and then it proves nothing (and a cleanup that ran then is correct).
 	var duringStream string
 	record := func(messages []string, m string) []string {
 		if len(messages) == 0 || messages[len(messages)-1] != m {
@@ -61,12 +64,12 @@ func testLeave(t *testing.T, b backend) {
 			c.capture("a", "peer-leaving", "status")
 		}
 		if duringStream == "" {
-			if receiver := receivingFrom(t, c, "d"); receiver != "" {
+			if receiver := receivingFrom(t, c, "d", 3*c.rate); receiver != "" {
 				st, err := c.engine(receiver).Act(t.Context(), navv1alpha1.ActionCleanup, c.input(receiver, 2))
 				if err != nil {
 					t.Fatalf("cleanup on %s: %v", receiver, err)
 				}
-				if ns, err := c.engine("d").netstats(t.Context()); err == nil && ns.Mode == nodetool.ModeLeaving {
+				if seesLeaving(t, c, receiver, "d") {
 					duringStream = receiver + ": " + st.Message
 				}
 			}
@@ -135,20 +138,47 @@ func testLeave(t *testing.T, b backend) {
 	}
 }
 
-// receivingFrom names a node that leaving, decommissioning, still has data to send to, by its
-// netstats, or returns empty.
-func receivingFrom(t *testing.T, c *testRing, leaving string) string {
+// seesLeaving reports whether viewer's own status, read now, shows leaving as leaving (L).
+func seesLeaving(t *testing.T, c *testRing, viewer, leaving string) bool {
+	t.Helper()
+	st, err := c.engine(viewer).status(t.Context(), 0)
+	if err != nil {
+		return false
+	}
+	c.mu.Lock()
+	ip := c.nodes[leaving].ip
+	c.mu.Unlock()
+	for _, dc := range st.Datacenters {
+		for _, n := range dc.Nodes {
+			if sameAddress(n.Address, ip) {
+				return n.State == "L"
+			}
+		}
+	}
+	return false
+}
+
+// receivingFrom names a node that leaving, decommissioning, still streams to while it has more
+// than over bytes left to send in all, by its netstats, or returns empty.
+func receivingFrom(t *testing.T, c *testRing, leaving string, over int64) string {
 	t.Helper()
 	ns, err := c.engine(leaving).netstats(t.Context())
 	if err != nil {
 		return ""
 	}
+	left, receiver := int64(0), ""
 	for _, plan := range ns.Streams {
 		for _, s := range plan.Sessions {
 			if p := s.Sending; p != nil && p.Bytes > p.BytesDone {
-				return c.named(s.Peer)
+				left += p.Bytes - p.BytesDone
+				if receiver == "" {
+					receiver = c.named(s.Peer)
+				}
 			}
 		}
 	}
-	return ""
+	if left <= over {
+		return ""
+	}
+	return receiver
 }
