@@ -172,15 +172,8 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 			}
 			return false
 		})
-		var doc struct {
-			Found bool `json:"found"`
-		}
-		escRequest(t, ns, "GET", "/pinned/_doc/1", "", &doc)
-		if !doc.Found {
-			t.Fatal("the pinned index lost its document")
-		}
 		// The index has no replica: it would make every later restart of its node red.
-		escRequest(t, ns, "DELETE", "/pinned", "", nil)
+		dropPinned(t, ns)
 		setDataReplicas(t, esc, 2)
 		waitESCCondition(t, esc, "the scale out waiting for search-data-1 to finish leaving", func(e *navv1alpha1.ElasticsearchCluster) bool {
 			c := meta.FindStatusCondition(e.Status.Conditions, navv1alpha1.ConditionProgressing)
@@ -454,6 +447,20 @@ func expectEvent(t *testing.T, ns, object, reason string) {
 
 // escRequest calls Elasticsearch through the cluster's client Service, which routes to ready
 // nodes only, as an application would.
+// dropPinned reads back the one document of the index "pinned", which a test pinned to a node to
+// stall its leave, and deletes the index.
+func dropPinned(t *testing.T, ns string) {
+	t.Helper()
+	var doc struct {
+		Found bool `json:"found"`
+	}
+	escRequest(t, ns, "GET", "/pinned/_doc/1", "", &doc)
+	if !doc.Found {
+		t.Fatal("the pinned index lost its document")
+	}
+	escRequest(t, ns, "DELETE", "/pinned", "", nil)
+}
+
 func escRequest(t *testing.T, ns, method, path, body string, into any) {
 	t.Helper()
 	raw, err := escRaw(t.Context(), ns, method, path, body)

@@ -151,15 +151,8 @@ func withdrawStalledLeave(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, n
 	if n := poolStatus(t, esc, "data").ReadyReplicas; n != 4 {
 		t.Fatalf("data pool ready replicas %d once the leave was withdrawn, want 4", n)
 	}
-	var doc struct {
-		Found bool `json:"found"`
-	}
-	escRequest(t, ns, "GET", "/pinned/_doc/1", "", &doc)
-	if !doc.Found {
-		t.Fatal("the pinned index lost its document")
-	}
 	// Without a replica, the index would make the fourth node's leave and restart red.
-	escRequest(t, ns, "DELETE", "/pinned", "", nil)
+	dropPinned(t, ns)
 }
 
 // The engines the sweep runs a controller for: the first segment of their failpoints' names.
