@@ -294,3 +294,25 @@ type ClusterCommonStatus struct {
 	// +listMapKey=node
 	Operations []NodeOperation `json:"operations,omitempty"`
 }
+
+// SearchHealth is the cluster health as Elasticsearch and OpenSearch report it (the same
+// ClusterHealthStatus: OpenSearch forked from Elasticsearch 7.10).
+// +kubebuilder:validation:Enum=green;yellow;red;unknown
+type SearchHealth string
+
+// Health values; unknown means no fresh pilot report says otherwise.
+const (
+	HealthGreen   SearchHealth = "green"
+	HealthYellow  SearchHealth = "yellow"
+	HealthRed     SearchHealth = "red"
+	HealthUnknown SearchHealth = "unknown"
+)
+
+// SearchClusterStatus is what Navigator observed of an Elasticsearch or OpenSearch cluster.
+type SearchClusterStatus struct {
+	ClusterCommonStatus `json:",inline"`
+
+	// Health of the cluster as reported by the pilots' fresh observations.
+	// +optional
+	Health SearchHealth `json:"health,omitempty"`
+}

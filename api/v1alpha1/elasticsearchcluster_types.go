@@ -67,27 +67,6 @@ type ElasticsearchClusterSpec struct {
 	NodePools []ElasticsearchNodePool `json:"nodePools"`
 }
 
-// ElasticsearchHealth is the cluster health as Elasticsearch reports it.
-// +kubebuilder:validation:Enum=green;yellow;red;unknown
-type ElasticsearchHealth string
-
-// Health values; unknown means no fresh pilot report says otherwise.
-const (
-	ESHealthGreen   ElasticsearchHealth = "green"
-	ESHealthYellow  ElasticsearchHealth = "yellow"
-	ESHealthRed     ElasticsearchHealth = "red"
-	ESHealthUnknown ElasticsearchHealth = "unknown"
-)
-
-// ElasticsearchClusterStatus is what Navigator observed.
-type ElasticsearchClusterStatus struct {
-	ClusterCommonStatus `json:",inline"`
-
-	// Health of the cluster as reported by the pilots' fresh observations.
-	// +optional
-	Health ElasticsearchHealth `json:"health,omitempty"`
-}
-
 // ElasticsearchCluster is an Elasticsearch cluster that Navigator runs.
 // +kubebuilder:object:root=true
 // +kubebuilder:subresource:status
@@ -102,8 +81,8 @@ type ElasticsearchCluster struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`
 
-	Spec   ElasticsearchClusterSpec   `json:"spec"`
-	Status ElasticsearchClusterStatus `json:"status,omitempty"`
+	Spec   ElasticsearchClusterSpec `json:"spec"`
+	Status SearchClusterStatus      `json:"status,omitempty"`
 }
 
 // ElasticsearchClusterList is a list of ElasticsearchClusters.

@@ -46,6 +46,19 @@ func (p *ElasticsearchNodePool) HoldsData() bool {
 	return false
 }
 
+// IsClusterManagerEligible reports whether the pool's nodes can be elected cluster manager:
+// roles omitted (OpenSearch's default roles include cluster_manager) or including it.
+func (p *OpenSearchNodePool) IsClusterManagerEligible() bool {
+	return p.Roles == nil || slices.Contains(p.Roles, OSRoleClusterManager)
+}
+
+// HoldsData reports whether the pool's nodes hold shards: roles omitted (the default roles
+// include data) or including data. Nodes of the search role hold only copies of searchable
+// snapshots, which OpenSearch fetches again from their repository: they are not drained.
+func (p *OpenSearchNodePool) HoldsData() bool {
+	return p.Roles == nil || slices.Contains(p.Roles, OSRoleData)
+}
+
 // PDBEnabled reports whether a PodDisruptionBudget is wanted (the default).
 func (s *PodDisruptionBudgetSpec) PDBEnabled() bool {
 	return s.Enabled == nil || *s.Enabled

@@ -1,6 +1,7 @@
-// Package v1alpha1 holds Navigator's API: the ElasticsearchCluster and CassandraCluster kinds that
-// users write, and the Pilot kind that is the contract between navigator-controller and the pilot
-// in every database pod (docs/design/0002-controller-pilot-contract.md).
+// Package v1alpha1 holds Navigator's API: the ElasticsearchCluster, CassandraCluster and
+// OpenSearchCluster kinds that users write, and the Pilot kind that is the contract between
+// navigator-controller and the pilot in every database pod
+// (docs/design/0002-controller-pilot-contract.md).
 //
 // Validation lives in the CRD schema: OpenAPI constraints and CEL rules (x-kubernetes-validations),
 // including transition rules on oldSelf for the upgrade paths of ARCHITECTURE.md D7. The rules use
@@ -32,6 +33,7 @@ func addKnownTypes(s *runtime.Scheme) error {
 	s.AddKnownTypes(GroupVersion,
 		&ElasticsearchCluster{}, &ElasticsearchClusterList{},
 		&CassandraCluster{}, &CassandraClusterList{},
+		&OpenSearchCluster{}, &OpenSearchClusterList{},
 		&Pilot{}, &PilotList{},
 	)
 	metav1.AddToGroupVersion(s, GroupVersion)

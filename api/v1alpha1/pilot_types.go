@@ -6,13 +6,14 @@ import (
 )
 
 // Engine names the database a pilot wraps.
-// +kubebuilder:validation:Enum=Elasticsearch;Cassandra
+// +kubebuilder:validation:Enum=Elasticsearch;Cassandra;OpenSearch
 type Engine string
 
 // Engines.
 const (
 	EngineElasticsearch Engine = "Elasticsearch"
 	EngineCassandra     Engine = "Cassandra"
+	EngineOpenSearch    Engine = "OpenSearch"
 )
 
 // PilotAction is a node-local action the controller asks a pilot to carry out.
@@ -44,8 +45,8 @@ type PilotSpec struct {
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="engine cannot change",reason=FieldValueForbidden
 	Engine Engine `json:"engine"`
 
-	// Cluster is the name of the ElasticsearchCluster or CassandraCluster, in the same namespace,
-	// that this node belongs to.
+	// Cluster is the name of the ElasticsearchCluster, CassandraCluster or OpenSearchCluster, in
+	// the same namespace, that this node belongs to.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=253
 	// +kubebuilder:validation:XValidation:rule="self == oldSelf",message="cluster cannot change",reason=FieldValueForbidden
@@ -69,6 +70,10 @@ type PilotSpec struct {
 	// Cassandra holds requests that only a Cassandra node understands.
 	// +optional
 	Cassandra *CassandraPilotSpec `json:"cassandra,omitempty"`
+
+	// OpenSearch holds requests that only an OpenSearch node understands.
+	// +optional
+	OpenSearch *OpenSearchPilotSpec `json:"opensearch,omitempty"`
 }
 
 // ElasticsearchPilotSpec holds Elasticsearch-only requests.
@@ -79,6 +84,17 @@ type ElasticsearchPilotSpec struct {
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=32
 	InitialMasterNodes []string `json:"initialMasterNodes,omitempty"`
+}
+
+// OpenSearchPilotSpec holds OpenSearch-only requests.
+type OpenSearchPilotSpec struct {
+	// InitialClusterManagerNodes is set only while a brand-new cluster bootstraps: the pilot
+	// writes it as cluster.initial_cluster_manager_nodes. It stays empty for every node of a
+	// cluster that has formed.
+	// +optional
+	// +listType=atomic
+	// +kubebuilder:validation:MaxItems=32
+	InitialClusterManagerNodes []string `json:"initialClusterManagerNodes,omitempty"`
 }
 
 // CassandraPilotSpec holds Cassandra-only requests.
@@ -182,7 +198,7 @@ type ElasticsearchPilotStatus struct {
 	Documents int64 `json:"documents,omitempty"`
 	// ClusterHealth as this node sees it.
 	// +optional
-	ClusterHealth ElasticsearchHealth `json:"clusterHealth,omitempty"`
+	ClusterHealth SearchHealth `json:"clusterHealth,omitempty"`
 	// MasterNode is the node id of the elected master, as this node sees it.
 	// +optional
 	MasterNode string `json:"masterNode,omitempty"`
@@ -208,6 +224,56 @@ type ElasticsearchShutdownStatus struct {
 	ShardsRemaining int32 `json:"shardsRemaining,omitempty"`
 	// Explanation is Elasticsearch's reason when the shutdown is stalled.
 	// +optional
+	Explanation string `json:"explanation,omitempty"`
+}
+
+// OpenSearchPilotStatus holds the facts only an OpenSearch node has.
+type OpenSearchPilotStatus struct {
+	// Roles the node runs with.
+	// +optional
+	// +listType=atomic
+	Roles []OpenSearchRole `json:"roles,omitempty"`
+	// Shards allocated to the node.
+	// +optional
+	Shards int32 `json:"shards,omitempty"`
+	// Documents held by the node's shards.
+	// +optional
+	Documents int64 `json:"documents,omitempty"`
+	// ClusterHealth as this node sees it.
+	// +optional
+	ClusterHealth SearchHealth `json:"clusterHealth,omitempty"`
+	// ClusterManagerNode is the node id of the elected cluster manager, as this node sees it.
+	// +optional
+	ClusterManagerNode string `json:"clusterManagerNode,omitempty"`
+	// ClusterUUID is the UUID of the cluster the node has joined; empty until the cluster has
+	// formed. The controller records it so that cluster.initial_cluster_manager_nodes is never
+	// written again once a cluster has formed.
+	// +optional
+	// +kubebuilder:validation:MaxLength=64
+	ClusterUUID string `json:"clusterUUID,omitempty"`
+	// Drain reports the node's shard copies moving away while it is excluded from allocation
+	// (cluster.routing.allocation.exclude._name). OpenSearch has no node shutdown API to report
+	// it, so the pilot reads it from where the copies are.
+	// +optional
+	Drain *OpenSearchDrainStatus `json:"drain,omitempty"`
+}
+
+// OpenSearchDrainStatus is the progress of a node's drain.
+type OpenSearchDrainStatus struct {
+	// ShardsRemaining is the number of shard copies still on the node.
+	// +optional
+	ShardsRemaining int32 `json:"shardsRemaining,omitempty"`
+	// Relocating is how many of them are moving away now.
+	// +optional
+	Relocating int32 `json:"relocating,omitempty"`
+	// Stalled is true while copies remain and none of them moves: OpenSearch cannot place them
+	// elsewhere. Explanation says why.
+	// +optional
+	Stalled bool `json:"stalled,omitempty"`
+	// Explanation is OpenSearch's reason (the allocation explain API's) that a remaining copy
+	// stays.
+	// +optional
+	// +kubebuilder:validation:MaxLength=1024
 	Explanation string `json:"explanation,omitempty"`
 }
 
@@ -341,6 +407,10 @@ type PilotStatus struct {
 	// Cassandra holds Cassandra facts.
 	// +optional
 	Cassandra *CassandraPilotStatus `json:"cassandra,omitempty"`
+
+	// OpenSearch holds OpenSearch facts.
+	// +optional
+	OpenSearch *OpenSearchPilotStatus `json:"opensearch,omitempty"`
 }
 
 // PilotExit is an end of the database process that nobody asked for.
@@ -367,8 +437,9 @@ type PilotExit struct {
 // +kubebuilder:printcolumn:name="Version",type=string,JSONPath=`.status.version`
 // +kubebuilder:printcolumn:name="Heartbeat",type=date,JSONPath=`.status.lastHeartbeatTime`
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
-// +kubebuilder:validation:XValidation:rule="self.spec.engine != 'Elasticsearch' || !has(self.spec.cassandra)",message="an Elasticsearch pilot takes no cassandra section",fieldPath=".spec.cassandra"
-// +kubebuilder:validation:XValidation:rule="self.spec.engine != 'Cassandra' || !has(self.spec.elasticsearch)",message="a Cassandra pilot takes no elasticsearch section",fieldPath=".spec.elasticsearch"
+// +kubebuilder:validation:XValidation:rule="self.spec.engine == 'Cassandra' || !has(self.spec.cassandra)",message="only a Cassandra pilot takes a cassandra section",fieldPath=".spec.cassandra"
+// +kubebuilder:validation:XValidation:rule="self.spec.engine == 'Elasticsearch' || !has(self.spec.elasticsearch)",message="only an Elasticsearch pilot takes an elasticsearch section",fieldPath=".spec.elasticsearch"
+// +kubebuilder:validation:XValidation:rule="self.spec.engine == 'OpenSearch' || !has(self.spec.opensearch)",message="only an OpenSearch pilot takes an opensearch section",fieldPath=".spec.opensearch"
 // +kubebuilder:validation:XValidation:rule="self.spec.engine == 'Cassandra' || self.spec.action != 'Cleanup'",message="Cleanup is a Cassandra action",fieldPath=".spec.action"
 type Pilot struct {
 	metav1.TypeMeta   `json:",inline"`

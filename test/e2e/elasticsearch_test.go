@@ -126,7 +126,7 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 			p := meta.FindStatusCondition(e.Status.Conditions, navv1alpha1.ConditionProgressing)
 			for _, pool := range e.Status.NodePools {
 				if pool.Name == "data" && pool.Replicas == 1 && pool.ReadyReplicas == 1 {
-					return e.Status.Health == navv1alpha1.ESHealthYellow && p != nil && p.Status == metav1.ConditionFalse && p.ObservedGeneration == e.Generation
+					return e.Status.Health == navv1alpha1.HealthYellow && p != nil && p.Status == metav1.ConditionFalse && p.ObservedGeneration == e.Generation
 				}
 			}
 			return false
@@ -282,7 +282,7 @@ func waitESCReady(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, version s
 	waitESCCondition(t, esc, "Ready at version "+version, func(e *navv1alpha1.ElasticsearchCluster) bool {
 		c := meta.FindStatusCondition(e.Status.Conditions, navv1alpha1.ConditionReady)
 		return c != nil && c.Status == metav1.ConditionTrue && e.Status.ObservedGeneration == e.Generation &&
-			e.Status.Health == navv1alpha1.ESHealthGreen && e.Status.Version == version && len(e.Status.Operations) == 0
+			e.Status.Health == navv1alpha1.HealthGreen && e.Status.Version == version && len(e.Status.Operations) == 0
 	})
 }
 

@@ -50,6 +50,43 @@ func WithESPools(pools ...navv1alpha1.ElasticsearchNodePool) ESOption {
 	return func(es *navv1alpha1.ElasticsearchCluster) { es.Spec.NodePools = pools }
 }
 
+// OSOption changes an OpenSearchCluster under construction.
+type OSOption func(*navv1alpha1.OpenSearchCluster)
+
+// OpenSearchCluster returns a valid cluster: OpenSearch 2.19.6, three dedicated cluster managers
+// and two data nodes, each with a 1Gi volume.
+func OpenSearchCluster(namespace, name string, opts ...OSOption) *navv1alpha1.OpenSearchCluster {
+	c := &navv1alpha1.OpenSearchCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: namespace, Name: name},
+		Spec: navv1alpha1.OpenSearchClusterSpec{
+			Version: "2.19.6",
+			NodePools: []navv1alpha1.OpenSearchNodePool{
+				OSPool("manager", 3, navv1alpha1.OSRoleClusterManager),
+				OSPool("data", 2, navv1alpha1.OSRoleData, navv1alpha1.OSRoleIngest),
+			},
+		},
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	return c
+}
+
+// OSPool returns an OpenSearch node pool with a 1Gi volume.
+func OSPool(name string, replicas int32, roles ...navv1alpha1.OpenSearchRole) navv1alpha1.OpenSearchNodePool {
+	return navv1alpha1.OpenSearchNodePool{NodePoolCommon: pool(name, replicas), Roles: roles}
+}
+
+// WithOSVersion sets the OpenSearch version.
+func WithOSVersion(v string) OSOption {
+	return func(c *navv1alpha1.OpenSearchCluster) { c.Spec.Version = v }
+}
+
+// WithOSPools replaces the node pools.
+func WithOSPools(pools ...navv1alpha1.OpenSearchNodePool) OSOption {
+	return func(c *navv1alpha1.OpenSearchCluster) { c.Spec.NodePools = pools }
+}
+
 // CassOption changes a CassandraCluster under construction.
 type CassOption func(*navv1alpha1.CassandraCluster)
 

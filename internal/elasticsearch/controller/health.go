@@ -15,30 +15,30 @@ import (
 // oneMasterAtATime, not a cluster of unknown health; letting it make the whole cluster unknown
 // would also hold its own restart, the only way back for a node of an older version that
 // dropped out of a cluster now made only of newer ones (Elasticsearch refuses its join).
-func (s *clusterState) health() navv1alpha1.ElasticsearchHealth {
-	worst := navv1alpha1.ElasticsearchHealth("")
+func (s *clusterState) health() navv1alpha1.SearchHealth {
+	worst := navv1alpha1.SearchHealth("")
 	for _, n := range s.nodes() {
 		if n.State == pilot.NodeUnknown || n.Pilot.Status.Elasticsearch == nil {
 			continue
 		}
 		h := n.Pilot.Status.Elasticsearch.ClusterHealth
-		if h != "" && h != navv1alpha1.ESHealthUnknown && (worst == "" || rank(h) > rank(worst)) {
+		if h != "" && h != navv1alpha1.HealthUnknown && (worst == "" || rank(h) > rank(worst)) {
 			worst = h
 		}
 	}
 	if worst == "" {
-		return navv1alpha1.ESHealthUnknown
+		return navv1alpha1.HealthUnknown
 	}
 	return worst
 }
 
-func rank(h navv1alpha1.ElasticsearchHealth) int {
+func rank(h navv1alpha1.SearchHealth) int {
 	switch h {
-	case navv1alpha1.ESHealthGreen:
+	case navv1alpha1.HealthGreen:
 		return 0
-	case navv1alpha1.ESHealthYellow:
+	case navv1alpha1.HealthYellow:
 		return 1
-	case navv1alpha1.ESHealthRed:
+	case navv1alpha1.HealthRed:
 		return 2
 	default:
 		return 3

@@ -47,7 +47,7 @@ func pilotsReporting(s *clusterState, c *node, _ []*node) verdict {
 // only make it worse.
 func healthAtLeastYellow(s *clusterState, _ *node, _ []*node) verdict {
 	h := s.health()
-	if h == navv1alpha1.ESHealthGreen || h == navv1alpha1.ESHealthYellow {
+	if h == navv1alpha1.HealthGreen || h == navv1alpha1.HealthYellow {
 		return nodes.Pass(PredicateHealthAtLeastYellow)
 	}
 	return nodes.Hold(PredicateHealthAtLeastYellow, fmt.Sprintf("cluster health is %s", h))
@@ -66,7 +66,7 @@ func shardCopiesAvailable(s *clusterState, c *node, inFlight []*node) verdict {
 			return nodes.Hold(PredicateShardCopiesAvailable, n.Name+" holds shards and is restarting; its copies may be the only ones left")
 		}
 	}
-	if h := s.health(); h != navv1alpha1.ESHealthGreen {
+	if h := s.health(); h != navv1alpha1.HealthGreen {
 		return nodes.Hold(PredicateShardCopiesAvailable, fmt.Sprintf("cluster health is %s: some shard copies are unassigned, and this node may hold the last one", h))
 	}
 	return nodes.Pass(PredicateShardCopiesAvailable)

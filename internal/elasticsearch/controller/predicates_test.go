@@ -39,7 +39,7 @@ func fixture() *clusterState {
 			}
 			pl := &navv1alpha1.Pilot{Status: navv1alpha1.PilotStatus{
 				Phase: navv1alpha1.PilotRunning, Version: "8.18.8", Node: navv1alpha1.PilotNode{ID: name},
-				Elasticsearch: &navv1alpha1.ElasticsearchPilotStatus{Shards: shards, ClusterHealth: navv1alpha1.ESHealthGreen, MasterNode: "search-master-0", ClusterUUID: "uuid-1"},
+				Elasticsearch: &navv1alpha1.ElasticsearchPilotStatus{Shards: shards, ClusterHealth: navv1alpha1.HealthGreen, MasterNode: "search-master-0", ClusterUUID: "uuid-1"},
 			}}
 			pl.Spec.Start = true
 			p.nodes = append(p.nodes, &node{Node: &nodes.Node{Name: name, Ordinal: o, Pod: &corev1.Pod{}, Pilot: pl, State: pilot.NodeReady, Updated: true}, pool: p})
@@ -73,15 +73,15 @@ func TestRestartPredicates(t *testing.T) {
 		{name: "the candidate's own silence does not hold it", candidate: "search-master-2",
 			change: func(s *clusterState) { s.node("search-master-2").State = pilot.NodeUnknown }},
 		{name: "red holds every restart", candidate: "search-master-2",
-			change: func(s *clusterState) { setHealth(s, navv1alpha1.ESHealthRed) }, want: PredicateHealthAtLeastYellow},
+			change: func(s *clusterState) { setHealth(s, navv1alpha1.HealthRed) }, want: PredicateHealthAtLeastYellow},
 		{name: "yellow holds a node with shards", candidate: "search-data-1",
-			change: func(s *clusterState) { setHealth(s, navv1alpha1.ESHealthYellow) }, want: PredicateShardCopiesAvailable},
+			change: func(s *clusterState) { setHealth(s, navv1alpha1.HealthYellow) }, want: PredicateShardCopiesAvailable},
 		{name: "yellow lets a master without shards go", candidate: "search-master-1",
-			change: func(s *clusterState) { setHealth(s, navv1alpha1.ESHealthYellow) }},
+			change: func(s *clusterState) { setHealth(s, navv1alpha1.HealthYellow) }},
 		{name: "a node of unknown shards counts as holding some", candidate: "search-master-1",
 			change: func(s *clusterState) {
 				s.node("search-master-1").State = pilot.NodeUnknown
-				setHealth(s, navv1alpha1.ESHealthYellow)
+				setHealth(s, navv1alpha1.HealthYellow)
 			}, want: PredicateShardCopiesAvailable},
 		{name: "two shard holders never down together, whatever the budget", candidate: "search-data-1", inFlight: []string{"search-data-2"},
 			change: func(s *clusterState) { s.esc.Spec.UpdateStrategy.MaxUnavailable = 3 }, want: PredicateShardCopiesAvailable},
@@ -117,7 +117,7 @@ func TestRestartPredicates(t *testing.T) {
 	}
 }
 
-func setHealth(s *clusterState, h navv1alpha1.ElasticsearchHealth) {
+func setHealth(s *clusterState, h navv1alpha1.SearchHealth) {
 	for _, n := range s.nodes() {
 		n.Pilot.Status.Elasticsearch.ClusterHealth = h
 	}
@@ -132,10 +132,10 @@ func setHealth(s *clusterState, h navv1alpha1.ElasticsearchHealth) {
 func TestANodeWithoutAMasterSaysNothingOfTheHealth(t *testing.T) {
 	s := fixture()
 	out := s.node("search-master-2")
-	out.Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthUnknown
+	out.Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.HealthUnknown
 	out.Pilot.Status.Elasticsearch.MasterNode = ""
 	out.State, out.Updated = pilot.NodeNotReady, false
-	if h := s.health(); h != navv1alpha1.ESHealthGreen {
+	if h := s.health(); h != navv1alpha1.HealthGreen {
 		t.Fatalf("health %s with one node that knows no master and the others green, want green", h)
 	}
 	other := s.node("search-master-1")
@@ -148,9 +148,9 @@ func TestANodeWithoutAMasterSaysNothingOfTheHealth(t *testing.T) {
 	}
 
 	for _, n := range s.nodes() {
-		n.Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthUnknown
+		n.Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.HealthUnknown
 	}
-	if h := s.health(); h != navv1alpha1.ESHealthUnknown {
+	if h := s.health(); h != navv1alpha1.HealthUnknown {
 		t.Fatalf("health %s when no node knows a master, want unknown", h)
 	}
 	if v := healthAtLeastYellow(s, s.node("search-data-1"), nil); v.OK || !strings.Contains(v.Reason, "unknown") {
@@ -180,18 +180,18 @@ func TestARestartedDataNodeWithoutItsShardsStillHoldsThem(t *testing.T) {
 
 func TestHealthIsTheWorstFreshView(t *testing.T) {
 	s := fixture()
-	s.node("search-data-0").Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.ESHealthYellow
-	if h := s.health(); h != navv1alpha1.ESHealthYellow {
+	s.node("search-data-0").Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.HealthYellow
+	if h := s.health(); h != navv1alpha1.HealthYellow {
 		t.Fatalf("health %s: one fresh yellow view outweighs the master's green", h)
 	}
 	s.node("search-data-0").State = pilot.NodeUnknown
-	if h := s.health(); h != navv1alpha1.ESHealthGreen {
+	if h := s.health(); h != navv1alpha1.HealthGreen {
 		t.Fatalf("health %s: a stale view counts for nothing", h)
 	}
 	for _, n := range s.nodes() {
 		n.State = pilot.NodeUnknown
 	}
-	if h := s.health(); h != navv1alpha1.ESHealthUnknown {
+	if h := s.health(); h != navv1alpha1.HealthUnknown {
 		t.Fatalf("health %s with every pilot stale, want unknown", h)
 	}
 }
@@ -255,7 +255,7 @@ func TestStatusReportsStalePilotsAsUnknown(t *testing.T) {
 	stale := s.node("search-data-1")
 	stale.State = pilot.NodeUnknown
 	stale.Pilot.Status.LastHeartbeatTime = &metav1.Time{Time: s.now.Add(-time.Hour)}
-	st := &navv1alpha1.ElasticsearchClusterStatus{}
+	st := &navv1alpha1.SearchClusterStatus{}
 	computeStatus(s, &progress.Progress{}, st)
 	for _, c := range []string{navv1alpha1.ConditionReady, navv1alpha1.ConditionDegraded} {
 		got := findCondition(st.Conditions, c)

@@ -28,7 +28,7 @@ func (r *Reconciler) writeStatus(ctx context.Context, s *clusterState, prog *pro
 
 // computeStatus fills st, keeping the transition times of unchanged conditions and the start
 // times of unchanged operations.
-func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.ElasticsearchClusterStatus) {
+func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.SearchClusterStatus) {
 	now := metav1.NewTime(s.now)
 	st.ObservedGeneration = s.esc.Generation
 	st.Health = s.health()
@@ -61,7 +61,7 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Ela
 		cond(navv1alpha1.ConditionReady, metav1.ConditionFalse, navv1alpha1.ReasonPilotsStale, "no recent report from "+strings.Join(unknown, ", "))
 	case len(notReady) > 0 || total != desiredNodes:
 		cond(navv1alpha1.ConditionReady, metav1.ConditionFalse, navv1alpha1.ReasonNodesNotReady, fmt.Sprintf("%d of %d nodes ready", total-len(notReady), desiredNodes))
-	case st.Health != navv1alpha1.ESHealthGreen:
+	case st.Health != navv1alpha1.HealthGreen:
 		cond(navv1alpha1.ConditionReady, metav1.ConditionFalse, healthReason(st.Health), fmt.Sprintf("cluster health is %s", st.Health))
 	default:
 		cond(navv1alpha1.ConditionReady, metav1.ConditionTrue, navv1alpha1.ReasonClusterReady, fmt.Sprintf("%d nodes ready, cluster green", total))
@@ -71,9 +71,9 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Ela
 	switch {
 	case unheard != "":
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, unheard, unheardMsg)
-	case st.Health == navv1alpha1.ESHealthRed:
+	case st.Health == navv1alpha1.HealthRed:
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonHealthRed, "some primary shards are unassigned: their data cannot be read")
-	case st.Health == navv1alpha1.ESHealthYellow && prog.Reason == "":
+	case st.Health == navv1alpha1.HealthYellow && prog.Reason == "":
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonHealthYellow, "some replica shards are unassigned")
 	case len(notReady) > 0 && prog.Reason == "" && s.formed():
 		cond(navv1alpha1.ConditionDegraded, metav1.ConditionTrue, navv1alpha1.ReasonNodesNotReady, "not ready: "+strings.Join(notReady, ", "))
@@ -82,11 +82,11 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Ela
 	}
 }
 
-func healthReason(h navv1alpha1.ElasticsearchHealth) string {
+func healthReason(h navv1alpha1.SearchHealth) string {
 	switch h {
-	case navv1alpha1.ESHealthYellow:
+	case navv1alpha1.HealthYellow:
 		return navv1alpha1.ReasonHealthYellow
-	case navv1alpha1.ESHealthRed:
+	case navv1alpha1.HealthRed:
 		return navv1alpha1.ReasonHealthRed
 	}
 	return navv1alpha1.ReasonNodesNotReady

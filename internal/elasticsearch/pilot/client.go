@@ -150,14 +150,14 @@ func (c *client) local(ctx context.Context) (localNode, error) {
 }
 
 // health is the cluster health as the node's own cluster state has it (local=true).
-func (c *client) health(ctx context.Context) (navv1alpha1.ElasticsearchHealth, error) {
+func (c *client) health(ctx context.Context) (navv1alpha1.SearchHealth, error) {
 	var body struct {
 		Status string `json:"status"`
 	}
 	if err := c.do(ctx, esapi.ClusterHealthRequest{Local: ptr.To(true)}, &body); err != nil {
-		return navv1alpha1.ESHealthUnknown, err
+		return navv1alpha1.HealthUnknown, err
 	}
-	return navv1alpha1.ElasticsearchHealth(strings.ToLower(body.Status)), nil
+	return navv1alpha1.SearchHealth(strings.ToLower(body.Status)), nil
 }
 
 // stateView is the part of the cluster state the engine reads; the shape of the state depends

@@ -28,7 +28,7 @@ func TestGaugesShowTheObservation(t *testing.T) {
 		checkGauge(t, name+" documents", g.documents, float64(es.Documents))
 		checkGauge(t, name+" elected_master", g.electedMaster, isMaster)
 		checkGauge(t, name+" shutdown_shards_remaining", g.shardsRemaining, 0)
-		checkState(t, name, g, navv1alpha1.ESHealthGreen)
+		checkState(t, name, g, navv1alpha1.HealthGreen)
 	}
 
 	for _, name := range c.names {
@@ -47,10 +47,10 @@ func TestGaugesShowTheObservation(t *testing.T) {
 	g := c.engines[other].gauges
 	checkGauge(t, other+" elected_master without a master", g.electedMaster, 0)
 	// Elasticsearch answers red without a master; that is not the cluster's health.
-	if h := c.observe(other, nil).Elasticsearch.ClusterHealth; h != navv1alpha1.ESHealthUnknown {
+	if h := c.observe(other, nil).Elasticsearch.ClusterHealth; h != navv1alpha1.HealthUnknown {
 		t.Errorf("%s without a master reports health %s, want unknown", other, h)
 	}
-	checkState(t, other, g, navv1alpha1.ESHealthUnknown)
+	checkState(t, other, g, navv1alpha1.HealthUnknown)
 
 	// A node that does not answer: the health it sees is unknown.
 	c.stop(other)
@@ -58,7 +58,7 @@ func TestGaugesShowTheObservation(t *testing.T) {
 	if err := c.engines[other].Observe(t.Context(), st); err == nil {
 		t.Fatal("a stopped node was observed without an error")
 	}
-	checkState(t, other, g, navv1alpha1.ESHealthUnknown)
+	checkState(t, other, g, navv1alpha1.HealthUnknown)
 	if problems, err := testutil.GatherAndLint(reg); err != nil || len(problems) > 0 {
 		t.Errorf("metrics lint: %v %+v", err, problems)
 	}
@@ -76,7 +76,7 @@ func checkGauge(t *testing.T, what string, g prometheus.Gauge, want float64) {
 
 // checkState checks that the health state set has exactly one series, for want. (Reading a
 // series that is not there would create it.)
-func checkState(t *testing.T, name string, g *gauges, want navv1alpha1.ElasticsearchHealth) {
+func checkState(t *testing.T, name string, g *gauges, want navv1alpha1.SearchHealth) {
 	t.Helper()
 	if n := testutil.CollectAndCount(g.health); n != 1 {
 		t.Errorf("%s: %d cluster_health series, want 1", name, n)

@@ -23,7 +23,7 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 	root, err := e.es.info(ctx)
 	if err != nil {
 		// A node that does not answer GET / answers nothing else: no need to wait for each call.
-		es.ClusterHealth, es.MasterNode = navv1alpha1.ESHealthUnknown, ""
+		es.ClusterHealth, es.MasterNode = navv1alpha1.HealthUnknown, ""
 		status.Elasticsearch = es
 		return fmt.Errorf("GET /: %w", err)
 	}
@@ -52,7 +52,7 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		es.MasterNode = st.MasterNode
 	}
 	if es.MasterNode == "" || before == nil || before.MasterNode == "" {
-		es.ClusterHealth = navv1alpha1.ESHealthUnknown
+		es.ClusterHealth = navv1alpha1.HealthUnknown
 	}
 	// The shutdown API needs a master; without one it would only wait and fail.
 	if self.ID != "" && es.MasterNode != "" {

@@ -53,7 +53,7 @@ func TestReadyAndObserve(t *testing.T) {
 		var st *navv1alpha1.PilotStatus
 		eventually(t, 5*time.Second, name+" sees the cluster green", func() bool {
 			st = c.observe(name, nil)
-			return st.Elasticsearch.ClusterHealth == navv1alpha1.ESHealthGreen
+			return st.Elasticsearch.ClusterHealth == navv1alpha1.HealthGreen
 		})
 		es := st.Elasticsearch
 		if st.Version != simVersion || st.Node.ID != c.id(name) {
@@ -62,7 +62,7 @@ func TestReadyAndObserve(t *testing.T) {
 		if want := []navv1alpha1.ElasticsearchRole{"data", "master"}; !reflect.DeepEqual(es.Roles, want) {
 			t.Errorf("%s: roles %v, want %v", name, es.Roles, want)
 		}
-		if es.ClusterHealth != navv1alpha1.ESHealthGreen || es.Shutdown != nil || es.ClusterUUID == "" {
+		if es.ClusterHealth != navv1alpha1.HealthGreen || es.Shutdown != nil || es.ClusterUUID == "" {
 			t.Errorf("%s: %+v", name, es)
 		}
 		if master != "" && es.MasterNode != master || uuid != "" && es.ClusterUUID != uuid {

@@ -28,7 +28,27 @@ func TestPilotCreate(t *testing.T) {
 			want:   rejected("spec.action", "Cleanup is a Cassandra action")},
 		"cassandra section on an Elasticsearch pilot": {
 			mutate: func(p *pilot) { p.Spec.Cassandra = &navv1alpha1.CassandraPilotSpec{ReplaceAddress: "10.0.0.1"} },
-			want:   rejected("spec.cassandra", "takes no cassandra section")},
+			want:   rejected("spec.cassandra", "only a Cassandra pilot takes a cassandra section")},
+		"opensearch section on an Elasticsearch pilot": {
+			mutate: func(p *pilot) {
+				p.Spec.OpenSearch = &navv1alpha1.OpenSearchPilotSpec{InitialClusterManagerNodes: []string{"a"}}
+			},
+			want: rejected("spec.opensearch", "only an OpenSearch pilot takes an opensearch section")},
+		"elasticsearch section on an OpenSearch pilot": {
+			mutate: func(p *pilot) {
+				p.Spec.Engine = navv1alpha1.EngineOpenSearch
+				p.Spec.Elasticsearch = &navv1alpha1.ElasticsearchPilotSpec{InitialMasterNodes: []string{"a"}}
+			},
+			want: rejected("spec.elasticsearch", "only an Elasticsearch pilot takes an elasticsearch section")},
+		"OpenSearch pilot bootstrapping": {
+			mutate: func(p *pilot) {
+				p.Spec.Engine = navv1alpha1.EngineOpenSearch
+				p.Spec.OpenSearch = &navv1alpha1.OpenSearchPilotSpec{InitialClusterManagerNodes: []string{"a", "b", "c"}}
+			},
+			want: accepted()},
+		"cleanup asked of OpenSearch": {
+			mutate: func(p *pilot) { p.Spec.Engine, p.Spec.Action = navv1alpha1.EngineOpenSearch, navv1alpha1.ActionCleanup },
+			want:   rejected("spec.action", "Cleanup is a Cassandra action")},
 		"unknown action": {
 			mutate: func(p *pilot) { p.Spec.Action = "Explode" },
 			want:   rejected("spec.action", "Unsupported value")},

@@ -115,7 +115,7 @@ func TestServedNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]string{"elasticsearchclusters": "esc", "cassandraclusters": "cass", "pilots": "pilot"}
+	want := map[string]string{"elasticsearchclusters": "esc", "cassandraclusters": "cass", "opensearchclusters": "osc", "pilots": "pilot"}
 	for _, r := range list.APIResources {
 		short, ok := want[r.Name]
 		if !ok {
@@ -134,10 +134,15 @@ func TestServedNames(t *testing.T) {
 	if err := k8s.Create(t.Context(), es); err != nil {
 		t.Fatal(err)
 	}
-	columns := tableColumns(t, "elasticsearchclusters")
-	for _, c := range []string{"Name", "Version", "Health", "Ready", "Reason", "Age"} {
-		if !slices.Contains(columns, c) {
-			t.Errorf("kubectl get esc columns %v lack %q", columns, c)
+	if err := k8s.Create(t.Context(), gen.OpenSearchCluster(namespace, name("osp"))); err != nil {
+		t.Fatal(err)
+	}
+	for _, resource := range []string{"elasticsearchclusters", "opensearchclusters"} {
+		columns := tableColumns(t, resource)
+		for _, c := range []string{"Name", "Version", "Health", "Ready", "Reason", "Age"} {
+			if !slices.Contains(columns, c) {
+				t.Errorf("kubectl get %s columns %v lack %q", resource, columns, c)
+			}
 		}
 	}
 }
