@@ -3,12 +3,13 @@ package pilot
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/failpoint"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+	"github.com/navigator-dbaas/navigator/internal/search/node"
+	"github.com/navigator-dbaas/navigator/internal/search/rest"
 )
 
 // Reasons recorded in the shutdowns the pilot registers, for whoever reads GET _nodes/shutdown.
@@ -20,17 +21,7 @@ const (
 // Act carries out Leave and PrepareRestart. Each call registers what is missing and reports
 // progress, so that calling it again while the action is requested changes nothing.
 func (e *Engine) Act(ctx context.Context, action navv1alpha1.PilotAction, _ engine.Input) (navv1alpha1.PilotActionStatus, error) {
-	st := navv1alpha1.PilotActionStatus{Action: action, Phase: navv1alpha1.ActionInProgress}
-	var err error
-	switch action {
-	case navv1alpha1.ActionLeave:
-		st.Phase, st.Message, err = e.leave(ctx)
-	case navv1alpha1.ActionPrepareRestart:
-		st.Phase, st.Message, err = e.prepareRestart(ctx)
-	default:
-		return st, fmt.Errorf("the Elasticsearch engine does not carry out %s (Cleanup is a Cassandra action)", action)
-	}
-	return st, err
+	return node.Act(ctx, "Elasticsearch", action, e.leave, e.prepareRestart)
 }
 
 // leave moves the node's data away with a remove-type shutdown. A master-eligible node is also
@@ -41,7 +32,7 @@ func (e *Engine) Act(ctx context.Context, action navv1alpha1.PilotAction, _ engi
 // node is out of the voting configuration; a STALLED shutdown stays in progress with
 // Elasticsearch's explanation: the controller decides what to do about it.
 func (e *Engine) leave(ctx context.Context) (navv1alpha1.ActionPhase, string, error) {
-	self, err := e.es.local(ctx)
+	self, err := e.es.Local(ctx)
 	if err != nil {
 		return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading the node's stats: %w", err)
 	}
@@ -63,8 +54,11 @@ func (e *Engine) leave(ctx context.Context) (navv1alpha1.ActionPhase, string, er
 			return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading the node's shutdown: %w", err)
 		}
 	}
-	if sd.is(shutdownRemove) && self.masterEligible() {
-		if waiting, err := e.excludeSelf(ctx, self); err != nil {
+	if sd.is(shutdownRemove) && self.Has(string(navv1alpha1.ESRoleMaster)) {
+		excluded := func(ctx context.Context) error {
+			return failpoint.Inject(ctx, failpoint.ElasticsearchPilotLeaveExcluded)
+		}
+		if waiting, err := node.ExcludeSelf(ctx, e.es, self, excluded); err != nil {
 			return navv1alpha1.ActionInProgress, "", err
 		} else if waiting {
 			return navv1alpha1.ActionInProgress, "waiting for the node to leave the voting configuration", nil
@@ -94,35 +88,6 @@ func leaveProgress(sd *shutdown) (navv1alpha1.ActionPhase, string, error) {
 	}
 }
 
-// excludeSelf adds the node's voting configuration exclusion unless the cluster state has it.
-// waiting is true while Elasticsearch has not yet taken the node out of the voting
-// configuration (a timeout_exception); the next call asks again, which adds nothing twice.
-func (e *Engine) excludeSelf(ctx context.Context, self localNode) (waiting bool, err error) {
-	st, err := e.es.localState(ctx, "metadata", "metadata.cluster_coordination.voting_config_exclusions")
-	if err != nil {
-		return false, fmt.Errorf("reading the voting configuration exclusions: %w", err)
-	}
-	if slices.ContainsFunc(st.Metadata.ClusterCoordination.VotingConfigExclusions, func(x votingExclusion) bool {
-		return x.NodeID == self.ID
-	}) {
-		return false, nil
-	}
-	err = e.es.excludeFromVoting(ctx, self.Name)
-	if err == nil || isTimeout(err) {
-		// Added, or added and not yet in effect: the write has happened either way.
-		if err := failpoint.Inject(ctx, failpoint.ElasticsearchPilotLeaveExcluded); err != nil {
-			return false, err
-		}
-	}
-	switch {
-	case isTimeout(err):
-		return true, nil
-	case err != nil:
-		return false, fmt.Errorf("excluding the node from the voting configuration: %w", err)
-	}
-	return false, nil
-}
-
 // prepareRestart registers a restart-type shutdown with the configured allocation delay, so
 // that Elasticsearch neither moves the node's shards away nor rebuilds its replicas elsewhere
 // while it restarts. Complete once Elasticsearch reports the shutdown COMPLETE (at once for a
@@ -131,7 +96,7 @@ func (e *Engine) excludeSelf(ctx context.Context, self localNode) (waiting bool,
 // and this is the same judgement made on the master's state at the last moment, so a replica
 // that began to recover since (another node just back from its own restart) holds the restart.
 func (e *Engine) prepareRestart(ctx context.Context) (navv1alpha1.ActionPhase, string, error) {
-	self, err := e.es.local(ctx)
+	self, err := e.es.Local(ctx)
 	if err != nil {
 		return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading the node's stats: %w", err)
 	}
@@ -139,7 +104,7 @@ func (e *Engine) prepareRestart(ctx context.Context) (navv1alpha1.ActionPhase, s
 	if err != nil {
 		return navv1alpha1.ActionInProgress, "", fmt.Errorf("reading where the shard copies are: %w", err)
 	}
-	if unsafe := unsafeToRestart(self.ID, copies); len(unsafe) > 0 {
+	if unsafe := rest.UnsafeToRestart(self.ID, copies); len(unsafe) > 0 {
 		return navv1alpha1.ActionInProgress, "waiting for the other copies of the shards this node holds to be active: " + strings.Join(unsafe, ", "), nil
 	}
 	e.mu.Lock()
@@ -164,7 +129,7 @@ func (e *Engine) prepareRestart(ctx context.Context) (navv1alpha1.ActionPhase, s
 	case sd == nil:
 		return navv1alpha1.ActionInProgress, "the restart shutdown is not registered yet", nil
 	case sd.Status == "COMPLETE":
-		return navv1alpha1.ActionComplete, fmt.Sprintf("restart shutdown registered with allocation_delay %s: the node may restart", timeValue(e.RestartAllocationDelay)), nil
+		return navv1alpha1.ActionComplete, fmt.Sprintf("restart shutdown registered with allocation_delay %s: the node may restart", rest.TimeValue(e.RestartAllocationDelay)), nil
 	default:
 		return navv1alpha1.ActionInProgress, fmt.Sprintf("restart shutdown %s", sd.Status), nil
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/search/rest"
 )
 
 // act calls Act until the action completes, as the agent does on every step, and returns every
@@ -34,7 +35,7 @@ func (c *simCluster) exclusions(via string) []string {
 	if err != nil {
 		c.t.Fatal(err)
 	}
-	var st stateView
+	var st rest.StateView
 	if err := json.Unmarshal(raw, &st); err != nil {
 		c.t.Fatal(err)
 	}
@@ -365,29 +366,5 @@ func (c *simCluster) putIndexSettings(via, index, body string) {
 	c.t.Helper()
 	if _, err := c.client(via).Indices.PutSettings().Indices(index).Raw(strings.NewReader(body)).Do(c.t.Context()); err != nil {
 		c.t.Fatal(err)
-	}
-}
-
-// TestUnsafeToRestart: a shard counts when this node holds one of its copies and another copy
-// is not active; relocating copies serve, and shards with no copy here do not count.
-func TestUnsafeToRestart(t *testing.T) {
-	copies := []shardCopy{
-		{Index: "a", Shard: "0", Primary: "p", State: "STARTED", NodeID: "n1", NodeName: "one"},
-		{Index: "a", Shard: "0", Primary: "r", State: "INITIALIZING", NodeID: "n2", NodeName: "two"},
-		{Index: "b", Shard: "0", Primary: "p", State: "RELOCATING", NodeID: "n1", NodeName: "one"},
-		{Index: "b", Shard: "0", Primary: "r", State: "STARTED", NodeID: "n3", NodeName: "three"},
-		{Index: "c", Shard: "0", Primary: "p", State: "STARTED", NodeID: "n2", NodeName: "two"},
-		{Index: "c", Shard: "0", Primary: "r", State: "UNASSIGNED"},
-		{Index: "d", Shard: "0", Primary: "p", State: "STARTED", NodeID: "n1", NodeName: "one"},
-	}
-	for self, want := range map[string][]string{
-		"n1": {"[a][0] (its replica is initializing on two)"},
-		"n2": {"[a][0] (its replica is initializing on two)", "[c][0] (its replica is unassigned)"},
-		"n3": nil,
-		"n4": nil,
-	} {
-		if got := unsafeToRestart(self, copies); !slices.Equal(got, want) {
-			t.Errorf("%s: %q, want %q", self, got, want)
-		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/search/node"
+	"github.com/navigator-dbaas/navigator/internal/search/rest"
 )
 
 // Cleanups the pilot runs while observing. Each removes records that Elasticsearch keeps until
@@ -38,7 +40,7 @@ func (e *Engine) cleanupOwnShutdown(ctx context.Context, sd *shutdown, reported 
 	if !stale {
 		return sd, nil
 	}
-	if err := e.es.deleteShutdown(ctx, sd.NodeID); err != nil && !hasStatus(err, 404) {
+	if err := e.es.deleteShutdown(ctx, sd.NodeID); err != nil && !rest.HasStatus(err, 404) {
 		return sd, err
 	}
 	return nil, nil
@@ -62,15 +64,9 @@ func (e *Engine) withdrawn(reported *navv1alpha1.PilotActionStatus, action navv1
 // node is leaving (Elasticsearch clears them all at once; wait_for_removal=false because the
 // nodes are gone or stay).
 func (e *Engine) cleanupDeparted(ctx context.Context) error {
-	st, err := e.es.localState(ctx, "nodes,metadata",
-		"cluster_uuid", "nodes.*.name", "metadata.cluster_coordination.voting_config_exclusions")
+	st, err := node.Members(ctx, e.es)
 	if err != nil {
 		return err
-	}
-	if len(st.Nodes) == 0 {
-		// The master is always in its own state: an empty list is a misread, and taken at its
-		// word it would make every node look departed.
-		return errors.New("the cluster state lists no nodes")
 	}
 	all, err := e.es.shutdowns(ctx, "")
 	if err != nil {
@@ -87,31 +83,14 @@ func (e *Engine) cleanupDeparted(ctx context.Context) error {
 			leaving[sd.NodeID] = true
 			continue
 		}
-		if err := e.es.deleteShutdown(ctx, sd.NodeID); err != nil && !hasStatus(err, 404) {
+		if err := e.es.deleteShutdown(ctx, sd.NodeID); err != nil && !rest.HasStatus(err, 404) {
 			errs = append(errs, fmt.Errorf("deleting the shutdown of departed node %s: %w", sd.NodeID, err))
 		}
 	}
-	if exclusions := st.Metadata.ClusterCoordination.VotingConfigExclusions; len(exclusions) > 0 && noneLeaving(st, exclusions, leaving) {
+	if len(st.Metadata.ClusterCoordination.VotingConfigExclusions) > 0 && rest.NoneLeaving(st, leaving) {
 		if err := e.es.clearVotingExclusions(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("clearing voting configuration exclusions: %w", err))
 		}
 	}
 	return errors.Join(errs...)
-}
-
-// noneLeaving reports whether every excluded node has left the cluster or is a member that is
-// not leaving (no remove-type shutdown). A node excluded by name before it was seen has the id
-// "_absent_", so names are compared too.
-func noneLeaving(st *stateView, exclusions []votingExclusion, leaving map[string]bool) bool {
-	for _, x := range exclusions {
-		if leaving[x.NodeID] {
-			return false
-		}
-		for id, n := range st.Nodes {
-			if x.NodeID == "_absent_" && n.Name == x.NodeName && leaving[id] {
-				return false
-			}
-		}
-	}
-	return true
 }

@@ -4,13 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
-	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +14,8 @@ import (
 	"k8s.io/utils/ptr"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/search/node"
+	"github.com/navigator-dbaas/navigator/internal/search/rest"
 )
 
 // Bounds of each call to the local node: the agent's loop and the kubelet's probes must never
@@ -40,14 +37,10 @@ type client struct {
 
 func newClient(httpPort int) (*client, error) {
 	es, err := elasticsearch.NewClient(elasticsearch.Config{
-		Addresses: []string{"http://" + net.JoinHostPort("127.0.0.1", strconv.Itoa(httpPort))},
+		Addresses: []string{node.Address(httpPort)},
 		// The agent asks again on its next step; a retry inside a call would only stretch it.
 		DisableRetry: true,
-		Transport: &http.Transport{
-			DialContext:           (&net.Dialer{Timeout: 2 * time.Second}).DialContext,
-			ResponseHeaderTimeout: callTimeout,
-			MaxIdleConnsPerHost:   2,
-		},
+		Transport:    node.Transport(),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("building the Elasticsearch client: %w", err)
@@ -68,8 +61,8 @@ func (c *client) do(ctx context.Context, req esapi.Request, v any) error {
 	return decode(res, v)
 }
 
-// answers reports whether the node's HTTP layer answers GET /, whatever the status.
-func (c *client) answers(ctx context.Context) error {
+// Answers reports whether the node's HTTP layer answers GET /, whatever the status.
+func (c *client) Answers(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, callTimeout)
 	defer cancel()
 	res, err := esapi.InfoRequest{}.Do(ctx, c.es)
@@ -80,113 +73,40 @@ func (c *client) answers(ctx context.Context) error {
 	return nil
 }
 
-// root is the part of GET / the engine reads.
-type root struct {
-	ClusterUUID string `json:"cluster_uuid"`
-	Version     struct {
-		Number string `json:"number"`
-	} `json:"version"`
-}
-
-// info is GET /: the version and the UUID of the cluster the node has joined.
-func (c *client) info(ctx context.Context) (*root, error) {
-	var r root
+// Info is GET /: the version and the UUID of the cluster the node has joined.
+func (c *client) Info(ctx context.Context) (*rest.Root, error) {
+	var r rest.Root
 	if err := c.do(ctx, esapi.InfoRequest{}, &r); err != nil {
 		return nil, err
 	}
 	return &r, nil
 }
 
-// localNode is what the node's own stats say about it.
-type localNode struct {
-	ID, Name string
-	Roles    []navv1alpha1.ElasticsearchRole
-	// Shards is the number of shard copies the node holds; Documents the documents in them.
-	Shards    int32
-	Documents int64
-}
-
-// masterEligible reports whether the node has the master role (voting-only nodes have it too).
-func (n localNode) masterEligible() bool {
-	return slices.Contains(n.Roles, navv1alpha1.ESRoleMaster)
-}
-
-// nodeStats is the part of one node's entry in GET _nodes/<id>/stats/indices the engine reads.
-type nodeStats struct {
-	Name    string   `json:"name"`
-	Roles   []string `json:"roles"`
-	Indices struct {
-		Docs struct {
-			Count int64 `json:"count"`
-		} `json:"docs"`
-		ShardStats struct {
-			TotalCount int32 `json:"total_count"`
-		} `json:"shard_stats"`
-	} `json:"indices"`
-}
-
-// local is GET _nodes/_local/stats/indices.
-func (c *client) local(ctx context.Context) (localNode, error) {
+// Local is GET _nodes/_local/stats/indices.
+func (c *client) Local(ctx context.Context) (rest.LocalNode, error) {
 	var body struct {
-		Nodes map[string]nodeStats `json:"nodes"`
+		Nodes map[string]rest.NodeStats `json:"nodes"`
 	}
 	req := esapi.NodesStatsRequest{NodeID: []string{"_local"}, Metric: []string{"indices"}}
 	if err := c.do(ctx, req, &body); err != nil {
-		return localNode{}, err
+		return rest.LocalNode{}, err
 	}
-	if len(body.Nodes) != 1 {
-		return localNode{}, fmt.Errorf("_nodes/_local/stats answered for %d nodes, not 1", len(body.Nodes))
-	}
-	var n localNode
-	for id, s := range body.Nodes {
-		n.ID, n.Name = id, s.Name
-		for _, r := range s.Roles {
-			n.Roles = append(n.Roles, navv1alpha1.ElasticsearchRole(r))
-		}
-		slices.Sort(n.Roles) // as Elasticsearch lists them, whatever the order in node.roles
-		n.Documents, n.Shards = s.Indices.Docs.Count, s.Indices.ShardStats.TotalCount
-	}
-	return n, nil
+	return rest.Local(body.Nodes)
 }
 
-// health is the cluster health as the node's own cluster state has it (local=true).
-func (c *client) health(ctx context.Context) (navv1alpha1.SearchHealth, error) {
-	var body struct {
-		Status string `json:"status"`
-	}
+// Health is the cluster health as the node's own cluster state has it (local=true).
+func (c *client) Health(ctx context.Context) (navv1alpha1.SearchHealth, error) {
+	var body rest.Health
 	if err := c.do(ctx, esapi.ClusterHealthRequest{Local: ptr.To(true)}, &body); err != nil {
 		return navv1alpha1.HealthUnknown, err
 	}
 	return navv1alpha1.SearchHealth(strings.ToLower(body.Status)), nil
 }
 
-// stateView is the part of the cluster state the engine reads; the shape of the state depends
-// on the metrics asked.
-type stateView struct {
-	ClusterUUID string `json:"cluster_uuid"`
-	// MasterNode is left out by Elasticsearch while the node knows no elected master.
-	MasterNode string                  `json:"master_node"`
-	Nodes      map[string]stateNodeRef `json:"nodes"`
-	Metadata   struct {
-		ClusterCoordination struct {
-			VotingConfigExclusions []votingExclusion `json:"voting_config_exclusions"`
-		} `json:"cluster_coordination"`
-	} `json:"metadata"`
-}
-
-type stateNodeRef struct {
-	Name string `json:"name"`
-}
-
-type votingExclusion struct {
-	NodeID   string `json:"node_id"`
-	NodeName string `json:"node_name"`
-}
-
-// localState is GET _cluster/state/<metrics>?local=true: the state this node has applied,
+// LocalState is GET _cluster/state/<metrics>?local=true: the state this node has applied,
 // answered without a master.
-func (c *client) localState(ctx context.Context, metrics string, filter ...string) (*stateView, error) {
-	var st stateView
+func (c *client) LocalState(ctx context.Context, metrics string, filter ...string) (*rest.StateView, error) {
+	var st rest.StateView
 	req := esapi.ClusterStateRequest{Metric: []string{metrics}, Local: ptr.To(true), FilterPath: filter}
 	if err := c.do(ctx, req, &st); err != nil {
 		return nil, err
@@ -215,41 +135,20 @@ type shutdown struct {
 		// Decision is the allocation decision about the copy that stalls it, as the
 		// allocation explain API prints a move decision: each other node's refusing deciders.
 		Decision *struct {
-			Nodes []struct {
-				NodeName string `json:"node_name"`
-				Deciders []struct {
-					Explanation string `json:"explanation"`
-				} `json:"deciders"`
-			} `json:"node_allocation_decisions"`
+			Nodes rest.NodeDecisions `json:"node_allocation_decisions"`
 		} `json:"node_allocation_decision"`
 	} `json:"shard_migration"`
 }
 
-// maxExplanation bounds the explanation the status carries: with many nodes, each one's refusal
-// would otherwise make every report long.
-const maxExplanation = 1024
-
 // explanation is Elasticsearch's explanation of the shard migration and, when it names the
 // allocation decision of a stalled copy ("see [node_allocation_decision]"), why each other node
-// refuses it: the reason a person needs (an allocation filter, a full disk) without asking the
-// allocation explain API.
+// refuses it.
 func (s *shutdown) explanation() string {
-	out := s.ShardMigration.Explanation
+	var nodes rest.NodeDecisions
 	if d := s.ShardMigration.Decision; d != nil {
-		var why []string
-		for _, n := range d.Nodes {
-			if len(n.Deciders) > 0 {
-				why = append(why, n.NodeName+": "+n.Deciders[0].Explanation)
-			}
-		}
-		if len(why) > 0 {
-			out += "; " + strings.Join(why, "; ")
-		}
+		nodes = d.Nodes
 	}
-	if len(out) > maxExplanation {
-		out = out[:maxExplanation-3] + "..."
-	}
-	return out
+	return rest.Explain(s.ShardMigration.Explanation, nodes)
 }
 
 // is reports whether s is a registered shutdown of type t (Elasticsearch prints it in
@@ -288,7 +187,7 @@ func (c *client) shutdownOf(ctx context.Context, nodeID string) (*shutdown, erro
 func (c *client) putShutdown(ctx context.Context, nodeID, t, reason string, delay time.Duration) error {
 	body := map[string]string{"type": t, "reason": reason}
 	if t == shutdownRestart {
-		body["allocation_delay"] = timeValue(delay)
+		body["allocation_delay"] = rest.TimeValue(delay)
 	}
 	raw, err := json.Marshal(body)
 	if err != nil {
@@ -303,9 +202,9 @@ func (c *client) deleteShutdown(ctx context.Context, nodeID string) error {
 	return c.do(ctx, esapi.ShutdownDeleteNodeRequest{NodeID: nodeID, MasterTimeout: masterTimeout}, nil)
 }
 
-// excludeFromVoting is POST _cluster/voting_config_exclusions?node_names=<name>. Elasticsearch
+// ExcludeFromVoting is POST _cluster/voting_config_exclusions?node_names=<name>. Elasticsearch
 // answers once the node is out of the voting configuration, or 408 after exclusionTimeout.
-func (c *client) excludeFromVoting(ctx context.Context, name string) error {
+func (c *client) ExcludeFromVoting(ctx context.Context, name string) error {
 	req := esapi.ClusterPostVotingConfigExclusionsRequest{NodeNames: name, Timeout: exclusionTimeout, MasterTimeout: masterTimeout}
 	return c.do(ctx, req, nil)
 }
@@ -322,73 +221,8 @@ func closeBody(body io.ReadCloser) {
 	_ = body.Close()
 }
 
-// esError is Elasticsearch's error answer, {"error": {"type": …, "reason": …}, "status": …},
-// kept so that callers can tell a status (404: nothing to delete; 408: not yet) from a failure.
-type esError struct {
-	Status int
-	Type   string
-	Reason string
-}
-
-func (e *esError) Error() string {
-	if e.Type == "" && e.Reason == "" {
-		return fmt.Sprintf("HTTP %d from Elasticsearch", e.Status)
-	}
-	return fmt.Sprintf("HTTP %d from Elasticsearch: %s: %s", e.Status, e.Type, e.Reason)
-}
-
-// decode reads a response into v (nil: drop the body) and turns an error answer into *esError.
+// decode reads a response into v (nil: drop the body) and turns an error answer into
+// *rest.Error.
 func decode(res *esapi.Response, v any) error {
-	if res.StatusCode >= 300 {
-		e := &esError{Status: res.StatusCode}
-		var body struct {
-			Error json.RawMessage `json:"error"`
-		}
-		if json.NewDecoder(res.Body).Decode(&body) == nil && len(body.Error) > 0 {
-			var cause struct {
-				Type   string `json:"type"`
-				Reason string `json:"reason"`
-			}
-			if json.Unmarshal(body.Error, &cause) == nil {
-				e.Type, e.Reason = cause.Type, cause.Reason
-			} else {
-				_ = json.Unmarshal(body.Error, &e.Reason) // some answers give the error as a string
-			}
-		}
-		return e
-	}
-	if v == nil {
-		return nil
-	}
-	return json.NewDecoder(res.Body).Decode(v)
-}
-
-// isTimeout reports whether err is Elasticsearch giving up a wait it was asked to make, an
-// ElasticsearchTimeoutException: type timeout_exception, status 500 up to 8.x and 429 from 9.0
-// (a voting exclusion whose node the master has not yet taken out of the configuration). 408,
-// which Elasticsearch never answers for it, counts too: a proxy in between may.
-func isTimeout(err error) bool {
-	var e *esError
-	return errors.As(err, &e) && (e.Type == "timeout_exception" || e.Status == http.StatusRequestTimeout)
-}
-
-// hasStatus reports whether err is Elasticsearch's answer with this HTTP status.
-func hasStatus(err error, status int) bool {
-	var e *esError
-	return errors.As(err, &e) && e.Status == status
-}
-
-// timeValue prints a duration as an Elasticsearch time value ("5m", "90s", "1500ms"): Go's
-// "5m0s" is not one.
-func timeValue(d time.Duration) string {
-	switch {
-	case d%time.Hour == 0 && d > 0:
-		return strconv.FormatInt(int64(d/time.Hour), 10) + "h"
-	case d%time.Minute == 0 && d > 0:
-		return strconv.FormatInt(int64(d/time.Minute), 10) + "m"
-	case d%time.Second == 0:
-		return strconv.FormatInt(int64(d/time.Second), 10) + "s"
-	default:
-		return strconv.FormatInt(d.Milliseconds(), 10) + "ms"
-	}
+	return rest.Decode("Elasticsearch", res.StatusCode, res.Body, v)
 }

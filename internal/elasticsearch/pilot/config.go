@@ -4,24 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 	"path/filepath"
 
-	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/yaml"
-
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	"github.com/navigator-dbaas/navigator/internal/pilot/configfile"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
-	"github.com/navigator-dbaas/navigator/internal/pilot/jvm"
+	"github.com/navigator-dbaas/navigator/internal/search/settings"
 )
 
-// Files the engine writes under the configuration directory.
-const (
-	configFile = "elasticsearch.yml"
-	heapFile   = "jvm.options.d/heap.options"
-)
+// configFile is the settings file the engine writes under the configuration directory, beside
+// settings.HeapFile.
+const configFile = "elasticsearch.yml"
 
 // Configure writes elasticsearch.yml and the JVM heap options from the ElasticsearchCluster, the
 // node's Pilot and the pod's identity. Both files are replaced atomically, so that a pilot
@@ -35,22 +27,15 @@ func (e *Engine) Configure(_ context.Context, in engine.Input) error {
 	if err != nil {
 		return err
 	}
-	settings, err := e.settings(es, pool, in)
+	s, err := e.settings(es, pool, in)
 	if err != nil {
-		return err
-	}
-	raw, err := yaml.Marshal(settings)
-	if err != nil {
-		return fmt.Errorf("encoding %s: %w", configFile, err)
-	}
-	if err := os.MkdirAll(e.ConfigDir, 0o755); err != nil {
 		return err
 	}
 	header := "# Written by navigator-pilot from ElasticsearchCluster " + es.Name + ", node pool " + pool.Name + ".\n# It is written again before every start: edit the ElasticsearchCluster instead.\n"
-	if err := configfile.Write(filepath.Join(e.ConfigDir, configFile), append([]byte(header), raw...)); err != nil {
+	if err := settings.Write(filepath.Join(e.ConfigDir, configFile), header, s); err != nil {
 		return err
 	}
-	return e.writeHeap(pool.Resources)
+	return settings.WriteHeap(e.ConfigDir, pool.Resources)
 }
 
 func findPool(es *navv1alpha1.ElasticsearchCluster, name string) (*navv1alpha1.ElasticsearchNodePool, error) {
@@ -65,72 +50,27 @@ func findPool(es *navv1alpha1.ElasticsearchCluster, name string) (*navv1alpha1.E
 // settings is elasticsearch.yml as flat dotted keys: what Navigator manages, then the pool's
 // config merged over it.
 func (e *Engine) settings(es *navv1alpha1.ElasticsearchCluster, pool *navv1alpha1.ElasticsearchNodePool, in engine.Input) (map[string]any, error) {
-	s := map[string]any{
-		"cluster.name":         es.Name,
-		"node.name":            in.Node.Name,
-		"network.host":         "0.0.0.0",
-		"http.port":            e.HTTPPort,
-		"transport.port":       e.TransportPort,
-		"path.data":            e.DataDir,
-		"discovery.seed_hosts": e.SeedHosts,
-		// Security and TLS are out of scope for now. Set explicitly because Elasticsearch 8
-		// otherwise turns security on and generates certificates on its first start.
-		"xpack.security.enabled": false,
-	}
-	if in.Node.IP != "" {
-		s["network.publish_host"] = in.Node.IP
-	}
-	// Omitted roles keep Elasticsearch's default (every role); an empty list is written as
-	// `node.roles: []`, a coordinating-only node.
-	if pool.Roles != nil {
-		roles := make([]string, 0, len(pool.Roles))
+	var roles []string
+	if pool.Roles != nil { // omitted: Elasticsearch's default, every role
+		roles = make([]string, 0, len(pool.Roles))
 		for _, r := range pool.Roles {
 			roles = append(roles, string(r))
 		}
-		s["node.roles"] = roles
 	}
+	s := settings.Base(settings.Node{
+		Cluster: es.Name, Name: in.Node.Name, PublishHost: in.Node.IP, HTTPPort: e.HTTPPort, TransportPort: e.TransportPort,
+		DataDir: e.DataDir, SeedHosts: e.SeedHosts, Roles: roles,
+	})
+	// Security and TLS are out of scope for now. Set explicitly because Elasticsearch 8
+	// otherwise turns security on and generates certificates on its first start.
+	s["xpack.security.enabled"] = false
 	// Only while a brand-new cluster bootstraps: a second bootstrap of a formed cluster would
 	// split it in two, so the controller clears it once the cluster has a UUID.
 	if p := in.Pilot; p != nil && p.Spec.Elasticsearch != nil && len(p.Spec.Elasticsearch.InitialMasterNodes) > 0 {
 		s["cluster.initial_master_nodes"] = p.Spec.Elasticsearch.InitialMasterNodes
 	}
-	for key, text := range pool.Config {
-		var v any
-		if err := yaml.Unmarshal([]byte(text), &v); err != nil {
-			return nil, fmt.Errorf("node pool %s: config %q is not a YAML value: %w", pool.Name, key, err)
-		}
-		merge(s, key, v)
+	if err := settings.MergePool(s, pool.Name, pool.Config); err != nil {
+		return nil, err
 	}
 	return s, nil
-}
-
-// merge sets key to v, a nested value flattened to dotted keys, as Elasticsearch itself reads
-// nested and dotted settings alike: a pool's `xpack.security: "{enabled: true}"` then overrides
-// the `xpack.security.enabled` Navigator writes instead of clashing with it.
-func merge(s map[string]any, key string, v any) {
-	m, ok := v.(map[string]any)
-	if !ok {
-		s[key] = v
-		return
-	}
-	for k, sub := range m {
-		merge(s, key+"."+k, sub)
-	}
-}
-
-// writeHeap writes -Xms and -Xmx as half the container's memory limit, capped at 31GiB, and
-// removes the file when there is no limit: Elasticsearch then sizes the heap itself.
-func (e *Engine) writeHeap(res corev1.ResourceRequirements) error {
-	path := filepath.Join(e.ConfigDir, heapFile)
-	heap := jvm.HeapMiB(res)
-	if heap == 0 {
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
-		}
-		return nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	return configfile.Write(path, fmt.Appendf(nil, "# Written by navigator-pilot: half the container's memory limit.\n-Xms%dm\n-Xmx%dm\n", heap, heap))
 }

@@ -15,6 +15,8 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+	"github.com/navigator-dbaas/navigator/internal/search/node"
+	"github.com/navigator-dbaas/navigator/internal/search/settings"
 	simconfig "github.com/navigator-dbaas/navigator/test/sim/elasticsearch/config"
 )
 
@@ -38,11 +40,11 @@ func testInput(es *navv1alpha1.ElasticsearchCluster, initialMasters ...string) e
 
 func configEngine(t *testing.T) *Engine {
 	dir := t.TempDir()
-	return &Engine{
+	return &Engine{Flags: node.Flags{
 		NodePool: "hot", SeedHosts: []string{"logs-discovery.team-a.svc"},
 		ConfigDir: filepath.Join(dir, "config"), DataDir: filepath.Join(dir, "data"),
 		HTTPPort: 9200, TransportPort: 9300,
-	}
+	}}
 }
 
 // readSettings parses the written elasticsearch.yml into plain JSON values.
@@ -171,7 +173,7 @@ func TestConfigureRefuses(t *testing.T) {
 }
 
 func TestConfigureWritesHeap(t *testing.T) {
-	heapPath := func(e *Engine) string { return filepath.Join(e.ConfigDir, heapFile) }
+	heapPath := func(e *Engine) string { return filepath.Join(e.ConfigDir, settings.HeapFile) }
 	e := configEngine(t)
 	configure := func(limit string) {
 		t.Helper()

@@ -3,8 +3,6 @@ package pilot
 import (
 	"errors"
 	"flag"
-	"os"
-	"strings"
 	"sync"
 	"time"
 
@@ -14,6 +12,7 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/pilot/cli"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
 	"github.com/navigator-dbaas/navigator/internal/pilot/supervisor"
+	"github.com/navigator-dbaas/navigator/internal/search/node"
 )
 
 // Defaults of the engine's flags: the upstream image's paths and Elasticsearch's ports.
@@ -28,17 +27,9 @@ const (
 // Engine drives one Elasticsearch node. Build it with Factory (or fill the exported fields and
 // call Init, as tests do).
 type Engine struct {
-	// NodePool is the name of the node's pool in the ElasticsearchCluster.
-	NodePool string
-	// SeedHosts are written as discovery.seed_hosts: the headless discovery Service's DNS name,
-	// which Elasticsearch resolves again on every discovery round.
-	SeedHosts []string
-	// ConfigDir is ES_PATH_CONF: elasticsearch.yml and jvm.options.d live there.
-	ConfigDir string
-	// DataDir is path.data.
-	DataDir string
-	// HTTPPort and TransportPort are http.port and transport.port.
-	HTTPPort, TransportPort int
+	// Flags place the node; ConfigDir is ES_PATH_CONF, where elasticsearch.yml and
+	// jvm.options.d live.
+	node.Flags
 	// RestartAllocationDelay is the allocation_delay of a restart-type shutdown: how long
 	// Elasticsearch waits for the node to come back before rebuilding its replicas elsewhere.
 	RestartAllocationDelay time.Duration
@@ -60,16 +51,14 @@ var _ engine.Engine = (*Engine)(nil)
 // Factory registers the engine's flags for the pilot's command line.
 var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
 	e := &Engine{}
-	var seeds string
-	fs.StringVar(&e.NodePool, "node-pool", "", "Name of this node's pool in the ElasticsearchCluster (required).")
-	fs.StringVar(&seeds, "seed-hosts", "", "discovery.seed_hosts: the DNS name of the headless discovery Service, or a comma-separated list (required).")
-	fs.StringVar(&e.ConfigDir, "config-dir", DefaultConfigDir, "Elasticsearch's configuration directory (ES_PATH_CONF).")
-	fs.StringVar(&e.DataDir, "data-dir", DefaultDataDir, "Elasticsearch's data directory (path.data).")
-	fs.IntVar(&e.HTTPPort, "http-port", DefaultHTTPPort, "http.port; the pilot calls the node on 127.0.0.1 at this port.")
-	fs.IntVar(&e.TransportPort, "transport-port", DefaultTransportPort, "transport.port.")
+	finish := e.Register(fs, "ElasticsearchCluster", "ES_PATH_CONF", node.Flags{
+		ConfigDir: DefaultConfigDir, DataDir: DefaultDataDir, HTTPPort: DefaultHTTPPort, TransportPort: DefaultTransportPort,
+	})
 	fs.DurationVar(&e.RestartAllocationDelay, "restart-allocation-delay", DefaultRestartAllocationDelay, "allocation_delay of the restart-type shutdown registered by PrepareRestart.")
 	return func() (engine.Engine, error) {
-		e.SeedHosts = cli.SplitList(seeds)
+		if err := finish(); err != nil {
+			return nil, err
+		}
 		if err := e.Init(); err != nil {
 			return nil, err
 		}
@@ -79,13 +68,7 @@ var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
 
 // Init checks the settings and builds the client of the local node.
 func (e *Engine) Init() error {
-	var errs []error
-	if e.NodePool == "" {
-		errs = append(errs, errors.New("--node-pool is required"))
-	}
-	if len(e.SeedHosts) == 0 {
-		errs = append(errs, errors.New("--seed-hosts is required"))
-	}
+	errs := []error{e.Check()}
 	if e.RestartAllocationDelay < 0 {
 		errs = append(errs, errors.New("--restart-allocation-delay must not be negative"))
 	}
@@ -115,15 +98,5 @@ func (e *Engine) ClusterKind() engine.ClusterKind {
 // Command runs the upstream command unchanged, with ES_PATH_CONF pointing at the directory
 // Configure wrote.
 func (e *Engine) Command(upstream []string) supervisor.Process {
-	env := []string{}
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ES_PATH_CONF=") {
-			env = append(env, kv)
-		}
-	}
-	return supervisor.Process{
-		Path: upstream[0],
-		Args: append([]string(nil), upstream...),
-		Env:  append(env, "ES_PATH_CONF="+e.ConfigDir),
-	}
+	return node.Command(upstream, "ES_PATH_CONF", e.ConfigDir)
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/navigator-dbaas/navigator/internal/search/node"
 )
 
 func TestFactoryFlags(t *testing.T) {
@@ -36,7 +38,7 @@ func TestFactoryFlags(t *testing.T) {
 func TestCommandRunsUpstreamWithConfigDir(t *testing.T) {
 	t.Setenv("ES_PATH_CONF", "/elsewhere")
 	t.Setenv("ES_JAVA_OPTS", "-Dkept=true")
-	e := &Engine{ConfigDir: "/usr/share/elasticsearch/config"}
+	e := &Engine{Flags: node.Flags{ConfigDir: "/usr/share/elasticsearch/config"}}
 	p := e.Command([]string{"/usr/share/elasticsearch/bin/elasticsearch", "-Ekey=value"})
 	if p.Path != "/usr/share/elasticsearch/bin/elasticsearch" || !slices.Equal(p.Args, []string{p.Path, "-Ekey=value"}) {
 		t.Fatalf("process: %+v", p)

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/search/node"
 )
 
 // Observe reports the node's facts: version, node id, roles, shards and documents held, the
@@ -20,42 +21,22 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		es = &navv1alpha1.ElasticsearchPilotStatus{}
 	}
 	defer func() { e.gauges.set(status.Node.ID, es) }()
-	root, err := e.es.info(ctx)
-	if err != nil {
-		// A node that does not answer GET / answers nothing else: no need to wait for each call.
-		es.ClusterHealth, es.MasterNode = navv1alpha1.HealthUnknown, ""
-		status.Elasticsearch = es
-		return fmt.Errorf("GET /: %w", err)
-	}
-	status.Version = root.Version.Number
-	es.ClusterUUID = clusterUUID(root.ClusterUUID)
-	var errs []error
-	self, err := e.es.local(ctx)
-	if err != nil {
-		errs = append(errs, fmt.Errorf("reading the node's stats: %w", err))
-	} else {
+	f, answered, err := node.Observe(ctx, e.es, node.Facts{
+		Version: status.Version, ClusterUUID: es.ClusterUUID, Health: es.ClusterHealth, Master: es.MasterNode,
+	})
+	status.Version, es.ClusterUUID, es.ClusterHealth, es.MasterNode = f.Version, f.ClusterUUID, f.Health, f.Master
+	if self := f.Self; self != nil {
 		status.Node.ID = self.ID
-		es.Roles, es.Shards, es.Documents = self.Roles, self.Shards, self.Documents
+		es.Roles = node.Roles[navv1alpha1.ElasticsearchRole](self.Roles)
+		es.Shards, es.Documents = self.Shards, self.Documents
 	}
-	// The master before and after the health: a node without an elected master answers red
-	// (ClusterStateHealth under the no-master block, also while it starts), which says nothing
-	// of the cluster's shards. Its health is unknown then, as a node's that does not answer.
-	before, errBefore := e.es.localState(ctx, "master_node")
-	if es.ClusterHealth, err = e.es.health(ctx); err != nil {
-		errs = append(errs, fmt.Errorf("reading the cluster health: %w", err))
+	status.Elasticsearch = es
+	if !answered {
+		return err
 	}
-	st, err := e.es.localState(ctx, "master_node")
-	if err = errors.Join(errBefore, err); err != nil {
-		errs = append(errs, fmt.Errorf("reading the node's cluster state: %w", err))
-		es.MasterNode = ""
-	} else {
-		es.MasterNode = st.MasterNode
-	}
-	if es.MasterNode == "" || before == nil || before.MasterNode == "" {
-		es.ClusterHealth = navv1alpha1.HealthUnknown
-	}
+	errs := []error{err}
 	// The shutdown API needs a master; without one it would only wait and fail.
-	if self.ID != "" && es.MasterNode != "" {
+	if self := f.Self; self != nil && es.MasterNode != "" {
 		if sd, err := e.observeShutdown(ctx, self.ID, status.Action); err != nil {
 			errs = append(errs, err) // the shutdown stays as last reported
 		} else {
@@ -67,7 +48,6 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 			}
 		}
 	}
-	status.Elasticsearch = es
 	return errors.Join(errs...)
 }
 
@@ -82,14 +62,6 @@ func (e *Engine) observeShutdown(ctx context.Context, id string, reported *navv1
 		return nil, fmt.Errorf("deleting the node's shutdown that its Pilot no longer asks for: %w", err)
 	}
 	return shutdownStatus(sd), nil
-}
-
-// clusterUUID is GET /'s cluster_uuid, empty until the cluster has formed ("_na_").
-func clusterUUID(uuid string) string {
-	if uuid == "_na_" {
-		return ""
-	}
-	return uuid
 }
 
 func shutdownStatus(sd *shutdown) *navv1alpha1.ElasticsearchShutdownStatus {

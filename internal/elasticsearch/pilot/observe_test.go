@@ -11,6 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/wait"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/search/node"
 )
 
 // TestReadyAndObserve: a node is live but not ready until it has joined an elected master's
@@ -26,7 +27,7 @@ func TestReadyAndObserve(t *testing.T) {
 	// Alone it cannot bootstrap: two of the three initial master nodes are missing, and it
 	// stays unready however often it is asked.
 	err := wait.PollUntilContextTimeout(t.Context(), 20*time.Millisecond, 300*time.Millisecond, true, func(context.Context) (bool, error) {
-		if err := e0.Ready(t.Context()); !errors.Is(err, errNoMaster) {
+		if err := e0.Ready(t.Context()); !errors.Is(err, node.ErrNotJoined) {
 			return false, fmt.Errorf("Ready before the cluster formed: %w", err)
 		}
 		return false, nil
@@ -82,7 +83,7 @@ func TestReadyAndObserve(t *testing.T) {
 	c.stop("logs-hot-1")
 	c.stop("logs-hot-2")
 	eventually(t, 5*time.Second, "logs-hot-0 unready without a master", func() bool {
-		return errors.Is(e0.Ready(t.Context()), errNoMaster)
+		return errors.Is(e0.Ready(t.Context()), node.ErrNotJoined)
 	})
 	if err := e0.Live(t.Context()); err != nil {
 		t.Fatalf("Live without a master: %v", err)

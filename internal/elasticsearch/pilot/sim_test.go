@@ -17,6 +17,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
+	"github.com/navigator-dbaas/navigator/internal/search/node"
 	simconfig "github.com/navigator-dbaas/navigator/test/sim/elasticsearch/config"
 	simnode "github.com/navigator-dbaas/navigator/test/sim/elasticsearch/node"
 )
@@ -83,11 +84,11 @@ func newSimCluster(t *testing.T, names ...string) *simCluster {
 }
 
 func (c *simCluster) newEngine(name string, httpPort, transportPort int, seeds []string) *Engine {
-	e := &Engine{
+	e := &Engine{Flags: node.Flags{
 		NodePool: "hot", SeedHosts: seeds,
 		ConfigDir: filepath.Join(c.dir, name, "config"), DataDir: filepath.Join(c.dir, name, "data"),
-		HTTPPort: httpPort, TransportPort: transportPort, RestartAllocationDelay: 2 * time.Minute,
-	}
+		HTTPPort: httpPort, TransportPort: transportPort,
+	}, RestartAllocationDelay: 2 * time.Minute}
 	if err := e.Init(); err != nil {
 		c.t.Fatal(err)
 	}

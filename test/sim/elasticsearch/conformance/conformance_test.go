@@ -3,7 +3,6 @@ package conformance
 import (
 	"fmt"
 	"net/http"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -19,21 +18,7 @@ func TestConformance(t *testing.T) {
 		suite(t, newSimBackend(t))
 	})
 	t.Run("real", func(t *testing.T) {
-		in, ok, err := osnode.FromEnv()
-		switch {
-		case err != nil:
-			t.Fatal(err)
-		case !ok && os.Getenv(osnode.EnvRequired) != "":
-			t.Fatalf("%s is not set: make test-real builds the installation and names it", osnode.EnvHome)
-		case !ok:
-			t.Skipf("no real OpenSearch: %s is not set (make test-real sets it)", osnode.EnvHome)
-		}
-		release, err := in.Release()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("real OpenSearch %s", release)
-		suite(t, newRealBackend(t, in))
+		suite(t, newRealBackend(t, osnode.ForTest(t)))
 	})
 }
 
