@@ -192,15 +192,18 @@ CASS_REAL_LATEST := $(lastword $(CASS_REAL_VERSIONS))
 OS_REAL_LATEST := $(lastword $(OS_REAL_VERSIONS))
 
 .PHONY: test-real
-test-real: ## Real Cassandra 5.0 and OpenSearch 2.19 nodes as processes: the conformance suites the simulators also pass.
+test-real: ## Real Cassandra 5.0 and OpenSearch 2.19 nodes as processes: the conformance suites the simulators also pass, and the pilot's OpenSearch engine.
 	home=$$(test/real/cassandra/image.sh home $(CASS_REAL_LATEST)); java=$$(test/real/cassandra/image.sh java); \
 	agent=$$(hack/jolokia-agent.sh); \
 	NAVIGATOR_CASSANDRA_HOME=$$home NAVIGATOR_CASSANDRA_JAVA=$$java NAVIGATOR_JOLOKIA_AGENT=$$agent NAVIGATOR_REAL_REQUIRED=1 \
 	  go test -count=1 -timeout 20m -run '^TestConformance.*/real$$' ./internal/cassandra/...
-	# The Elasticsearch simulator held to real OpenSearch on the APIs the two engines share.
+	# The Elasticsearch simulator held to real OpenSearch on the APIs the two engines share, and
+	# the pilot's OpenSearch engine on real nodes.
 	home=$$(test/real/opensearch/image.sh home $(OS_REAL_LATEST)); \
 	NAVIGATOR_OPENSEARCH_HOME=$$home NAVIGATOR_REAL_REQUIRED=1 \
-	  go test -count=1 -timeout 10m -run '^TestConformance$$/^real$$' ./test/sim/elasticsearch/conformance/
+	  go test -count=1 -timeout 10m -run '^TestConformance$$/^real$$' ./test/sim/elasticsearch/conformance/ && \
+	NAVIGATOR_OPENSEARCH_HOME=$$home NAVIGATOR_REAL_REQUIRED=1 \
+	  go test -count=1 -timeout 10m -run '^TestOnRealOpenSearch$$' ./internal/opensearch/pilot/
 
 .PHONY: test-e2e
 test-e2e: $(HELM) ## End-to-end tests on $$KUBECONFIG, or on a local cluster brought up and torn down for the run.

@@ -7,6 +7,7 @@ package main
 import (
 	cassandrapilot "github.com/navigator-dbaas/navigator/internal/cassandra/pilot"
 	espilot "github.com/navigator-dbaas/navigator/internal/elasticsearch/pilot"
+	ospilot "github.com/navigator-dbaas/navigator/internal/opensearch/pilot"
 	"github.com/navigator-dbaas/navigator/internal/pilot/cli"
 )
 
@@ -14,5 +15,6 @@ func main() {
 	cli.Main(map[string]cli.Factory{
 		"cassandra":     cassandrapilot.Factory,
 		"elasticsearch": espilot.Factory,
+		"opensearch":    ospilot.Factory,
 	})
 }

@@ -1,0 +1,96 @@
+package pilot
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/navigator-dbaas/navigator/internal/search/rest"
+)
+
+// drain is the progress of moving a node's shard copies away while it is excluded from
+// allocation: what OpenSearch's missing node shutdown API would have reported.
+type drain struct {
+	remaining, relocating int32
+	// done: the node may go. Nothing remains, or every copy left cannot move and its shard keeps
+	// a started copy on a node that stays: Elasticsearch's shutdown API says COMPLETE then too
+	// (TransportGetShutdownStatusAction.hasShardCopyOnAnotherNode), as when a data pool of two
+	// shrinks to one with a replica per shard. The cluster is yellow once the node is gone, never
+	// red, and waiting for such copies to move would wait for good.
+	done bool
+	// stalled: copies remain, none moves, and OpenSearch says at least one of them cannot move
+	// while its shard has no started copy on a node that stays; explanation says why.
+	stalled     bool
+	explanation string
+	message     string
+}
+
+// drainProgress judges the drain of the node self from where the cluster manager says the copies
+// are. leaving are the names excluded from allocation, self's included: a copy on a node that
+// leaves too keeps no shard.
+func (e *Engine) drainProgress(ctx context.Context, self rest.LocalNode, leaving []string) (drain, error) {
+	copies, err := e.api.shardCopies(ctx)
+	if err != nil {
+		return drain{}, fmt.Errorf("reading where the shard copies are: %w", err)
+	}
+	var d drain
+	var mine []rest.ShardCopy
+	moving := false
+	for _, c := range copies {
+		if c.NodeID != self.ID {
+			continue
+		}
+		mine = append(mine, c)
+		d.remaining++
+		switch c.State {
+		case "RELOCATING":
+			d.relocating++
+			moving = true
+		case "INITIALIZING":
+			moving = true // a recovery onto the node that began before it was excluded
+		}
+	}
+	switch {
+	case d.remaining == 0:
+		d.done, d.message = true, "every shard copy has moved away: the node can be removed"
+		return d, nil
+	case moving:
+		d.message = fmt.Sprintf("%d shard copies remaining, %d moving away", d.remaining, d.relocating)
+		return d, nil
+	}
+	// Nothing moves: either OpenSearch is about to move copies (the exclusion was just written,
+	// or its recoveries are throttled) or it cannot. Only its allocation deciders can tell.
+	for _, c := range mine {
+		decision, err := e.api.explain(ctx, c)
+		if err != nil {
+			return drain{}, fmt.Errorf("asking why %s stays on the node: %w", c.Name(), err)
+		}
+		if !strings.EqualFold(decision.CanMove, "no") {
+			d.message = fmt.Sprintf("%d shard copies remaining; OpenSearch is about to move %s (can_move_to_other_node: %s)", d.remaining, c.Name(), strings.ToLower(decision.CanMove))
+			return d, nil
+		}
+		if !keptElsewhere(c, copies, leaving) {
+			d.stalled = true
+			d.explanation = explanation(c, decision)
+			d.message = fmt.Sprintf("drain STALLED with %d shard copies remaining: %s", d.remaining, d.explanation)
+			return d, nil
+		}
+	}
+	d.done = true
+	d.message = fmt.Sprintf("%d shard copies cannot move, and each shard keeps a started copy on a node that stays: the node can be removed", d.remaining)
+	return d, nil
+}
+
+// keptElsewhere reports whether the shard of c has a started copy on another node that does not
+// leave.
+func keptElsewhere(c rest.ShardCopy, copies []rest.ShardCopy, leaving []string) bool {
+	return slices.ContainsFunc(copies, func(o rest.ShardCopy) bool {
+		return o.SameShard(c) && o.NodeID != c.NodeID && o.State == "STARTED" && !slices.Contains(leaving, o.NodeName)
+	})
+}
+
+// explanation is OpenSearch's move explanation for the copy and why each other node refuses it.
+func explanation(c rest.ShardCopy, d *moveDecision) string {
+	return rest.Explain(c.Name()+" "+c.Role()+": "+d.Explanation, d.Nodes)
+}
