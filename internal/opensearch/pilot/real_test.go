@@ -394,6 +394,60 @@ func TestOnRealOpenSearch(t *testing.T) {
 		c.must("m1", http.MethodDelete, "/pinned", "")
 	})
 
+	// As when a data pool of two shrinks to one with a replica per shard: the leaving node's
+	// copies cannot move (the only other node they may go to holds the shard's other copy), and
+	// the node may go all the same (the cluster would be yellow, never red). The leave is then
+	// withdrawn, and m2 stays for the cases after this one.
+	t.Run("a drain completes with copies that have nowhere to go but a copy elsewhere", func(t *testing.T) {
+		c.must("m1", http.MethodPut, "/pair", `{"settings":{"number_of_shards":2,"number_of_replicas":1,"index.routing.allocation.include._name":"m1,m2"}}`)
+		c.write("m1", "pair", 100)
+		c.eventually(30*time.Second, "green with pair", func() error { return c.health("m1", "green") })
+		msgs := c.act("m2", navv1alpha1.ActionLeave, 60*time.Second)
+		t.Logf("Leave m2: %q", msgs)
+		if last := msgs[len(msgs)-1]; !strings.Contains(last, "cannot move") {
+			t.Fatalf("m2's leave completed as %q; its copies of pair could not have moved", last)
+		}
+		var rows []struct {
+			Node string `json:"node"`
+		}
+		if err := c.call("m1", http.MethodGet, "/_cat/shards/pair?format=json&h=node", "", &rows); err != nil {
+			t.Fatal(err)
+		}
+		onM2 := 0
+		for _, r := range rows {
+			if r.Node == "m2" {
+				onM2++
+			}
+		}
+		if onM2 == 0 {
+			t.Fatalf("no copy of pair on m2 (%v): the case proves nothing", rows)
+		}
+		// Withdrawn: the copies stay where they are, and the cluster goes on green.
+		var st navv1alpha1.PilotStatus
+		st.Action = &navv1alpha1.PilotActionStatus{Action: navv1alpha1.ActionLeave}
+		if err := c.observe("m2", &st); err != nil {
+			t.Fatal(err)
+		}
+		if d := st.OpenSearch.Drain; d == nil || d.ShardsRemaining != int32(onM2) || d.Stalled {
+			t.Fatalf("m2's drain %+v, want %d copies remaining, not stalled", d, onM2)
+		}
+		st.Action = nil
+		c.eventually(30*time.Second, "m2's leave withdrawn", func() error {
+			if err := c.observe("m2", &st); err != nil {
+				return err
+			}
+			c.cleanupOnManager("m1")
+			if ex, vx := c.excluded("m1"), c.votingExclusions("m1"); len(ex) > 0 || len(vx) > 0 {
+				return fmt.Errorf("allocation exclusion %v, voting exclusions %v", ex, vx)
+			}
+			return nil
+		})
+		if n := c.count("m1", "pair"); n != 100 {
+			t.Fatalf("pair holds %d documents, want 100", n)
+		}
+		c.must("m1", http.MethodDelete, "/pair", "")
+	})
+
 	t.Run("a cluster manager leaves", func(t *testing.T) {
 		msgs := c.act("m3", navv1alpha1.ActionLeave, 90*time.Second)
 		t.Logf("Leave m3: %q", msgs)
