@@ -20,7 +20,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	cassres "github.com/navigator-dbaas/navigator/internal/cassandra/resources"
-	esres "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
+	searchres "github.com/navigator-dbaas/navigator/internal/search/resources"
 )
 
 // The schedule's settings, from the environment (make chaos sets them):
@@ -259,7 +259,7 @@ func newChaosSearch(t *testing.T) *chaosSearch {
 func (s *chaosSearch) name() string { return "Elasticsearch" }
 
 func (s *chaosSearch) ops() []chaosOp {
-	restart := restartOp(s.esc, esres.AnnotationRestart, s.nodes, &s.restart)
+	restart := restartOp(s.esc, searchres.AnnotationRestart, s.nodes, &s.restart)
 	last := fmt.Sprintf("%s-data-3", s.esc.Name)
 	if s.nodes == 3 {
 		return []chaosOp{restart, {name: "scale out 3 to 4", nodes: 4, faults: []chaosFault{killJoining(last)},

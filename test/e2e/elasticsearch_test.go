@@ -24,7 +24,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/controller/controllerutil"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
-	res "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
+	res "github.com/navigator-dbaas/navigator/internal/search/resources"
 )
 
 // The upgrade path the e2e cluster walks, the one real Elasticsearch allows from 7.17 to 9.1

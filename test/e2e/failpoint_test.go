@@ -22,8 +22,8 @@ import (
 	cassres "github.com/navigator-dbaas/navigator/internal/cassandra/resources"
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
 	esctl "github.com/navigator-dbaas/navigator/internal/elasticsearch/controller"
-	esres "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
 	"github.com/navigator-dbaas/navigator/internal/failpoint"
+	searchres "github.com/navigator-dbaas/navigator/internal/search/resources"
 )
 
 // The failpoints each scenario of the sweep must reach. The others (a Cassandra Leave
@@ -134,7 +134,7 @@ func sweepElasticsearch(t *testing.T, ns string) {
 // Ready with four nodes, and the pinned document reads back.
 func withdrawStalledLeave(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, ns string) {
 	t.Helper()
-	fourth := esres.StatefulSetName(esc.Name, "data") + "-3"
+	fourth := searchres.StatefulSetName(esc.Name, "data") + "-3"
 	escRequest(t, ns, "PUT", "/pinned", `{"settings":{"number_of_shards":1,"number_of_replicas":0,"index.routing.allocation.require._name":"`+fourth+`"}}`, nil)
 	escRequest(t, ns, "PUT", "/pinned/_doc/1?refresh=true", `{"n":1}`, nil)
 	setDataReplicas(t, esc, 3)

@@ -1,15 +1,4 @@
-// Package controller is the ElasticsearchCluster reconciler. It keeps the cluster's objects
-// (Services, one StatefulSet per pool, PodDisruptionBudget, the pilots' RBAC), opens the pilots'
-// start gates (bootstrapping a new cluster with cluster.initial_master_nodes exactly once),
-// scales pools out and in (in only after the leaving nodes' pilots report them empty), and rolls
-// restarts and upgrades one node at a time through named safety predicates. It never talks to
-// Elasticsearch (ARCHITECTURE.md D3): everything it knows of the nodes comes from their Pilots.
-// See docs/design/0004-elasticsearch-controller.md.
+// Package controller registers the ElasticsearchCluster reconciler: the shared reconciler of
+// internal/search/controller in Elasticsearch's dialect (its kind, its words, the Pilot's
+// elasticsearch section, its failpoints).
 package controller
-
-// +kubebuilder:rbac:groups="",resources=pods,verbs=get;list;watch;delete
-// +kubebuilder:rbac:groups="",resources=services;serviceaccounts,verbs=get;list;watch;create;update;patch
-// +kubebuilder:rbac:groups="",resources=persistentvolumeclaims,verbs=get;list;watch
-// +kubebuilder:rbac:groups=apps,resources=statefulsets,verbs=get;list;watch;create;update;patch
-// +kubebuilder:rbac:groups=policy,resources=poddisruptionbudgets,verbs=get;list;watch;create;update;patch;delete
-// +kubebuilder:rbac:groups=rbac.authorization.k8s.io,resources=roles;rolebindings,verbs=get;list;watch;create;update;patch

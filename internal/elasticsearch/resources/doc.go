@@ -1,5 +1,4 @@
-// Package resources builds the Kubernetes objects of an ElasticsearchCluster: the discovery
-// and client Services, one StatefulSet per node pool with the pilot injected, and the
-// PodDisruptionBudget. Everything here is pure: the cluster resource in, objects out. Which
-// objects to write, and when, is the controller's business (internal/elasticsearch/controller).
+// Package resources is what Elasticsearch's workloads have of their own: the upstream image's
+// layout (Dialect), what its roles make of a pool, and the ElasticsearchCluster read as the
+// shared builders of internal/search/resources read a cluster (View).
 package resources

@@ -1,6 +1,8 @@
 package pilotpod
 
 import (
+	"strings"
+
 	corev1 "k8s.io/api/core/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -19,10 +21,8 @@ func ServiceAccountName(cluster string) string { return cluster + "-pilot" }
 func RBAC(namespace, cluster string, engine navv1alpha1.Engine, labels map[string]string) (*corev1.ServiceAccount, *rbacv1.Role, *rbacv1.RoleBinding) {
 	name := ServiceAccountName(cluster)
 	meta := metav1.ObjectMeta{Namespace: namespace, Name: name, Labels: labels}
-	clusterResource := "elasticsearchclusters"
-	if engine == navv1alpha1.EngineCassandra {
-		clusterResource = "cassandraclusters"
-	}
+	// The kind's resource: ElasticsearchCluster's elasticsearchclusters, and so on.
+	clusterResource := strings.ToLower(string(engine)) + "clusters"
 	group := navv1alpha1.GroupVersion.Group
 	role := &rbacv1.Role{
 		ObjectMeta: meta,

@@ -10,8 +10,6 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
-	res "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
-	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
 // Names of the scale-in predicates, as status.operations[].blockedBy reports them.
@@ -30,11 +28,12 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 		regrowLater := prog.GrowthWaits(p.spec.Name, cur, want, p.departing)
 		prog.Departing(p.spec.Name, p.departing)
 		// A node asked to leave that the spec keeps again (the user raised replicas back)
-		// stays: once its Pilot no longer asks to Leave, its pilot deletes the remove-type
-		// shutdown and the master's pilot its voting exclusion, and it takes shards again.
+		// stays: once its Pilot no longer asks to Leave, its pilot lifts what kept shards off it
+		// (a remove-type shutdown, an allocation exclusion) and the master's pilot its voting
+		// exclusion, and it takes shards again.
 		for _, n := range p.nodes {
 			if n.Ordinal < want && n.Pilot != nil && n.Pilot.Spec.Action == navv1alpha1.ActionLeave {
-				if err := objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.ElasticsearchLeaveWithdrawn, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
+				if err := objects.PatchPilot(ctx, r.Client, n.Pilot, r.Dialect.Failpoints.LeaveWithdrawn, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionNone }); err != nil {
 					return err
 				}
 			}
@@ -42,7 +41,7 @@ func (r *Reconciler) scale(ctx context.Context, s *clusterState, prog *progress.
 		switch {
 		case regrowLater:
 		case want > cur:
-			if err := objects.SetReplicas(ctx, r.Client, p.sts, want, failpoint.ElasticsearchGrown); err != nil {
+			if err := objects.SetReplicas(ctx, r.Client, p.sts, want, r.Dialect.Failpoints.Grown); err != nil {
 				return err
 			}
 			prog.Set(navv1alpha1.ReasonScalingOut, fmt.Sprintf("pool %s: %d → %d nodes", p.spec.Name, cur, want))
@@ -87,20 +86,20 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 		}
 		if n.masterEligible() {
 			if masterBusy {
-				prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationPending, "", "waits for the master-eligible node before it to leave")
+				prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationPending, "", "waits for the "+r.Dialect.Eligible+" node before it to leave")
 				continue
 			}
 			masterBusy = true
 			if others := notReadyMasters(s, n); len(others) > 0 && n.Pilot.Spec.Action != navv1alpha1.ActionLeave {
 				prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, navv1alpha1.OperationBlocked, PredicateOneMasterAtATime,
-					"master-eligible nodes not ready: "+strings.Join(others, ", ")+"; a master leaves only while every other one serves")
+					r.Dialect.Eligible+" nodes not ready: "+strings.Join(others, ", ")+"; one leaves only while every other one serves")
 				continue
 			}
 		}
-		if err := objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.ElasticsearchLeaveAsked, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
+		if err := objects.PatchPilot(ctx, r.Client, n.Pilot, r.Dialect.Failpoints.LeaveAsked, func(sp *navv1alpha1.PilotSpec) { sp.Action = navv1alpha1.ActionLeave }); err != nil {
 			return err
 		}
-		phase, by, msg := leavePhase(n)
+		phase, by, msg := leavePhase(r.Dialect.Product, n)
 		prog.Op(n.Name, n.pool.spec.Name, navv1alpha1.OperationScaleIn, phase, by, msg)
 	}
 	// Shrink past the longest run of finished nodes at the top.
@@ -109,19 +108,20 @@ func (r *Reconciler) scaleIn(ctx context.Context, s *clusterState, p *poolState,
 		next = leaving[i].Ordinal
 	}
 	if next < p.current() {
-		return objects.SetReplicas(ctx, r.Client, p.sts, next, failpoint.ElasticsearchShrunk)
+		return objects.SetReplicas(ctx, r.Client, p.sts, next, r.Dialect.Failpoints.Shrunk)
 	}
 	return nil
 }
 
-// leavePhase turns the pilot's report on a Leave into the operation's phase and message:
-// Elasticsearch's STALLED shutdown (the shards have nowhere to go) is a blocked scale in.
-func leavePhase(n *node) (navv1alpha1.OperationPhase, string, string) {
+// leavePhase turns the pilot's report on a Leave into the operation's phase and message: a
+// stalled drain (Elasticsearch's STALLED shutdown, OpenSearch's copies that cannot move: the
+// shards have nowhere to go) is a blocked scale in.
+func leavePhase(product string, n *node) (navv1alpha1.OperationPhase, string, string) {
 	if n.State == pilot.NodeUnknown {
 		return navv1alpha1.OperationBlocked, PredicatePilotReporting, "the pilot has not reported recently; its data cannot be confirmed moved"
 	}
-	if es := n.Pilot.Status.Elasticsearch; es != nil && es.Shutdown != nil && es.Shutdown.Type == "remove" && es.Shutdown.Status == "STALLED" {
-		return navv1alpha1.OperationBlocked, PredicateShardsCanMove, "Elasticsearch cannot move the node's shards: " + es.Shutdown.Explanation
+	if f := n.facts; f != nil && f.Stalled != "" {
+		return navv1alpha1.OperationBlocked, PredicateShardsCanMove, product + " cannot move the node's shards: " + f.Stalled
 	}
 	msg := "asked to leave; waiting for its shards to move away"
 	if a := n.Pilot.Status.Action; a != nil && a.Action == navv1alpha1.ActionLeave && a.Message != "" {
@@ -145,11 +145,11 @@ func neverStarted(n *node) (bool, string) {
 // noDataDestination says why the leaving nodes' shards would have nowhere to go: no node that
 // may hold shards stays in the cluster.
 func noDataDestination(s *clusterState, p *poolState, leaving []*node) string {
-	if !res.HoldsShards(p.spec) || !slices.ContainsFunc(leaving, func(n *node) bool { return n.shards() != 0 }) {
+	if !p.spec.HoldsShards || !slices.ContainsFunc(leaving, func(n *node) bool { return n.shards() != 0 }) {
 		return ""
 	}
 	for _, q := range s.pools {
-		if res.HoldsShards(q.spec) && min(q.desired(), q.current()) > 0 {
+		if q.spec.HoldsShards && min(q.desired(), q.current()) > 0 {
 			return ""
 		}
 	}

@@ -54,7 +54,7 @@ func healthAtLeastYellow(s *clusterState, _ *node, _ []*node) verdict {
 }
 
 // shardCopiesAvailable: never both copies of a shard down. The controller does not see shard
-// placement (it never talks to Elasticsearch), so a node that holds shards goes down only when
+// placement (it never talks to the engine), so a node that holds shards goes down only when
 // every shard has all its copies assigned (green) and no other shard-holding node is down:
 // then every shard keeps at least one copy on a node that stays up.
 func shardCopiesAvailable(s *clusterState, c *node, inFlight []*node) verdict {
@@ -80,21 +80,21 @@ func oneMasterAtATime(s *clusterState, c *node, inFlight []*node) verdict {
 	}
 	for _, n := range inFlight {
 		if n != c && n.masterEligible() {
-			return nodes.Hold(PredicateOneMasterAtATime, n.Name+" is master-eligible and restarting")
+			return nodes.Hold(PredicateOneMasterAtATime, n.Name+" is "+s.d.Eligible+" and restarting")
 		}
 	}
 	if others := notReadyMasters(s, c); len(others) > 0 {
-		return nodes.Hold(PredicateOneMasterAtATime, "master-eligible nodes not ready: "+strings.Join(others, ", "))
+		return nodes.Hold(PredicateOneMasterAtATime, s.d.Eligible+" nodes not ready: "+strings.Join(others, ", "))
 	}
 	return nodes.Pass(PredicateOneMasterAtATime)
 }
 
 // nodesSettled: see nodes.Settled.
 func nodesSettled(s *clusterState, c *node, inFlight []*node) verdict {
-	return nodes.Settled(s.nodes(), c, inFlight, s.esc.Spec.UpdateStrategy.MinReady(), s.now)
+	return nodes.Settled(s.nodes(), c, inFlight, s.c.Spec.UpdateStrategy.MinReady(), s.now)
 }
 
 // withinBudget: at most spec.updateStrategy.maxUnavailable nodes down at once.
 func withinBudget(s *clusterState, c *node, inFlight []*node) verdict {
-	return nodes.WithinBudget(s.esc.Spec.UpdateStrategy.MaxUnavailable, c, inFlight)
+	return nodes.WithinBudget(s.c.Spec.UpdateStrategy.MaxUnavailable, c, inFlight)
 }

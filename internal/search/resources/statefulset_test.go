@@ -15,28 +15,31 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/resources/workload"
 )
 
-func cluster() *navv1alpha1.ElasticsearchCluster {
-	return &navv1alpha1.ElasticsearchCluster{
-		ObjectMeta: metav1.ObjectMeta{Namespace: "ns", Name: "search"},
-		Spec: navv1alpha1.ElasticsearchClusterSpec{
-			Version: "8.18.8",
-			NodePools: []navv1alpha1.ElasticsearchNodePool{{
-				NodePoolCommon: navv1alpha1.NodePoolCommon{
-					Name: "data", Replicas: ptr.To[int32](2),
-					Persistence: &navv1alpha1.PersistenceSpec{Size: resource.MustParse("1Gi"),
-						RetentionPolicy: navv1alpha1.PVCRetentionPolicy{WhenScaled: navv1alpha1.PVCDelete, WhenDeleted: navv1alpha1.PVCRetain}},
-				},
-				Roles: []navv1alpha1.ElasticsearchRole{"data"},
-			}},
-		},
+// dialect is Elasticsearch's, as internal/elasticsearch/resources gives it.
+var dialect = Dialect{Engine: navv1alpha1.EngineElasticsearch, Name: "elasticsearch", Home: "/usr/share/elasticsearch", DefaultImage: "docker.elastic.co/elasticsearch/elasticsearch"}
+
+func cluster() Cluster {
+	return Cluster{
+		Meta:    &metav1.ObjectMeta{Namespace: "ns", Name: "search"},
+		Version: "8.18.8",
+		Spec:    &navv1alpha1.ClusterCommonSpec{},
+		Pools: []Pool{{
+			NodePoolCommon: &navv1alpha1.NodePoolCommon{
+				Name: "data", Replicas: ptr.To[int32](2),
+				Persistence: &navv1alpha1.PersistenceSpec{Size: resource.MustParse("1Gi"),
+					RetentionPolicy: navv1alpha1.PVCRetentionPolicy{WhenScaled: navv1alpha1.PVCDelete, WhenDeleted: navv1alpha1.PVCRetain}},
+			},
+			Roles:       []string{"data"},
+			HoldsShards: true,
+		}},
 	}
 }
 
 var images = Images{Pilot: "navigator.local/navigator-pilot:dev", PilotPullPolicy: corev1.PullNever}
 
-func build(t *testing.T, esc *navv1alpha1.ElasticsearchCluster) *appsv1.StatefulSet {
+func build(t *testing.T, c Cluster) *appsv1.StatefulSet {
 	t.Helper()
-	sts, err := StatefulSet(esc, &esc.Spec.NodePools[0], images)
+	sts, err := dialect.StatefulSet(c, c.Pools[0], images)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,10 +61,10 @@ func TestStatefulSet(t *testing.T) {
 		t.Errorf("claim retention %+v, want the declared Delete on scale, Retain on delete", r)
 	}
 	c := sts.Spec.Template.Spec.Containers[0]
-	if c.Image != DefaultImage+":8.18.8" {
+	if c.Image != dialect.DefaultImage+":8.18.8" {
 		t.Errorf("image %s", c.Image)
 	}
-	wantArgs := []string{"--node-pool=data", "--seed-hosts=search-discovery", "--", Command}
+	wantArgs := []string{"--node-pool=data", "--seed-hosts=search-discovery", "--", dialect.Command()}
 	for _, a := range wantArgs {
 		if !slices.Contains(c.Command, a) {
 			t.Errorf("command %v lacks %s", c.Command, a)
@@ -81,37 +84,35 @@ func TestStatefulSet(t *testing.T) {
 // Anything the pilot configures the node from changes the pod template, so that the pool rolls.
 func TestTemplateChangesWithWhatThePilotConfigures(t *testing.T) {
 	base := build(t, cluster()).Spec.Template
-	changes := map[string]func(*navv1alpha1.ElasticsearchCluster){
-		"version": func(e *navv1alpha1.ElasticsearchCluster) { e.Spec.Version = "9.1.5" },
-		"config": func(e *navv1alpha1.ElasticsearchCluster) {
-			e.Spec.NodePools[0].Config = map[string]string{"indices.memory.index_buffer_size": "20%"}
+	changes := map[string]func(*Cluster){
+		"version": func(c *Cluster) { c.Version = "9.1.5" },
+		"config": func(c *Cluster) {
+			c.Pools[0].Config = map[string]string{"indices.memory.index_buffer_size": "20%"}
 		},
-		"roles": func(e *navv1alpha1.ElasticsearchCluster) {
-			e.Spec.NodePools[0].Roles = append(e.Spec.NodePools[0].Roles, "ingest")
-		},
-		"restart token": func(e *navv1alpha1.ElasticsearchCluster) { e.Annotations = map[string]string{AnnotationRestart: "1"} },
+		"roles":         func(c *Cluster) { c.Pools[0].Roles = append(c.Pools[0].Roles, "ingest") },
+		"restart token": func(c *Cluster) { c.Meta.Annotations = map[string]string{AnnotationRestart: "1"} },
 	}
 	for name, change := range changes {
-		esc := cluster()
-		change(esc)
-		if workload.Hash(build(t, esc).Spec.Template) == workload.Hash(base) {
+		c := cluster()
+		change(&c)
+		if workload.Hash(build(t, c).Spec.Template) == workload.Hash(base) {
 			t.Errorf("changing the %s leaves the pod template as it was", name)
 		}
 	}
 	if workload.Hash(build(t, cluster()).Spec.Template) != workload.Hash(base) {
 		t.Error("the same spec builds a different template")
 	}
-	esc := cluster()
-	esc.Spec.NodePools[0].Replicas = ptr.To[int32](5)
-	if workload.Hash(build(t, esc).Spec.Template) != workload.Hash(base) {
+	scaled := cluster()
+	scaled.Pools[0].Replicas = ptr.To[int32](5)
+	if workload.Hash(build(t, scaled).Spec.Template) != workload.Hash(base) {
 		t.Error("scaling must not roll the pool")
 	}
 }
 
 func TestNoPersistenceUsesEmptyDir(t *testing.T) {
-	esc := cluster()
-	esc.Spec.NodePools[0].Persistence = nil
-	sts := build(t, esc)
+	c := cluster()
+	c.Pools[0].Persistence = nil
+	sts := build(t, c)
 	if len(sts.Spec.VolumeClaimTemplates) != 0 {
 		t.Fatal("claims without persistence")
 	}
@@ -121,12 +122,12 @@ func TestNoPersistenceUsesEmptyDir(t *testing.T) {
 }
 
 func TestPilotImageRequired(t *testing.T) {
-	esc := cluster()
-	if _, err := StatefulSet(esc, &esc.Spec.NodePools[0], Images{}); err == nil {
+	c := cluster()
+	if _, err := dialect.StatefulSet(c, c.Pools[0], Images{}); err == nil {
 		t.Fatal("no pilot image anywhere must be an error")
 	}
-	esc.Spec.PilotImage = &navv1alpha1.ImageSpec{Repository: "example/pilot", Tag: "1"}
-	sts, err := StatefulSet(esc, &esc.Spec.NodePools[0], Images{})
+	c.Spec.PilotImage = &navv1alpha1.ImageSpec{Repository: "example/pilot", Tag: "1"}
+	sts, err := dialect.StatefulSet(c, c.Pools[0], Images{})
 	if err != nil || sts.Spec.Template.Spec.InitContainers[0].Image != "example/pilot:1" {
 		t.Fatalf("cluster's pilot image: %v", err)
 	}

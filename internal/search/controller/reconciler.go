@@ -15,11 +15,12 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/pass"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
-	res "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
+	res "github.com/navigator-dbaas/navigator/internal/search/resources"
 )
 
-// Reconciler drives ElasticsearchClusters toward their spec.
+// Reconciler drives the clusters of one engine (Elasticsearch, OpenSearch) toward their spec.
 type Reconciler struct {
+	Dialect  Dialect
 	Client   client.Client
 	Recorder events.EventRecorder
 	// Images are the defaults injected when a cluster names none.
@@ -29,7 +30,7 @@ type Reconciler struct {
 	Clock      clock.PassiveClock
 }
 
-// SetupWithManager sets the defaults and watches ElasticsearchClusters as pass.Watch says.
+// SetupWithManager sets the defaults and watches the dialect's kind as pass.Watch says.
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.StaleAfter <= 0 {
 		r.StaleAfter = pilot.DefaultStaleAfter
@@ -37,24 +38,24 @@ func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	if r.Clock == nil {
 		r.Clock = clock.RealClock{}
 	}
-	return pass.Watch(mgr, "elasticsearchcluster", navv1alpha1.EngineElasticsearch, &navv1alpha1.ElasticsearchCluster{}, r)
+	return pass.Watch(mgr, r.Dialect.Watch, r.Dialect.Engine, r.Dialect.New(), r)
 }
 
 func (r *Reconciler) now() time.Time { return r.Clock.Now() }
 
 // Reconcile is one pass: read everything, take the next safe step of each operation, report.
 func (r *Reconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
-	var esc navv1alpha1.ElasticsearchCluster
-	if ok, err := pass.Get(ctx, r.Client, req.NamespacedName, &esc); !ok {
+	obj := r.Dialect.New()
+	if ok, err := pass.Get(ctx, r.Client, req.NamespacedName, obj); !ok {
 		return ctrl.Result{}, err
 	}
-	s, err := r.load(ctx, &esc)
+	s, err := r.load(ctx, r.Dialect.View(obj))
 	if err != nil {
 		return ctrl.Result{}, err
 	}
 	step := func(ctx context.Context, prog *progress.Progress) error { return r.step(ctx, s, prog) }
 	report := func(ctx context.Context, prog *progress.Progress) error { return r.writeStatus(ctx, s, prog) }
-	recheck, err := pass.Run(ctx, esc.Spec.Paused, step, report)
+	recheck, err := pass.Run(ctx, s.c.Spec.Paused, step, report)
 	if err != nil {
 		return ctrl.Result{}, err
 	}

@@ -6,14 +6,13 @@ import (
 
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
 	"github.com/navigator-dbaas/navigator/internal/controller/rolling"
-	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
 // roll restarts the nodes whose pods run an older revision of their StatefulSet (a version,
 // configuration or restart-token change), one safe step at a time: data nodes before
-// master-eligible ones (Elasticsearch's upgrade order: a newer master cannot publish to older
-// nodes), each admitted by the restart predicates, each preceded by a restart-type shutdown
-// that keeps Elasticsearch from moving the node's shards while it is away.
+// master-eligible ones (the engines' upgrade order: a newer master cannot publish to older
+// nodes), each admitted by the restart predicates, each prepared by its pilot (Elasticsearch: a
+// restart-type shutdown that keeps the node's shards from moving while it is away).
 func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	if !s.formed() {
 		return nil
@@ -30,9 +29,9 @@ func (r *Reconciler) roll(ctx context.Context, s *clusterState, prog *progress.P
 		How:             "one safe step at a time",
 		Back:            "to rejoin",
 		Preparing:       "preparing for restart",
-		PodDeleted:      failpoint.ElasticsearchPodDeleted,
-		RestartPrepared: failpoint.ElasticsearchRestartPrepared,
-	}, s.nodes(), rolling.Upgrading(s.all(), s.esc.Spec.Version), prog)
+		PodDeleted:      r.Dialect.Failpoints.PodDeleted,
+		RestartPrepared: r.Dialect.Failpoints.RestartPrepared,
+	}, s.nodes(), rolling.Upgrading(s.all(), s.c.Version), prog)
 }
 
 // restartOrder puts nodes that are not master-eligible first, then follows the pools' order

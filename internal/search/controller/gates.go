@@ -9,12 +9,11 @@ import (
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
-	"github.com/navigator-dbaas/navigator/internal/failpoint"
 )
 
 // openGates lets announced nodes start. A brand-new cluster waits until every master-eligible
 // node it starts with has announced itself, then gives each of them the same
-// cluster.initial_master_nodes, so that exactly one cluster forms; nodes of a formed cluster
+// initial master (cluster manager) nodes, so that exactly one cluster forms; nodes of a formed cluster
 // (or one whose nodes already hold data) start as soon as they are announced, and join.
 func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	var initial []string
@@ -30,7 +29,7 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 			}
 		}
 		if len(initial) == 0 {
-			prog.Set(navv1alpha1.ReasonBootstrapping, "waiting for the master-eligible nodes' pods to be created")
+			prog.Set(navv1alpha1.ReasonBootstrapping, "waiting for the "+r.Dialect.Eligible+" nodes' pods to be created")
 			return nil
 		}
 		if len(missing) > 0 {
@@ -44,12 +43,12 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 		if n.Pilot == nil || n.Pilot.Spec.Start {
 			continue
 		}
-		err := objects.PatchPilot(ctx, r.Client, n.Pilot, failpoint.ElasticsearchGateOpened, func(sp *navv1alpha1.PilotSpec) {
+		err := objects.PatchPilot(ctx, r.Client, n.Pilot, r.Dialect.Failpoints.GateOpened, func(sp *navv1alpha1.PilotSpec) {
 			sp.Start = true
 			if initial != nil && n.masterEligible() {
-				sp.Elasticsearch = &navv1alpha1.ElasticsearchPilotSpec{InitialMasterNodes: initial}
+				r.Dialect.Bootstrap(sp, initial)
 			} else {
-				sp.Elasticsearch = nil
+				r.Dialect.Bootstrap(sp, nil)
 			}
 		})
 		if err != nil {

@@ -17,20 +17,20 @@ import (
 // writeStatus computes the status from what was read and done, and writes it only when it
 // differs from the stored one: a settled cluster costs no status writes.
 func (r *Reconciler) writeStatus(ctx context.Context, s *clusterState, prog *progress.Progress) error {
-	old := s.esc.Status.DeepCopy()
-	st := s.esc.Status.DeepCopy()
+	old := s.c.Status.DeepCopy()
+	st := s.c.Status.DeepCopy()
 	computeStatus(s, prog, st)
 	if equality.Semantic.DeepEqual(old, st) {
 		return nil
 	}
-	return progress.Publish(ctx, r.Client, r.Recorder, s.esc, &old.ClusterCommonStatus, &st.ClusterCommonStatus, func() { s.esc.Status = *st })
+	return progress.Publish(ctx, r.Client, r.Recorder, s.c.Object, &old.ClusterCommonStatus, &st.ClusterCommonStatus, func() { *s.c.Status = *st })
 }
 
 // computeStatus fills st, keeping the transition times of unchanged conditions and the start
 // times of unchanged operations.
 func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.SearchClusterStatus) {
 	now := metav1.NewTime(s.now)
-	st.ObservedGeneration = s.esc.Generation
+	st.ObservedGeneration = s.c.Meta.Generation
 	st.Health = s.health()
 	st.NodePools = nil
 	var notReady, unknown []string
@@ -48,7 +48,7 @@ func computeStatus(s *clusterState, prog *progress.Progress, st *navv1alpha1.Sea
 
 	st.Operations = prog.Operations(st.Operations, now)
 
-	gen := s.esc.Generation
+	gen := s.c.Meta.Generation
 	cond := func(t string, status metav1.ConditionStatus, reason, msg string) {
 		meta.SetStatusCondition(&st.Conditions, metav1.Condition{Type: t, Status: status, Reason: reason, Message: msg, ObservedGeneration: gen, LastTransitionTime: now})
 	}

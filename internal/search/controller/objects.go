@@ -10,31 +10,30 @@ import (
 	"k8s.io/utils/ptr"
 	"sigs.k8s.io/controller-runtime/pkg/client"
 
-	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/objects"
-	res "github.com/navigator-dbaas/navigator/internal/elasticsearch/resources"
 	"github.com/navigator-dbaas/navigator/internal/failpoint"
 	"github.com/navigator-dbaas/navigator/internal/resources/pilotpod"
+	res "github.com/navigator-dbaas/navigator/internal/search/resources"
 )
 
 // ensureObjects keeps the cluster's Services, PodDisruptionBudget, pilot RBAC and StatefulSets
 // as built from the spec. StatefulSet replicas are left to scale.
 func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
-	esc := s.esc
-	sa, role, binding := pilotpod.RBAC(esc.Namespace, esc.Name, navv1alpha1.EngineElasticsearch, res.Labels(esc.Name))
-	if err := objects.UpsertPilotRBAC(ctx, r.Client, esc, sa, role, binding); err != nil {
+	c, d := s.c, r.Dialect
+	sa, role, binding := pilotpod.RBAC(c.Meta.Namespace, c.Meta.Name, d.Engine, d.Labels(c.Meta.Name))
+	if err := objects.UpsertPilotRBAC(ctx, r.Client, c.Object, sa, role, binding); err != nil {
 		return err
 	}
-	for _, svc := range []*corev1.Service{res.DiscoveryService(esc), res.ClientService(esc)} {
-		if err := objects.Upsert(ctx, r.Client, esc, svc, &corev1.Service{}, objects.CopyServiceSpec); err != nil {
+	for _, svc := range []*corev1.Service{d.DiscoveryService(c), d.ClientService(c)} {
+		if err := objects.Upsert(ctx, r.Client, c.Object, svc, &corev1.Service{}, objects.CopyServiceSpec); err != nil {
 			return err
 		}
 	}
-	if err := r.ensurePDB(ctx, esc); err != nil {
+	if err := r.ensurePDB(ctx, c); err != nil {
 		return err
 	}
 	for _, p := range s.pools {
-		desired, err := res.StatefulSet(esc, p.spec, r.Images)
+		desired, err := d.StatefulSet(c, p.spec, r.Images)
 		if err != nil {
 			return fmt.Errorf("building the StatefulSet of pool %s: %w", p.spec.Name, err)
 		}
@@ -42,10 +41,10 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 		// A new pool starts at its full size (its nodes join through the start gate); from then
 		// on replicas are scale's, and outside the spec hash.
 		create := func(o *appsv1.StatefulSet) { o.Spec.Replicas = ptr.To(p.desired()) }
-		if err := objects.Upsert(ctx, r.Client, esc, desired, sts, objects.CopyStatefulSetSpec, create); err != nil {
+		if err := objects.Upsert(ctx, r.Client, c.Object, desired, sts, objects.CopyStatefulSetSpec, create); err != nil {
 			return err
 		}
-		if err := failpoint.Inject(ctx, failpoint.ElasticsearchStatefulSetWritten); err != nil {
+		if err := failpoint.Inject(ctx, d.Failpoints.StatefulSetWritten); err != nil {
 			return err
 		}
 		if p.sts == nil {
@@ -55,13 +54,13 @@ func (r *Reconciler) ensureObjects(ctx context.Context, s *clusterState) error {
 	return nil
 }
 
-func (r *Reconciler) ensurePDB(ctx context.Context, esc *navv1alpha1.ElasticsearchCluster) error {
-	pdb := res.PodDisruptionBudget(esc)
+func (r *Reconciler) ensurePDB(ctx context.Context, c res.Cluster) error {
+	pdb := r.Dialect.PodDisruptionBudget(c)
 	if pdb != nil {
-		return objects.Upsert(ctx, r.Client, esc, pdb, &policyv1.PodDisruptionBudget{}, func(dst, src *policyv1.PodDisruptionBudget) { dst.Spec = src.Spec })
+		return objects.Upsert(ctx, r.Client, c.Object, pdb, &policyv1.PodDisruptionBudget{}, func(dst, src *policyv1.PodDisruptionBudget) { dst.Spec = src.Spec })
 	}
 	existing := &policyv1.PodDisruptionBudget{}
-	existing.Namespace, existing.Name = esc.Namespace, res.PodDisruptionBudgetName(esc.Name)
+	existing.Namespace, existing.Name = c.Meta.Namespace, res.PodDisruptionBudgetName(c.Meta.Name)
 	if err := r.Client.Delete(ctx, existing); client.IgnoreNotFound(err) != nil {
 		return fmt.Errorf("deleting the PodDisruptionBudget: %w", err)
 	}

@@ -15,22 +15,25 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/nodes"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 	"github.com/navigator-dbaas/navigator/internal/controller/progress"
+	res "github.com/navigator-dbaas/navigator/internal/search/resources"
 )
+
+// testDialect is Elasticsearch's words, with the engine's section of a Pilot left to each node's
+// facts, which the tests set directly.
+var testDialect = Dialect{Dialect: res.Dialect{Engine: navv1alpha1.EngineElasticsearch, Name: "elasticsearch"}, Product: "Elasticsearch", Eligible: "master-eligible"}
 
 // fixture builds a cluster of three dedicated masters and three data nodes, all ready and
 // green, with the master reporting for the cluster.
 func fixture() *clusterState {
-	esc := &navv1alpha1.ElasticsearchCluster{Spec: navv1alpha1.ElasticsearchClusterSpec{
-		Version: "8.18.8",
-		NodePools: []navv1alpha1.ElasticsearchNodePool{
-			{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "master", Replicas: ptr.To[int32](3)}, Roles: []navv1alpha1.ElasticsearchRole{"master"}},
-			{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "data", Replicas: ptr.To[int32](3)}, Roles: []navv1alpha1.ElasticsearchRole{"data"}},
-		},
+	spec := &navv1alpha1.ClusterCommonSpec{}
+	spec.UpdateStrategy.MaxUnavailable = 1
+	c := res.Cluster{Meta: &metav1.ObjectMeta{}, Version: "8.18.8", Spec: spec, Status: &navv1alpha1.SearchClusterStatus{}, Pools: []res.Pool{
+		{NodePoolCommon: &navv1alpha1.NodePoolCommon{Name: "master", Replicas: ptr.To[int32](3)}, Roles: []string{"master"}, MasterEligible: true},
+		{NodePoolCommon: &navv1alpha1.NodePoolCommon{Name: "data", Replicas: ptr.To[int32](3)}, Roles: []string{"data"}, HoldsShards: true},
 	}}
-	esc.Spec.UpdateStrategy.MaxUnavailable = 1
-	s := &clusterState{esc: esc, now: time.Now()}
-	for i := range esc.Spec.NodePools {
-		p := &poolState{spec: &esc.Spec.NodePools[i], sts: &appsv1.StatefulSet{Spec: appsv1.StatefulSetSpec{Replicas: ptr.To[int32](3)}}}
+	s := &clusterState{d: &testDialect, c: c, now: time.Now()}
+	for _, spec := range c.Pools {
+		p := &poolState{spec: spec, sts: &appsv1.StatefulSet{Spec: appsv1.StatefulSetSpec{Replicas: ptr.To[int32](3)}}}
 		for o := range int32(3) {
 			name := fmt.Sprintf("search-%s-%d", p.spec.Name, o)
 			shards := int32(0)
@@ -39,10 +42,10 @@ func fixture() *clusterState {
 			}
 			pl := &navv1alpha1.Pilot{Status: navv1alpha1.PilotStatus{
 				Phase: navv1alpha1.PilotRunning, Version: "8.18.8", Node: navv1alpha1.PilotNode{ID: name},
-				Elasticsearch: &navv1alpha1.ElasticsearchPilotStatus{Shards: shards, ClusterHealth: navv1alpha1.HealthGreen, MasterNode: "search-master-0", ClusterUUID: "uuid-1"},
 			}}
 			pl.Spec.Start = true
-			p.nodes = append(p.nodes, &node{Node: &nodes.Node{Name: name, Ordinal: o, Pod: &corev1.Pod{}, Pilot: pl, State: pilot.NodeReady, Updated: true}, pool: p})
+			f := &Facts{Shards: shards, Health: navv1alpha1.HealthGreen, Master: "search-master-0", ClusterUUID: "uuid-1"}
+			p.nodes = append(p.nodes, &node{Node: &nodes.Node{Name: name, Ordinal: o, Pod: &corev1.Pod{}, Pilot: pl, State: pilot.NodeReady, Updated: true}, facts: f, pool: p})
 		}
 		s.pools = append(s.pools, p)
 	}
@@ -84,14 +87,14 @@ func TestRestartPredicates(t *testing.T) {
 				setHealth(s, navv1alpha1.HealthYellow)
 			}, want: PredicateShardCopiesAvailable},
 		{name: "two shard holders never down together, whatever the budget", candidate: "search-data-1", inFlight: []string{"search-data-2"},
-			change: func(s *clusterState) { s.esc.Spec.UpdateStrategy.MaxUnavailable = 3 }, want: PredicateShardCopiesAvailable},
+			change: func(s *clusterState) { s.c.Spec.UpdateStrategy.MaxUnavailable = 3 }, want: PredicateShardCopiesAvailable},
 		{name: "one master at a time", candidate: "search-master-1", inFlight: []string{"search-master-2"},
-			change: func(s *clusterState) { s.esc.Spec.UpdateStrategy.MaxUnavailable = 3 }, want: PredicateOneMasterAtATime},
+			change: func(s *clusterState) { s.c.Spec.UpdateStrategy.MaxUnavailable = 3 }, want: PredicateOneMasterAtATime},
 		{name: "a master waits for an unready master", candidate: "search-master-1",
 			change: func(s *clusterState) { s.node("search-master-0").State = pilot.NodeNotReady }, want: PredicateOneMasterAtATime},
 		{name: "budget of one", candidate: "search-master-1", inFlight: []string{"search-data-2"}, want: PredicateWithinBudget},
 		{name: "budget of two", candidate: "search-master-1", inFlight: []string{"search-data-2"},
-			change: func(s *clusterState) { s.esc.Spec.UpdateStrategy.MaxUnavailable = 2 }},
+			change: func(s *clusterState) { s.c.Spec.UpdateStrategy.MaxUnavailable = 2 }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,7 +122,7 @@ func TestRestartPredicates(t *testing.T) {
 
 func setHealth(s *clusterState, h navv1alpha1.SearchHealth) {
 	for _, n := range s.nodes() {
-		n.Pilot.Status.Elasticsearch.ClusterHealth = h
+		n.facts.Health = h
 	}
 }
 
@@ -132,8 +135,8 @@ func setHealth(s *clusterState, h navv1alpha1.SearchHealth) {
 func TestANodeWithoutAMasterSaysNothingOfTheHealth(t *testing.T) {
 	s := fixture()
 	out := s.node("search-master-2")
-	out.Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.HealthUnknown
-	out.Pilot.Status.Elasticsearch.MasterNode = ""
+	out.facts.Health = navv1alpha1.HealthUnknown
+	out.facts.Master = ""
 	out.State, out.Updated = pilot.NodeNotReady, false
 	if h := s.health(); h != navv1alpha1.HealthGreen {
 		t.Fatalf("health %s with one node that knows no master and the others green, want green", h)
@@ -148,7 +151,7 @@ func TestANodeWithoutAMasterSaysNothingOfTheHealth(t *testing.T) {
 	}
 
 	for _, n := range s.nodes() {
-		n.Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.HealthUnknown
+		n.facts.Health = navv1alpha1.HealthUnknown
 	}
 	if h := s.health(); h != navv1alpha1.HealthUnknown {
 		t.Fatalf("health %s when no node knows a master, want unknown", h)
@@ -164,7 +167,7 @@ func TestANodeWithoutAMasterSaysNothingOfTheHealth(t *testing.T) {
 func TestARestartedDataNodeWithoutItsShardsStillHoldsThem(t *testing.T) {
 	s := fixture()
 	back := s.node("search-data-0")
-	back.Pilot.Status.Elasticsearch.Shards = 0
+	back.facts.Shards = 0
 	back.Pilot.Status.Node.HoldsData = true
 	if got := back.shards(); got != -1 {
 		t.Fatalf("a data node with data on disk reporting no shards: %d, want unknown (-1)", got)
@@ -180,7 +183,7 @@ func TestARestartedDataNodeWithoutItsShardsStillHoldsThem(t *testing.T) {
 
 func TestHealthIsTheWorstFreshView(t *testing.T) {
 	s := fixture()
-	s.node("search-data-0").Pilot.Status.Elasticsearch.ClusterHealth = navv1alpha1.HealthYellow
+	s.node("search-data-0").facts.Health = navv1alpha1.HealthYellow
 	if h := s.health(); h != navv1alpha1.HealthYellow {
 		t.Fatalf("health %s: one fresh yellow view outweighs the master's green", h)
 	}
@@ -226,7 +229,7 @@ func TestNoDataDestination(t *testing.T) {
 		t.Fatal("scaling the only data pool to zero while it holds shards must be held")
 	}
 	for _, n := range data.nodes {
-		n.Pilot.Status.Elasticsearch.Shards = 0
+		n.facts.Shards = 0
 	}
 	if why := noDataDestination(s, data, data.nodes); why != "" {
 		t.Fatalf("empty nodes may go: %s", why)
@@ -238,8 +241,8 @@ func TestNoDataDestination(t *testing.T) {
 	data.nodes[2].State = pilot.NodeReady
 	// Not in a cluster (never joined, or no master now), a node's stats count no shards,
 	// whatever its disk holds.
-	for _, es := range []navv1alpha1.ElasticsearchPilotStatus{{ClusterUUID: "uuid-1"}, {MasterNode: "search-master-0"}} {
-		data.nodes[2].Pilot.Status.Elasticsearch.ClusterUUID, data.nodes[2].Pilot.Status.Elasticsearch.MasterNode = es.ClusterUUID, es.MasterNode
+	for _, es := range []Facts{{ClusterUUID: "uuid-1"}, {Master: "search-master-0"}} {
+		data.nodes[2].facts.ClusterUUID, data.nodes[2].facts.Master = es.ClusterUUID, es.Master
 		if why := noDataDestination(s, data, data.nodes); why == "" {
 			t.Errorf("a node reporting 0 shards outside a cluster (%+v) may go with the only data pool", es)
 		}

@@ -14,14 +14,14 @@ import (
 // routing, which the others' reports count. It is a node down, held by the budget and by
 // oneMasterAtATime, not a cluster of unknown health; letting it make the whole cluster unknown
 // would also hold its own restart, the only way back for a node of an older version that
-// dropped out of a cluster now made only of newer ones (Elasticsearch refuses its join).
+// dropped out of a cluster now made only of newer ones (the engine refuses its join).
 func (s *clusterState) health() navv1alpha1.SearchHealth {
 	worst := navv1alpha1.SearchHealth("")
 	for _, n := range s.nodes() {
-		if n.State == pilot.NodeUnknown || n.Pilot.Status.Elasticsearch == nil {
+		if n.State == pilot.NodeUnknown || n.facts == nil {
 			continue
 		}
-		h := n.Pilot.Status.Elasticsearch.ClusterHealth
+		h := n.facts.Health
 		if h != "" && h != navv1alpha1.HealthUnknown && (worst == "" || rank(h) > rank(worst)) {
 			worst = h
 		}

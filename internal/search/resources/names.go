@@ -1,33 +1,26 @@
 package resources
 
 import (
-	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/controller/pilot"
 )
 
-// Ports and paths of the Elasticsearch container, as in the upstream image.
+// Ports of the database container, the same in both engines' upstream images.
 const (
 	HTTPPort      = 9200
 	TransportPort = 9300
-	Home          = "/usr/share/elasticsearch"
-	DataPath      = Home + "/data"
-	// Command is the upstream image's Elasticsearch binary; the pilot runs it.
-	Command = Home + "/bin/elasticsearch"
-	// ContainerName is the database container of every pod.
-	ContainerName = "elasticsearch"
-	// DataVolume is the volume (claim template or emptyDir) under DataPath.
+	// DataVolume is the volume (claim template or emptyDir) under the dialect's DataPath.
 	DataVolume = "data"
-	// DefaultImage is the upstream repository used when spec.image is not set.
-	DefaultImage = "docker.elastic.co/elasticsearch/elasticsearch"
 )
 
-// Annotations Navigator reads on an ElasticsearchCluster or writes on its pods.
+// Annotations Navigator reads on an ElasticsearchCluster or OpenSearchCluster, or writes on its
+// pods.
 const (
 	// AnnotationRestart carries a token: changing it asks for a rolling restart without a spec
 	// change (kubectl annotate esc/NAME navigator.dev/restart=$(date +%s) --overwrite).
 	AnnotationRestart = "navigator.dev/restart"
 	// AnnotationClusterUUID records the UUID of the formed cluster. Once set, no node is ever
-	// again given cluster.initial_master_nodes: bootstrapping a formed cluster a second time
+	// again given cluster.initial_master_nodes (cluster.initial_cluster_manager_nodes):
+	// bootstrapping a formed cluster a second time
 	// would split it in two.
 	AnnotationClusterUUID = "navigator.dev/cluster-uuid"
 	// AnnotationConfigHash on the pod template is the hash of what the pilot configures the
@@ -48,24 +41,24 @@ func ClientServiceName(cluster string) string { return cluster + "-http" }
 func PodDisruptionBudgetName(cluster string) string { return cluster }
 
 // Labels are on every object of a cluster; the first three select its pods.
-func Labels(cluster string) map[string]string {
+func (d Dialect) Labels(cluster string) map[string]string {
 	return map[string]string{
 		pilot.LabelCluster:             cluster,
-		pilot.LabelEngine:              string(navv1alpha1.EngineElasticsearch),
-		"app.kubernetes.io/name":       "elasticsearch",
+		pilot.LabelEngine:              string(d.Engine),
+		"app.kubernetes.io/name":       d.Name,
 		"app.kubernetes.io/instance":   cluster,
 		"app.kubernetes.io/managed-by": "navigator",
 	}
 }
 
 // Selector selects the pods of a cluster.
-func Selector(cluster string) map[string]string {
-	return map[string]string{pilot.LabelCluster: cluster, pilot.LabelEngine: string(navv1alpha1.EngineElasticsearch)}
+func (d Dialect) Selector(cluster string) map[string]string {
+	return map[string]string{pilot.LabelCluster: cluster, pilot.LabelEngine: string(d.Engine)}
 }
 
 // PoolSelector selects the pods of one pool.
-func PoolSelector(cluster, pool string) map[string]string {
-	s := Selector(cluster)
+func (d Dialect) PoolSelector(cluster, pool string) map[string]string {
+	s := d.Selector(cluster)
 	s[pilot.LabelNodePool] = pool
 	return s
 }

@@ -4,20 +4,19 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
-	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/resources/workload"
 )
 
 // DiscoveryService is headless and publishes the addresses of nodes that are not ready yet:
 // a node must find its peers through it before it can join, and it is not ready until it has
 // joined. It is also every StatefulSet's governing Service, which gives pods stable DNS names.
-func DiscoveryService(esc *navv1alpha1.ElasticsearchCluster) *corev1.Service {
+func (d Dialect) DiscoveryService(c Cluster) *corev1.Service {
 	return &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Namespace: esc.Namespace, Name: DiscoveryServiceName(esc.Name), Labels: Labels(esc.Name)},
+		ObjectMeta: metav1.ObjectMeta{Namespace: c.Meta.Namespace, Name: DiscoveryServiceName(c.Meta.Name), Labels: d.Labels(c.Meta.Name)},
 		Spec: corev1.ServiceSpec{
 			ClusterIP:                corev1.ClusterIPNone,
 			PublishNotReadyAddresses: true,
-			Selector:                 Selector(esc.Name),
+			Selector:                 d.Selector(c.Meta.Name),
 			Ports: []corev1.ServicePort{
 				workload.ServicePort("transport", TransportPort),
 				workload.ServicePort("http", HTTPPort),
@@ -28,12 +27,12 @@ func DiscoveryService(esc *navv1alpha1.ElasticsearchCluster) *corev1.Service {
 
 // ClientService routes to ready nodes only: a node that has not joined, or is restarting,
 // gets no client traffic.
-func ClientService(esc *navv1alpha1.ElasticsearchCluster) *corev1.Service {
+func (d Dialect) ClientService(c Cluster) *corev1.Service {
 	return &corev1.Service{
-		ObjectMeta: metav1.ObjectMeta{Namespace: esc.Namespace, Name: ClientServiceName(esc.Name), Labels: Labels(esc.Name)},
+		ObjectMeta: metav1.ObjectMeta{Namespace: c.Meta.Namespace, Name: ClientServiceName(c.Meta.Name), Labels: d.Labels(c.Meta.Name)},
 		Spec: corev1.ServiceSpec{
 			Type:     corev1.ServiceTypeClusterIP,
-			Selector: Selector(esc.Name),
+			Selector: d.Selector(c.Meta.Name),
 			Ports:    []corev1.ServicePort{workload.ServicePort("http", HTTPPort)},
 		},
 	}
