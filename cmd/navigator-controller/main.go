@@ -17,12 +17,14 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
 	elasticsearch "github.com/navigator-dbaas/navigator/internal/elasticsearch/controller"
 	"github.com/navigator-dbaas/navigator/internal/logging"
+	opensearch "github.com/navigator-dbaas/navigator/internal/opensearch/controller"
 )
 
 func main() {
 	o := manager.Options{Engines: []manager.Engine{
 		elasticsearch.Engine,
 		cassandra.Engine,
+		opensearch.Engine,
 	}}
 	var namespaces, excluded, level, format string
 	flag.StringVar(&o.MetricsAddr, "metrics-bind-address", ":8080", "Address of the Prometheus metrics endpoint; 0 turns it off.")

@@ -57,6 +57,17 @@ const (
 	// ElasticsearchPodDeleted follows the deletion of a prepared pod for its restart.
 	ElasticsearchPodDeleted Name = "elasticsearch/roll/pod-deleted"
 
+	// OpenSearch's, at the same steps of the reconciler Elasticsearch and OpenSearch share.
+	OpenSearchStatefulSetWritten Name = "opensearch/objects/statefulset-written"
+	OpenSearchUUIDRecorded       Name = "opensearch/bootstrap/uuid-recorded"
+	OpenSearchLeaveAsked         Name = "opensearch/scale-in/leave-asked"
+	OpenSearchLeaveWithdrawn     Name = "opensearch/scale-in/leave-withdrawn"
+	OpenSearchShrunk             Name = "opensearch/scale-in/shrunk"
+	OpenSearchGrown              Name = "opensearch/scale-out/grown"
+	OpenSearchGateOpened         Name = "opensearch/start/gate-opened"
+	OpenSearchRestartPrepared    Name = "opensearch/roll/restart-prepared"
+	OpenSearchPodDeleted         Name = "opensearch/roll/pod-deleted"
+
 	// The pilot's failpoints, between the writes one action makes to its database.
 
 	// ElasticsearchPilotLeaveShutdownRegistered follows a Leave's remove-type shutdown, before
@@ -80,5 +91,8 @@ var All = []Name{
 	ElasticsearchStatefulSetWritten, ElasticsearchUUIDRecorded,
 	ElasticsearchLeaveAsked, ElasticsearchLeaveWithdrawn, ElasticsearchShrunk, ElasticsearchGrown, ElasticsearchGateOpened,
 	ElasticsearchRestartPrepared, ElasticsearchPodDeleted,
+	OpenSearchStatefulSetWritten, OpenSearchUUIDRecorded,
+	OpenSearchLeaveAsked, OpenSearchLeaveWithdrawn, OpenSearchShrunk, OpenSearchGrown, OpenSearchGateOpened,
+	OpenSearchRestartPrepared, OpenSearchPodDeleted,
 	ElasticsearchPilotLeaveShutdownRegistered, ElasticsearchPilotLeaveExcluded, ElasticsearchPilotRestartShutdownRegistered,
 }

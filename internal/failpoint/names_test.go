@@ -15,7 +15,7 @@ import (
 // TestNamesAreDistinct: a failpoint's name is how a sweep arms it and how a report names it, so
 // two failpoints must never share one, and each says engine/operation/step.
 func TestNamesAreDistinct(t *testing.T) {
-	form := regexp.MustCompile(`^(cassandra|elasticsearch)/[a-z-]+/[a-z-]+$`)
+	form := regexp.MustCompile(`^(cassandra|elasticsearch|opensearch)/[a-z-]+/[a-z-]+$`)
 	seen := map[Name]bool{}
 	for _, n := range All {
 		if seen[n] {

@@ -44,7 +44,7 @@ type Reconciler struct {
 func (r *Reconciler) SetupWithManager(mgr ctrl.Manager) error {
 	managed, err := predicate.LabelSelectorPredicate(metav1.LabelSelector{MatchExpressions: []metav1.LabelSelectorRequirement{
 		{Key: LabelCluster, Operator: metav1.LabelSelectorOpExists},
-		{Key: LabelEngine, Operator: metav1.LabelSelectorOpIn, Values: []string{string(navv1alpha1.EngineElasticsearch), string(navv1alpha1.EngineCassandra)}},
+		{Key: LabelEngine, Operator: metav1.LabelSelectorOpIn, Values: []string{string(navv1alpha1.EngineElasticsearch), string(navv1alpha1.EngineCassandra), string(navv1alpha1.EngineOpenSearch)}},
 	}})
 	if err != nil {
 		return err

@@ -35,7 +35,7 @@ type Engine struct {
 	RestartAllocationDelay time.Duration
 
 	es     *client
-	gauges *gauges
+	gauges *node.Gauges
 
 	// mu guards restartPending and leavePending.
 	mu sync.Mutex
@@ -55,15 +55,7 @@ var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
 		ConfigDir: DefaultConfigDir, DataDir: DefaultDataDir, HTTPPort: DefaultHTTPPort, TransportPort: DefaultTransportPort,
 	})
 	fs.DurationVar(&e.RestartAllocationDelay, "restart-allocation-delay", DefaultRestartAllocationDelay, "allocation_delay of the restart-type shutdown registered by PrepareRestart.")
-	return func() (engine.Engine, error) {
-		if err := finish(); err != nil {
-			return nil, err
-		}
-		if err := e.Init(); err != nil {
-			return nil, err
-		}
-		return e, nil
-	}
+	return node.Built(e, finish, e.Init)
 }
 
 // Init checks the settings and builds the client of the local node.

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
+	"github.com/navigator-dbaas/navigator/internal/search/node"
 )
 
 // TestGaugesShowTheObservation: the engine's gauges on /metrics say what the last observation
@@ -24,10 +25,10 @@ func TestGaugesShowTheObservation(t *testing.T) {
 		if es.Shards == 0 || es.Documents == 0 {
 			t.Fatalf("%s holds nothing: %+v", name, es)
 		}
-		checkGauge(t, name+" shards", g.shards, float64(es.Shards))
-		checkGauge(t, name+" documents", g.documents, float64(es.Documents))
-		checkGauge(t, name+" elected_master", g.electedMaster, isMaster)
-		checkGauge(t, name+" shutdown_shards_remaining", g.shardsRemaining, 0)
+		checkGauge(t, name+" shards", g.Shards, float64(es.Shards))
+		checkGauge(t, name+" documents", g.Documents, float64(es.Documents))
+		checkGauge(t, name+" elected_master", g.Elected, isMaster)
+		checkGauge(t, name+" shutdown_shards_remaining", g.Remaining, 0)
 		checkState(t, name, g, navv1alpha1.HealthGreen)
 	}
 
@@ -45,7 +46,7 @@ func TestGaugesShowTheObservation(t *testing.T) {
 		return err == nil && st.Elasticsearch.MasterNode == ""
 	})
 	g := c.engines[other].gauges
-	checkGauge(t, other+" elected_master without a master", g.electedMaster, 0)
+	checkGauge(t, other+" elected_master without a master", g.Elected, 0)
 	// Elasticsearch answers red without a master; that is not the cluster's health.
 	if h := c.observe(other, nil).Elasticsearch.ClusterHealth; h != navv1alpha1.HealthUnknown {
 		t.Errorf("%s without a master reports health %s, want unknown", other, h)
@@ -76,10 +77,10 @@ func checkGauge(t *testing.T, what string, g prometheus.Gauge, want float64) {
 
 // checkState checks that the health state set has exactly one series, for want. (Reading a
 // series that is not there would create it.)
-func checkState(t *testing.T, name string, g *gauges, want navv1alpha1.SearchHealth) {
+func checkState(t *testing.T, name string, g *node.Gauges, want navv1alpha1.SearchHealth) {
 	t.Helper()
-	if n := testutil.CollectAndCount(g.health); n != 1 {
+	if n := testutil.CollectAndCount(g.Health); n != 1 {
 		t.Errorf("%s: %d cluster_health series, want 1", name, n)
 	}
-	checkGauge(t, name+" cluster_health{"+string(want)+"}", g.health.WithLabelValues(string(want)), 1)
+	checkGauge(t, name+" cluster_health{"+string(want)+"}", g.Health.WithLabelValues(string(want)), 1)
 }

@@ -20,7 +20,7 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 	if es == nil {
 		es = &navv1alpha1.ElasticsearchPilotStatus{}
 	}
-	defer func() { e.gauges.set(status.Node.ID, es) }()
+	defer func() { e.observed(status.Node.ID, es) }()
 	f, answered, err := node.Observe(ctx, e.es, node.Facts{
 		Version: status.Version, ClusterUUID: es.ClusterUUID, Health: es.ClusterHealth, Master: es.MasterNode,
 	})

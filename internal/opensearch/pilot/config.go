@@ -82,6 +82,13 @@ func (e *Engine) settings(c *navv1alpha1.OpenSearchCluster, pool *navv1alpha1.Op
 			note = fmt.Sprintf("# node.store.allow_mmap is false: this node's vm.max_map_count is %d, below the %d OpenSearch needs to memory-map its indices.\n", n, minMaxMapCount)
 		}
 	}
+	// The upstream image ships the security plugin, which refuses to start without certificates
+	// (its entrypoint turns it off only when asked, and the pilot runs the node itself). Security
+	// is out of scope for now, as for Elasticsearch; a node without the plugin must not be given
+	// its setting, which OpenSearch would refuse as unknown.
+	if _, err := os.Stat(filepath.Join(filepath.Dir(e.ConfigDir), "plugins", "opensearch-security")); err == nil {
+		s["plugins.security.disabled"] = true
+	}
 	if err := settings.MergePool(s, pool.Name, pool.Config); err != nil {
 		return nil, "", err
 	}

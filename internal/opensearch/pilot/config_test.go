@@ -65,6 +65,30 @@ func TestConfigureWritesOpenSearchYML(t *testing.T) {
 	if _, set := s["cluster.initial_master_nodes"]; set {
 		t.Error("the Elasticsearch setting was written")
 	}
+	if _, set := s["plugins.security.disabled"]; set {
+		t.Error("the security plugin's setting written for a node without the plugin")
+	}
+}
+
+// TestConfigureTurnsOffTheSecurityPlugin: the upstream image's security plugin is turned off,
+// as its entrypoint would when asked; a node without it gets no such setting (above).
+func TestConfigureTurnsOffTheSecurityPlugin(t *testing.T) {
+	home := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(home, "plugins", "opensearch-security"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e := &Engine{Flags: node.Flags{NodePool: "data", SeedHosts: []string{"d"}, ConfigDir: filepath.Join(home, "config"), DataDir: "/data"}, MaxMapCount: filepath.Join(home, "none")}
+	c := &navv1alpha1.OpenSearchCluster{Spec: navv1alpha1.OpenSearchClusterSpec{NodePools: []navv1alpha1.OpenSearchNodePool{{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "data"}}}}}
+	if err := e.Configure(t.Context(), engine.Input{Node: engine.Node{Name: "n"}, Cluster: c}); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(filepath.Join(e.ConfigDir, configFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(raw), "plugins.security.disabled: true") {
+		t.Errorf("opensearch.yml without the security plugin turned off:\n%s", raw)
+	}
 }
 
 // TestConfigureWithoutEnoughMemoryMaps: below the vm.max_map_count OpenSearch's bootstrap check

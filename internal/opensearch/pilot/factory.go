@@ -33,7 +33,8 @@ type Engine struct {
 	// MaxMapCount is the file the kernel's vm.max_map_count is read from (see config.go).
 	MaxMapCount string
 
-	api *client
+	api    *client
+	gauges *node.Gauges
 
 	// mu guards leavePending.
 	mu sync.Mutex
@@ -52,15 +53,7 @@ var Factory cli.Factory = func(fs *flag.FlagSet) func() (engine.Engine, error) {
 		ConfigDir: DefaultConfigDir, DataDir: DefaultDataDir, HTTPPort: DefaultHTTPPort, TransportPort: DefaultTransportPort,
 	})
 	fs.StringVar(&e.MaxMapCount, "max-map-count-file", DefaultMaxMapCount, "Where the kernel's vm.max_map_count is read.")
-	return func() (engine.Engine, error) {
-		if err := finish(); err != nil {
-			return nil, err
-		}
-		if err := e.Init(); err != nil {
-			return nil, err
-		}
-		return e, nil
-	}
+	return node.Built(e, finish, e.Init)
 }
 
 // Init checks the settings and builds the client of the local node.
@@ -75,7 +68,7 @@ func (e *Engine) Init() error {
 	if err != nil {
 		return err
 	}
-	e.api = c
+	e.api, e.gauges = c, newGauges()
 	return nil
 }
 

@@ -21,6 +21,7 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 	if st == nil {
 		st = &navv1alpha1.OpenSearchPilotStatus{}
 	}
+	defer func() { e.observed(status.Node.ID, st) }()
 	f, answered, err := node.Observe(ctx, e.api, node.Facts{
 		Version: status.Version, ClusterUUID: st.ClusterUUID, Health: st.ClusterHealth, Master: st.ClusterManagerNode,
 	})

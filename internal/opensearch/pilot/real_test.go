@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus/testutil"
+
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
 	"github.com/navigator-dbaas/navigator/internal/search/node"
@@ -286,6 +288,15 @@ func TestOnRealOpenSearch(t *testing.T) {
 		}
 		if wantData := slices.Contains(os.Roles, navv1alpha1.OSRoleData); !wantData {
 			t.Fatalf("%s observed roles %v", name, os.Roles)
+		}
+		g := c.engines[name].gauges
+		elected := 0.0
+		if os.ClusterManagerNode == st.Node.ID {
+			elected = 1
+		}
+		if testutil.ToFloat64(g.Documents) != float64(os.Documents) || testutil.ToFloat64(g.Elected) != elected ||
+			testutil.ToFloat64(g.Health.WithLabelValues("green")) != 1 {
+			t.Fatalf("%s's gauges do not show its observation %+v", name, os)
 		}
 		uuid, manager = os.ClusterUUID, os.ClusterManagerNode
 	}

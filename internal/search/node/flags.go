@@ -5,6 +5,7 @@ import (
 	"flag"
 
 	"github.com/navigator-dbaas/navigator/internal/pilot/cli"
+	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
 )
 
 // Flags place the node: its pool, its peers, its directories and ports.
@@ -48,4 +49,18 @@ func (f *Flags) Check() error {
 		errs = append(errs, errors.New("--seed-hosts is required"))
 	}
 	return errors.Join(errs...)
+}
+
+// Built is the pilot's constructor of an engine e, to return from a cli.Factory: once the flags
+// are parsed, finish (what Register returned) and then init, e's Init.
+func Built(e engine.Engine, finish, init func() error) func() (engine.Engine, error) {
+	return func() (engine.Engine, error) {
+		if err := finish(); err != nil {
+			return nil, err
+		}
+		if err := init(); err != nil {
+			return nil, err
+		}
+		return e, nil
+	}
 }
