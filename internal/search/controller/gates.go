@@ -12,9 +12,9 @@ import (
 )
 
 // openGates lets announced nodes start. A brand-new cluster waits until every master-eligible
-// node it starts with has announced itself, then gives each of them the same
-// initial master (cluster manager) nodes, so that exactly one cluster forms; nodes of a formed cluster
-// (or one whose nodes already hold data) start as soon as they are announced, and join.
+// node it starts with has announced itself, then gives each of them the same initial master
+// (cluster manager) nodes, so that exactly one cluster forms; nodes of a formed cluster (or one
+// whose nodes already hold data) start as soon as they are announced, and join.
 func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progress.Progress) error {
 	var initial []string
 	if !s.formed() {
@@ -37,7 +37,7 @@ func (r *Reconciler) openGates(ctx context.Context, s *clusterState, prog *progr
 			return nil
 		}
 		slices.Sort(initial)
-		prog.Set(navv1alpha1.ReasonBootstrapping, fmt.Sprintf("forming a new cluster with initial master nodes %s", strings.Join(initial, ", ")))
+		prog.Set(navv1alpha1.ReasonBootstrapping, fmt.Sprintf("forming a new cluster from the %s nodes %s", r.Dialect.Eligible, strings.Join(initial, ", ")))
 	}
 	for _, n := range s.nodes() {
 		if n.Pilot == nil || n.Pilot.Spec.Start {
