@@ -2,6 +2,7 @@ package pilot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/testutil"
+	"k8s.io/apimachinery/pkg/util/wait"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
@@ -87,19 +89,17 @@ func startRealCluster(t *testing.T, in osnode.Install) *realCluster {
 	return c
 }
 
-// eventually retries f every half second until it returns nil or d has passed.
+// eventually polls f every half second until it returns nil or d has passed, and fails the
+// test with f's last error.
 func (c *realCluster) eventually(d time.Duration, what string, f func() error) {
 	c.t.Helper()
-	deadline := time.Now().Add(d)
-	for {
-		err := f()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			c.t.Fatalf("%s: not within %v: %v", what, d, err)
-		}
-		time.Sleep(500 * time.Millisecond)
+	var last error
+	err := wait.PollUntilContextTimeout(c.t.Context(), 500*time.Millisecond, d, true, func(context.Context) (bool, error) {
+		last = f()
+		return last == nil, nil
+	})
+	if err != nil {
+		c.t.Fatalf("%s: not within %v: %v", what, d, last)
 	}
 }
 
