@@ -89,7 +89,7 @@ func (in Install) Start(dir string, cfg Config, out io.Writer) (*jvm.Process, er
 	if err := copyFiles(filepath.Join(in.Home, "config"), conf); err != nil {
 		return nil, err
 	}
-	yml, err := cfg.yaml(dir)
+	yml, err := cfg.YAML(dir)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +114,8 @@ func (in Install) Start(dir string, cfg Config, out io.Writer) (*jvm.Process, er
 	return jvm.StartAs(filepath.Join(in.Home, "bin", "opensearch"), nil, env, dir, cred, out)
 }
 
-func (cfg Config) yaml(dir string) ([]byte, error) {
+// YAML is the node's opensearch.yml, its paths under dir.
+func (cfg Config) YAML(dir string) ([]byte, error) {
 	if cfg.Name == "" || cfg.HTTPPort == 0 || cfg.TransportPort == 0 {
 		return nil, errors.New("a node needs a name, an HTTP port and a transport port")
 	}

@@ -35,16 +35,25 @@ func (s *State) canAllocate(c *Copy, n *Node) (bool, string) {
 // over its shard limit and awareness push copies away; the other rules only constrain new
 // allocations.
 func (s *State) canRemain(c *Copy, n *Node) (bool, string) {
+	ok, _, why := s.canRemainBy(c, n)
+	return ok, why
+}
+
+// canRemainBy is canRemain naming the decider that refuses.
+func (s *State) canRemainBy(c *Copy, n *Node) (ok bool, decider, why string) {
 	if ok, why := filter(s, c, n); !ok {
-		return false, why
+		return false, "filter", why
 	}
 	if ok, why := nodeShutdown(s, c, n); !ok {
-		return false, why
+		return false, "node_shutdown", why
 	}
 	if ok, why := s.shardsLimit(c, n, func(count, limit int) bool { return count > limit }); !ok {
-		return false, why
+		return false, "shards_limit", why
 	}
-	return s.underCapacity(c, n, false)
+	if ok, why := s.underCapacity(c, n, false); !ok {
+		return false, "awareness", why
+	}
+	return true, "", ""
 }
 
 // shardsLimit (ShardsLimitAllocationDecider): index.routing.allocation.total_shards_per_node

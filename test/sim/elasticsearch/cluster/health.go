@@ -239,10 +239,11 @@ func copyKind(c *Copy) string {
 // explainMove is the move decision of a started copy on node that may not stay there: why not
 // (the node is being removed), and for every other node the deciders that refuse it.
 func (s *State) explainMove(c *Copy, node string) *MoveDecision {
-	d := &MoveDecision{MoveExplanation: "cannot move shard away from its current node: no other node may hold it"}
+	// MoveDecision.getExplanation for a copy that may not stay and may go nowhere.
+	d := &MoveDecision{MoveExplanation: "cannot move shard to another node, even though it is not allowed to remain on its current node"}
 	if n := s.Nodes[node]; n != nil {
-		if ok, why := s.canRemain(c, n); !ok {
-			d.CanRemain = append(d.CanRemain, DeciderResult{Decider: "node_shutdown", Explanation: why})
+		if ok, decider, why := s.canRemainBy(c, n); !ok {
+			d.CanRemain = append(d.CanRemain, DeciderResult{Decider: decider, Explanation: why})
 		}
 	}
 	for _, n := range s.sortedNodes() {

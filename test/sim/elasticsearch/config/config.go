@@ -1,6 +1,7 @@
 // Package config reads elasticsearch.yml for the Elasticsearch simulator the way Elasticsearch
 // does: nested and dotted keys are the same setting, unknown settings and roles stop the node at
 // start with Elasticsearch's own messages, and omitted settings take Elasticsearch's defaults.
+// A node simulating OpenSearch reads opensearch.yml in OpenSearch's words (product.go).
 package config
 
 import (
@@ -16,25 +17,16 @@ import (
 	"sigs.k8s.io/yaml"
 )
 
-// Defaults of the settings the simulator uses, as Elasticsearch documents them.
+// Default ports, as both products document them.
 const (
-	DefaultClusterName   = "elasticsearch"
-	DefaultPathData      = "/usr/share/elasticsearch/data"
 	DefaultHTTPPort      = 9200
 	DefaultTransportPort = 9300
 )
 
-// Roles every node has when node.roles is not set.
-var defaultRoles = []string{
-	"data", "data_cold", "data_content", "data_frozen", "data_hot", "data_warm",
-	"ingest", "master", "ml", "remote_cluster_client", "transform",
-}
-
-// knownRoles are the role names Elasticsearch accepts.
-var knownRoles = append(slices.Clone(defaultRoles), "voting_only")
-
 // Config is what the simulator reads from elasticsearch.yml.
 type Config struct {
+	// Product is the engine the node is, and whose words the file is in.
+	Product            Product
 	ClusterName        string
 	NodeName           string
 	Roles              []string
@@ -53,10 +45,8 @@ type Config struct {
 var known = []string{
 	"cluster.name", "node.name", "node.roles", "path.data", "path.logs",
 	"network.host", "network.bind_host", "network.publish_host", "http.port", "transport.port",
-	"discovery.seed_hosts", "discovery.seed_providers", "discovery.type", "cluster.initial_master_nodes",
+	"discovery.seed_hosts", "discovery.seed_providers", "discovery.type",
 	"bootstrap.memory_lock", "node.store.allow_mmap", "action.destructive_requires_name",
-	"xpack.security.enabled", "xpack.security.http.ssl.enabled", "xpack.security.transport.ssl.enabled",
-	"xpack.ml.enabled", "xpack.monitoring.collection.enabled", "ingest.geoip.downloader.enabled",
 	"cluster.routing.allocation.", "indices.", "thread_pool.", "node.attr.", "logger.",
 	"cluster.max_shards_per_node", "search.", "http.max_content_length",
 }
@@ -98,27 +88,28 @@ func substitute(raw []byte) ([]byte, error) {
 
 // Parse reads configuration text.
 func Parse(raw []byte) (*Config, error) {
-	raw, err := substitute(raw)
-	if err != nil {
-		return nil, err
-	}
-	return parse(raw, nil)
+	return ParseAs(Elasticsearch, raw, nil)
 }
 
 // ParseWith reads configuration text and then applies overrides (from -E options or the
 // environment), which win over the file as they do in Elasticsearch.
 func ParseWith(raw []byte, overrides map[string]string) (*Config, error) {
+	return ParseAs(Elasticsearch, raw, overrides)
+}
+
+// ParseAs reads configuration text in the product's words, then applies overrides.
+func ParseAs(p Product, raw []byte, overrides map[string]string) (*Config, error) {
 	raw, err := substitute(raw)
 	if err != nil {
 		return nil, err
 	}
-	return parse(raw, overrides)
+	return parse(p, raw, overrides)
 }
 
-func parse(raw []byte, overrides map[string]string) (*Config, error) {
+func parse(p Product, raw []byte, overrides map[string]string) (*Config, error) {
 	var doc map[string]any
 	if err := yaml.Unmarshal(raw, &doc); err != nil {
-		return nil, fmt.Errorf("org.elasticsearch.ElasticsearchParseException: malformed elasticsearch.yml: %w", err)
+		return nil, fmt.Errorf("org.elasticsearch.ElasticsearchParseException: malformed %s: %w", p.ConfigFile, err)
 	}
 	flat := map[string]any{}
 	flatten("", doc, flat)
@@ -130,14 +121,15 @@ func parse(raw []byte, overrides map[string]string) (*Config, error) {
 		flat[k] = parsed
 	}
 	for _, key := range sortedKeys(flat) {
-		if !isKnown(key) {
+		if !isKnown(key, p) {
 			return nil, fmt.Errorf("java.lang.IllegalArgumentException: unknown setting [%s] please check that any required plugins are installed, or check the breaking changes documentation for removed settings", key)
 		}
 	}
 	c := &Config{
-		ClusterName: str(flat, "cluster.name", DefaultClusterName),
+		Product:     p,
+		ClusterName: str(flat, "cluster.name", p.DefaultClusterName),
 		NodeName:    str(flat, "node.name", hostname()),
-		PathData:    str(flat, "path.data", DefaultPathData),
+		PathData:    str(flat, "path.data", p.Home+"/data"),
 		NetworkHost: str(flat, "network.host", "_local_"),
 		Settings:    map[string]string{},
 	}
@@ -149,8 +141,11 @@ func parse(raw []byte, overrides map[string]string) (*Config, error) {
 	if c.TransportPort, err = port(flat, "transport.port", DefaultTransportPort); err != nil {
 		return nil, err
 	}
-	c.SeedHosts, c.InitialMasterNodes = list(flat, "discovery.seed_hosts"), list(flat, "cluster.initial_master_nodes")
-	if c.Roles, err = roles(flat); err != nil {
+	c.SeedHosts, c.InitialMasterNodes = list(flat, "discovery.seed_hosts"), list(flat, p.InitialManagers)
+	if c.InitialMasterNodes == nil && p.InitialManagers != Elasticsearch.InitialManagers {
+		c.InitialMasterNodes = list(flat, Elasticsearch.InitialManagers) // OpenSearch's deprecated name
+	}
+	if c.Roles, err = roles(p, flat); err != nil {
 		return nil, err
 	}
 	for k, v := range flat {
@@ -160,14 +155,14 @@ func parse(raw []byte, overrides map[string]string) (*Config, error) {
 }
 
 // roles reads node.roles: omitted means every default role; [] means coordinating only.
-func roles(flat map[string]any) ([]string, error) {
+func roles(p Product, flat map[string]any) ([]string, error) {
 	v, ok := flat["node.roles"]
 	if !ok {
-		return slices.Clone(defaultRoles), nil
+		return slices.Clone(p.DefaultRoles), nil
 	}
 	rs := list(map[string]any{"r": v}, "r")
 	for _, r := range rs {
-		if !slices.Contains(knownRoles, r) {
+		if !slices.Contains(p.KnownRoles, r) {
 			return nil, fmt.Errorf("java.lang.IllegalArgumentException: unknown role [%s]", r)
 		}
 	}
@@ -189,10 +184,10 @@ func HoldsData(roles []string) bool {
 }
 
 // MasterEligible reports whether the node can vote in master elections.
-func (c *Config) MasterEligible() bool { return c.HasRole("master") }
+func (c *Config) MasterEligible() bool { return c.Product.ManagerEligible(c.Roles) }
 
-func isKnown(key string) bool {
-	for _, k := range known {
+func isKnown(key string, p Product) bool {
+	for _, k := range slices.Concat(known, []string{p.InitialManagers}, p.Settings) {
 		if key == k || strings.HasSuffix(k, ".") && strings.HasPrefix(key, k) {
 			return true
 		}

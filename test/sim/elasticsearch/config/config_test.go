@@ -45,7 +45,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ClusterName != DefaultClusterName || c.PathData != DefaultPathData || !c.MasterEligible() || !c.IsData() {
+	if c.ClusterName != "elasticsearch" || c.PathData != "/usr/share/elasticsearch/data" || !c.MasterEligible() || !c.IsData() {
 		t.Errorf("defaults: %+v", c)
 	}
 	coordinating, err := Parse([]byte(`node.roles: []`))
@@ -97,5 +97,39 @@ func TestPlaceholdersAndOverrides(t *testing.T) {
 	}
 	if _, err := ParseWith(nil, map[string]string{"no.such.setting": "x"}); err == nil || !strings.Contains(err.Error(), "unknown setting [no.such.setting]") {
 		t.Fatalf("unknown override: %v", err)
+	}
+}
+
+// TestOpenSearchWords: opensearch.yml in OpenSearch's words: its default cluster name, data path
+// and roles; cluster_manager (or its deprecated name master) makes a node electable; the initial
+// cluster managers under either name; Elasticsearch's own settings and roles refused.
+func TestOpenSearchWords(t *testing.T) {
+	c, err := ParseAs(OpenSearch, []byte(``), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ClusterName != "opensearch" || c.PathData != "/usr/share/opensearch/data" || !c.MasterEligible() || !c.IsData() ||
+		!slices.Equal(c.Roles, []string{"cluster_manager", "data", "ingest", "remote_cluster_client"}) {
+		t.Errorf("defaults: %+v", c)
+	}
+	for _, yml := range []string{
+		"node.roles: [cluster_manager]\ncluster.initial_cluster_manager_nodes: [a, b]\nplugins.security.disabled: true",
+		"node.roles: [master]\ncluster.initial_master_nodes: [a, b]",
+	} {
+		c, err := ParseAs(OpenSearch, []byte(yml), nil)
+		if err != nil || !c.MasterEligible() || c.IsData() || !slices.Equal(c.InitialMasterNodes, []string{"a", "b"}) {
+			t.Errorf("%q: %+v, %v", yml, c, err)
+		}
+	}
+	for yml, want := range map[string]string{
+		"node.roles: [data_hot]":        "unknown role [data_hot]",
+		"xpack.security.enabled: false": "unknown setting [xpack.security.enabled]",
+	} {
+		if _, err := ParseAs(OpenSearch, []byte(yml), nil); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", yml, err, want)
+		}
+	}
+	if _, err := Parse([]byte("node.roles: [cluster_manager]")); err == nil {
+		t.Error("Elasticsearch accepted the cluster_manager role")
 	}
 }

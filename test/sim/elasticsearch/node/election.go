@@ -90,7 +90,7 @@ func (n *Node) stand(ctx context.Context, st *ClusterState, peers []pingResponse
 	}
 	n.deferred = 0
 	best := n.bestState(ctx, st, peers)
-	if err := checkJoinVersion(best, n.info); err != nil {
+	if err := checkJoinVersion(n.cfg.Product, best, n.info); err != nil {
 		// A node that could not join this cluster may not lead it either.
 		n.warnNoMaster(st, peers, "this node may not lead: "+err.Error())
 		return
@@ -233,7 +233,7 @@ func (n *Node) becomeLeader(ctx context.Context, best *ClusterState, term int64,
 		addNode(s, n.info)
 	}
 	for _, v := range votes {
-		if _, member := s.Nodes[v.ID]; !member && checkJoinVersion(s, v) == nil && !foreignUUID(s, uuids[v.ID]) {
+		if _, member := s.Nodes[v.ID]; !member && checkJoinVersion(n.cfg.Product, s, v) == nil && !foreignUUID(s, uuids[v.ID]) {
 			addNode(s, v)
 		}
 	}

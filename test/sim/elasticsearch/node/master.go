@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/Masterminds/semver/v3"
+
+	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/config"
 )
 
 // errNotMaster answers a master action sent to a node that is no longer master.
@@ -195,7 +197,7 @@ func (n *Node) onJoin(ctx context.Context, req *joinRequest) (*struct{}, error) 
 					"Note that the cluster UUID persists across restarts and can only be changed by deleting the contents of the node's data paths "+
 					"which will also remove any data held by this node.", req.ClusterUUID, s.ClusterUUID)
 		}
-		if err := checkJoinVersion(s, req.Node); err != nil {
+		if err := checkJoinVersion(n.cfg.Product, s, req.Node); err != nil {
 			return err
 		}
 		if old, ok := s.Nodes[req.Node.ID]; ok {
@@ -217,7 +219,7 @@ func (n *Node) onJoin(ctx context.Context, req *joinRequest) (*struct{}, error) 
 
 // checkJoinVersion applies Elasticsearch's mixed-version rules: a node may not join a cluster
 // whose nodes are all newer than it, nor one holding a node it is not wire-compatible with.
-func checkJoinVersion(s *ClusterState, joining Member) error {
+func checkJoinVersion(p config.Product, s *ClusterState, joining Member) error {
 	jv := semver.MustParse(joining.Version)
 	var oldest, newest *semver.Version
 	for _, node := range s.Nodes {
@@ -235,7 +237,7 @@ func checkJoinVersion(s *ClusterState, joining Member) error {
 	if jv.LessThan(oldest) {
 		return errType(400, "illegal_state_exception", "node version [%s] may not join a cluster comprising only nodes of version [%s] or greater", jv, oldest)
 	}
-	if oldest.LessThan(minimumCompatible(jv)) || jv.LessThan(minimumCompatible(newest)) {
+	if oldest.LessThan(p.MinimumCompatible(jv)) || jv.LessThan(p.MinimumCompatible(newest)) {
 		return errType(400, "illegal_state_exception", "node version [%s] is not supported. The cluster contains nodes with version [%s], which is incompatible.", jv, oldest)
 	}
 	return nil

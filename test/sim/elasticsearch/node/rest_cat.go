@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/cluster"
+	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/config"
 )
 
 func (n *Node) catRoutes(r *router) {
@@ -18,10 +19,15 @@ func (n *Node) catRoutes(r *router) {
 	r.handle(http.MethodGet, "/_cat/indices", n.restCatIndices)
 	r.handle(http.MethodGet, "/_cat/indices/{target}", n.restCatIndices)
 	r.handle(http.MethodGet, "/_cat/health", n.restCatHealth)
+	r.handle(http.MethodGet, "/_cat/master", n.restCatManager)
+	if n.cfg.Product.Name == config.OpenSearch.Name {
+		r.handle(http.MethodGet, "/_cat/cluster_manager", n.restCatManager) // _cat/master's new name
+	}
 }
 
 // table is a cat API answer: rows of named cells, printed as text columns or, with
-// format=json, as an array of objects with string values.
+// format=json or without format but an Accept header asking for JSON (RestTable.buildResponse
+// reads format, then Accept), as an array of objects with string values.
 type table struct {
 	columns  []string // every column, in Elasticsearch's order
 	defaults []string // the columns printed without h=
@@ -42,7 +48,11 @@ func (t *table) write(w *response, req *request) {
 			}
 		}
 	}
-	if req.query("format") == "json" {
+	format := req.query("format")
+	if format == "" && strings.Contains(req.Header.Get("Accept"), "application/json") {
+		format = "json"
+	}
+	if format == "json" {
 		out := make([]map[string]any, 0, len(t.rows))
 		for _, row := range t.rows {
 			obj := map[string]any{}
@@ -92,7 +102,7 @@ func (t *table) write(w *response, req *request) {
 // roleLetters abbreviates roles as _cat/nodes does.
 func roleLetters(roles []string) string {
 	letters := map[string]string{
-		"data_cold": "c", "data": "d", "data_frozen": "f", "data_hot": "h", "ingest": "i", "ml": "l", "master": "m",
+		"data_cold": "c", "data": "d", "data_frozen": "f", "data_hot": "h", "ingest": "i", "ml": "l", "master": "m", "cluster_manager": "m",
 		"remote_cluster_client": "r", "data_content": "s", "transform": "t", "voting_only": "v", "data_warm": "w",
 	}
 	var out []string
@@ -161,6 +171,20 @@ func (n *Node) restCatNodes(w *response, req *request) {
 			"heap.percent": "25", "ram.percent": "50", "cpu": "1", "load_1m": "0.10", "load_5m": "0.10", "load_15m": "0.10",
 			"node.role": roleLetters(node.Roles), "master": master, "name": node.Name,
 		})
+	}
+	t.write(w, req)
+}
+
+// restCatManager is GET _cat/master (_cat/cluster_manager in OpenSearch): the elected node.
+func (n *Node) restCatManager(w *response, req *request) {
+	st, ok := n.stateFor(w, req)
+	if !ok {
+		return
+	}
+	t := &table{columns: []string{"id", "host", "ip", "node"}, defaults: []string{"id", "host", "ip", "node"}, aliases: map[string]string{"h": "host", "n": "node"}}
+	if m, ok := st.Nodes[st.MasterID]; ok {
+		host, _, _ := net.SplitHostPort(m.Transport)
+		t.rows = append(t.rows, map[string]string{"id": m.ID, "host": host, "ip": host, "node": m.Name})
 	}
 	t.write(w, req)
 }

@@ -233,8 +233,9 @@ func (n *Node) restBulk(w *response, req *request) {
 	w.json(http.StatusOK, map[string]any{"took": time.Since(started).Milliseconds(), "errors": errorsSeen, "items": out})
 }
 
-// restRefresh is POST /<index>/_refresh. Writes are visible at once in the simulator, so a
-// refresh only reports the copies it would have refreshed.
+// restRefresh is POST /<index>/_refresh, and _flush. Writes are visible and on disk at once in
+// the simulator, so a refresh or a flush only reports the copies it would have refreshed or
+// flushed.
 func (n *Node) restRefresh(w *response, req *request) {
 	st, _, _ := n.snapshot()
 	targets, err := resolveIndices(st, req.param("index"))

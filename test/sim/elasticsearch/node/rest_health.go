@@ -21,6 +21,8 @@ func (n *Node) clusterRoutes(r *router) {
 	r.handle(http.MethodPut, "/_cluster/settings", n.restPutSettings)
 	r.handle(http.MethodPost, "/_cluster/voting_config_exclusions", n.restPostExclusions)
 	r.handle(http.MethodDelete, "/_cluster/voting_config_exclusions", n.restDeleteExclusions)
+	r.handle(http.MethodGet, "/_cluster/allocation/explain", n.restExplain)
+	r.handle(http.MethodPost, "/_cluster/allocation/explain", n.restExplain)
 }
 
 var healthRank = map[cluster.Health]int{cluster.Red: 0, cluster.Yellow: 1, cluster.Green: 2}

@@ -12,18 +12,22 @@ import (
 	"time"
 
 	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/cluster"
+	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/config"
 )
 
 func (n *Node) nodesRoutes(r *router) {
 	r.handle(http.MethodGet, "/_nodes", n.restNodesInfo)
 	r.handle(http.MethodGet, "/_nodes/stats", n.restNodesStats)
 	r.handle(http.MethodGet, "/_nodes/stats/{metric}", n.restNodesStats)
-	r.handle(http.MethodGet, "/_nodes/shutdown", n.restGetShutdown)
 	r.handle(http.MethodGet, "/_nodes/{nodes}/stats", n.restNodesStats)
 	r.handle(http.MethodGet, "/_nodes/{nodes}/stats/{metric}", n.restNodesStats)
-	r.handle(http.MethodGet, "/_nodes/{nodes}/shutdown", n.restGetShutdown)
-	r.handle(http.MethodPut, "/_nodes/{nodes}/shutdown", n.restPutShutdown)
-	r.handle(http.MethodDelete, "/_nodes/{nodes}/shutdown", n.restDeleteShutdown)
+	// The node shutdown API is Elasticsearch's (x-pack, 7.15 on): OpenSearch has none.
+	if n.cfg.Product.Name == config.Elasticsearch.Name {
+		r.handle(http.MethodGet, "/_nodes/shutdown", n.restGetShutdown)
+		r.handle(http.MethodGet, "/_nodes/{nodes}/shutdown", n.restGetShutdown)
+		r.handle(http.MethodPut, "/_nodes/{nodes}/shutdown", n.restPutShutdown)
+		r.handle(http.MethodDelete, "/_nodes/{nodes}/shutdown", n.restDeleteShutdown)
+	}
 	r.handle(http.MethodGet, "/_nodes/{nodes}", n.restNodesInfo)
 }
 

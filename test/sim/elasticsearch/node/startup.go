@@ -10,6 +10,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 
 	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/cluster"
+	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/config"
 )
 
 // ExitCodeBootstrapCheck is the exit status of a node that failed a bootstrap check.
@@ -52,7 +53,7 @@ func (n *Node) openDataPath() error {
 	}
 	if meta == nil {
 		meta = &nodeMeta{NodeID: randomID()}
-	} else if err := checkDataVersion(meta.Version, n.version); err != nil {
+	} else if err := checkDataVersion(n.cfg.Product, meta.Version, n.version); err != nil {
 		return err
 	}
 	meta.Version = n.version.String()
@@ -95,8 +96,9 @@ func (n *Node) openDataPath() error {
 
 // checkDataVersion applies Elasticsearch's rules for data written by another version
 // (NodeMetadata.verifyUpgradeToCurrentVersion): never downgrade, and upgrade only from the
-// minimum compatible version (7.17 to 8; 8.18 to 9.0; 8.19 to 9.1 and later).
-func checkDataVersion(written string, current *semver.Version) error {
+// minimum compatible version (7.17 to 8; 8.18 to 9.0; 8.19 to 9.1 and later; for OpenSearch,
+// 1.3 to 2 and 2.19 to 3).
+func checkDataVersion(p config.Product, written string, current *semver.Version) error {
 	w, err := semver.NewVersion(written)
 	if err != nil {
 		return fmt.Errorf("java.lang.IllegalStateException: unreadable node version [%s] in the data path", written)
@@ -104,28 +106,11 @@ func checkDataVersion(written string, current *semver.Version) error {
 	if w.GreaterThan(current) {
 		return fmt.Errorf("java.lang.IllegalStateException: cannot downgrade a node from version [%s] to version [%s]", w, current)
 	}
-	if minimum := minimumCompatible(current); w.LessThan(minimum) {
+	if minimum := p.MinimumCompatible(current); w.LessThan(minimum) {
 		return fmt.Errorf("java.lang.IllegalStateException: cannot upgrade a node from version [%s] directly to version [%s], upgrade to version [%s] first",
 			w, current, minimum)
 	}
 	return nil
-}
-
-// minimumCompatible is the oldest version whose nodes and data a version accepts
-// (Version.minimumCompatibilityVersion, Build.minWireCompatVersion): the first release of the
-// previous major's last minor among the versions declared when it was built. 9.0 was released
-// with 8.18, 9.1 with 8.19, the last 8.x minor: a 9.1 node refuses 8.18's data and nodes.
-func minimumCompatible(v *semver.Version) *semver.Version {
-	switch {
-	case v.Major() == 9 && v.Minor() == 0:
-		return semver.MustParse("8.18.0")
-	case v.Major() == 9:
-		return semver.MustParse("8.19.0")
-	case v.Major() == 8:
-		return semver.MustParse("7.17.0")
-	default:
-		return semver.MustParse("6.8.0")
-	}
 }
 
 func indexNamesOf(s *ClusterState, keys []shardKey) []string {

@@ -26,8 +26,10 @@ type Member struct {
 	ClusterName string            `json:"cluster_name"`
 }
 
-// MasterEligible reports whether the node has the master role.
-func (n Member) MasterEligible() bool { return slices.Contains(n.Roles, "master") }
+// MasterEligible reports whether the node has the master role (cluster_manager in OpenSearch).
+func (n Member) MasterEligible() bool {
+	return slices.Contains(n.Roles, "master") || slices.Contains(n.Roles, "cluster_manager") // OpenSearch's name
+}
 
 // VotingOnly reports whether the node votes but is never elected.
 func (n Member) VotingOnly() bool { return slices.Contains(n.Roles, "voting_only") }

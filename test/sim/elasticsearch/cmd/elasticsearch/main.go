@@ -6,6 +6,10 @@
 // fails at start as Elasticsearch does: exit status 78 for a failed bootstrap check, 1 for
 // other start-up errors. On SIGTERM it stops and exits 143, as the JVM does.
 //
+// Installed as bin/opensearch (the OpenSearch simulator images, /usr/share/opensearch), it is an
+// OpenSearch node: it reads $OPENSEARCH_PATH_CONF/opensearch.yml in OpenSearch's words and
+// answers as OpenSearch does (config.OpenSearch).
+//
 // The version it reports is set at build time: -ldflags "-X main.version=8.18.2".
 package main
 
@@ -28,40 +32,44 @@ import (
 var version = "8.18.2"
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+	product := config.Elasticsearch
+	if filepath.Base(os.Args[0]) == "opensearch" {
+		product = config.OpenSearch
+	}
+	os.Exit(run(product, os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
 }
 
-func run(args, env []string, stdout, stderr io.Writer) int {
+func run(product config.Product, args, env []string, stdout, stderr io.Writer) int {
 	overrides, err := overrides(args, env)
 	if err != nil {
 		fmt.Fprintln(stderr, "ERROR:", err)
 		return 64 // EX_USAGE, as the upstream launcher
 	}
-	confDir := "/usr/share/elasticsearch/config"
+	confDir := filepath.Join(product.Home, "config")
 	for _, kv := range env {
-		if v, ok := strings.CutPrefix(kv, "ES_PATH_CONF="); ok && v != "" {
+		if v, ok := strings.CutPrefix(kv, product.PathConfEnv+"="); ok && v != "" {
 			confDir = v
 		}
 	}
-	path := filepath.Join(confDir, "elasticsearch.yml")
+	path := filepath.Join(confDir, product.ConfigFile)
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return fatal(stderr, fmt.Errorf("java.nio.file.NoSuchFileException: %s", path))
+		return fatal(stderr, product, fmt.Errorf("java.nio.file.NoSuchFileException: %s", path))
 	}
-	cfg, err := config.ParseWith(raw, overrides)
+	cfg, err := config.ParseAs(product, raw, overrides)
 	if err != nil {
-		return fatal(stderr, err)
+		return fatal(stderr, product, err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	n, err := node.Start(ctx, cfg, node.Options{Version: version, Log: stdout})
 	var bc *node.BootstrapCheckError
 	if errors.As(err, &bc) {
-		fmt.Fprintf(stderr, "ERROR: [1] bootstrap checks failed. You must address the points described in the following [1] lines before starting Elasticsearch.\n%s\n", bc)
+		fmt.Fprintf(stderr, "ERROR: [1] bootstrap checks failed. You must address the points described in the following [1] lines before starting %s.\n%s\n", product.Name, bc)
 		return node.ExitCodeBootstrapCheck
 	}
 	if err != nil {
-		return fatal(stderr, err)
+		return fatal(stderr, product, err)
 	}
 	<-ctx.Done()
 	if err := n.Close(); err != nil {
@@ -71,8 +79,8 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 }
 
 // fatal prints a start-up failure the way Elasticsearch's launcher reports one.
-func fatal(stderr io.Writer, err error) int {
-	fmt.Fprintf(stderr, "fatal exception while booting Elasticsearch %v\nERROR: Elasticsearch did not exit normally - check the logs\n", err)
+func fatal(stderr io.Writer, p config.Product, err error) int {
+	fmt.Fprintf(stderr, "fatal exception while booting %[1]s %[2]v\nERROR: %[1]s did not exit normally - check the logs\n", p.Name, err)
 	return 1
 }
 

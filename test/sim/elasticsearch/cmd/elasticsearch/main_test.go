@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/navigator-dbaas/navigator/test/sim/elasticsearch/config"
 )
 
 func TestOverridesFromEnvironmentAndFlags(t *testing.T) {
@@ -42,9 +44,24 @@ func TestStartFailuresExitAsElasticsearch(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out, errOut bytes.Buffer
-		code := run(nil, []string{"ES_PATH_CONF=" + dir}, &out, &errOut)
+		code := run(config.Elasticsearch, nil, []string{"ES_PATH_CONF=" + dir}, &out, &errOut)
 		if code != tc.code || !strings.Contains(errOut.String(), tc.want) {
 			t.Errorf("%q: exit %d, stderr %q; want exit %d with %q", tc.yaml, code, errOut.String(), tc.code, tc.want)
 		}
+	}
+}
+
+// TestOpenSearchReadsItsOwnFile: as OpenSearch, the command reads opensearch.yml from
+// $OPENSEARCH_PATH_CONF in OpenSearch's words, and says OpenSearch when it fails.
+func TestOpenSearchReadsItsOwnFile(t *testing.T) {
+	dir := t.TempDir()
+	yml := "node.name: a\nnode.roles: [cluster_manager, chef]\n"
+	if err := os.WriteFile(filepath.Join(dir, "opensearch.yml"), []byte(yml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	code := run(config.OpenSearch, nil, []string{"OPENSEARCH_PATH_CONF=" + dir}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "unknown role [chef]") || !strings.Contains(errOut.String(), "booting OpenSearch") {
+		t.Errorf("exit %d, stderr %q; want exit 1 refusing the role chef only", code, errOut.String())
 	}
 }
