@@ -40,16 +40,12 @@ func (e *Engine) leaveWithdrawn(reported *navv1alpha1.PilotActionStatus) bool {
 	return !e.leavePending
 }
 
-// cleanupDeparted runs on the elected cluster manager: it drops from the allocation exclusion the
-// names of nodes that are no longer in the cluster, and clears the voting configuration
-// exclusions once no excluded node is leaving (wait_for_removal=false: the nodes are gone or
-// stay).
-func (e *Engine) cleanupDeparted(ctx context.Context) error {
+// cleanupDeparted runs on the elected cluster manager: it drops from the allocation exclusion
+// (excluded, as Observe read it) the names of nodes that are no longer in the cluster, and
+// clears the voting configuration exclusions once no excluded node is leaving
+// (wait_for_removal=false: the nodes are gone or stay).
+func (e *Engine) cleanupDeparted(ctx context.Context, excluded []string) error {
 	st, err := node.Members(ctx, e.api)
-	if err != nil {
-		return err
-	}
-	excluded, err := e.api.excluded(ctx)
 	if err != nil {
 		return err
 	}

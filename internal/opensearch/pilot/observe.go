@@ -36,15 +36,21 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 		return err
 	}
 	errs := []error{err}
-	// The cluster settings and the shards' places are the cluster manager's to answer.
+	// The cluster settings and the shards' places are the cluster manager's to answer. The
+	// allocation exclusion is read once, for the node's drain and the manager's cleanup alike.
 	if self := f.Self; self != nil && st.ClusterManagerNode != "" {
-		if d, err := e.observeDrain(ctx, *self, status.Action); err != nil {
+		excluded, err := e.api.excluded(ctx)
+		if err != nil {
+			// The drain stays as last reported.
+			return errors.Join(append(errs, fmt.Errorf("reading the allocation exclusions: %w", err))...)
+		}
+		if d, left, err := e.observeDrain(ctx, *self, status.Action, excluded); err != nil {
 			errs = append(errs, err) // the drain stays as last reported
 		} else {
-			st.Drain = d
+			st.Drain, excluded = d, left
 		}
 		if st.ClusterManagerNode == self.ID {
-			if err := e.cleanupDeparted(ctx); err != nil {
+			if err := e.cleanupDeparted(ctx, excluded); err != nil {
 				errs = append(errs, fmt.Errorf("cleaning up after departed nodes: %w", err))
 			}
 		}
@@ -53,24 +59,22 @@ func (e *Engine) Observe(ctx context.Context, status *navv1alpha1.PilotStatus) e
 }
 
 // observeDrain reports the node's drain while it is excluded from allocation, after lifting an
-// exclusion its Pilot no longer asks for. reported is the action the Pilot's status reports.
-func (e *Engine) observeDrain(ctx context.Context, self rest.LocalNode, reported *navv1alpha1.PilotActionStatus) (*navv1alpha1.OpenSearchDrainStatus, error) {
-	excluded, err := e.api.excluded(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("reading the allocation exclusions: %w", err)
-	}
+// exclusion its Pilot no longer asks for. reported is the action the Pilot's status reports,
+// excluded the names in the allocation exclusion; it returns them as they are afterwards.
+func (e *Engine) observeDrain(ctx context.Context, self rest.LocalNode, reported *navv1alpha1.PilotActionStatus, excluded []string) (*navv1alpha1.OpenSearchDrainStatus, []string, error) {
 	if !slices.Contains(excluded, self.Name) {
-		return nil, nil
+		return nil, excluded, nil
 	}
 	if e.leaveWithdrawn(reported) {
-		if err := e.api.setExcluded(ctx, without(excluded, self.Name)); err != nil {
-			return nil, fmt.Errorf("lifting the allocation exclusion its Pilot no longer asks for: %w", err)
+		left := without(excluded, self.Name)
+		if err := e.api.setExcluded(ctx, left); err != nil {
+			return nil, excluded, fmt.Errorf("lifting the allocation exclusion its Pilot no longer asks for: %w", err)
 		}
-		return nil, nil
+		return nil, left, nil
 	}
 	d, err := e.drainProgress(ctx, self, excluded)
 	if err != nil {
-		return nil, err
+		return nil, excluded, err
 	}
-	return &navv1alpha1.OpenSearchDrainStatus{ShardsRemaining: d.remaining, Relocating: d.relocating, Stalled: d.stalled, Explanation: d.explanation}, nil
+	return &navv1alpha1.OpenSearchDrainStatus{ShardsRemaining: d.remaining, Relocating: d.relocating, Stalled: d.stalled, Explanation: d.explanation}, excluded, nil
 }
