@@ -72,6 +72,12 @@ build: ## Build Navigator's binaries (static) into ./_output/bin.
 ES_SIM_VERSIONS := 7.17.29 8.18.8 8.19.7 9.1.5
 ES_HOME := /usr/share/elasticsearch
 
+# OpenSearch versions the simulator answers as, for the end-to-end tier's OpenSearchCluster (real
+# OpenSearch cannot run in a pod on these machines: docs/design/0011): the two patch releases of
+# its rolling upgrade, as the real images below.
+OS_SIM_VERSIONS := 2.19.5 2.19.6
+OS_HOME := /usr/share/opensearch
+
 # Cassandra versions the simulator images stand in for: 4.0.x, 4.1.x and 5.0.x.
 CASS_SIM_VERSIONS := 4.0.17 4.1.10 5.0.5
 CASSANDRA_HOME := /opt/cassandra
@@ -108,6 +114,8 @@ images: build ## Build image tarballs (no Docker): navigator-controller, navigat
 	# The Elasticsearch simulator, one image per simulated version, laid out like the upstream
 	# image (tagged with the version, as docker.elastic.co/elasticsearch/elasticsearch is).
 	for v in $(ES_SIM_VERSIONS); do $(MAKE) --no-print-directory es-sim-image ES_SIM_VERSION=$$v || exit 1; done
+	# The same simulator answering as OpenSearch, as opensearch-sim:<version>.
+	for v in $(OS_SIM_VERSIONS); do $(MAKE) --no-print-directory os-sim-image OS_SIM_VERSION=$$v || exit 1; done
 	# The Cassandra simulator, likewise, as cassandra-sim:<version>.
 	for v in $(CASS_SIM_VERSIONS); do $(MAKE) --no-print-directory cass-sim-image CASS_SIM_VERSION=$$v || exit 1; done
 	# Real Cassandra, laid out like the upstream image, tagged with the version as it is.
@@ -125,6 +133,19 @@ es-sim-image:
 	  -user 1000:0 -file _output/bin/elasticsearch-$(ES_SIM_VERSION):$(ES_HOME)/bin/elasticsearch:0755 \
 	  -dir $(ES_HOME)/config:0775 -dir $(ES_HOME)/data:0775 -dir $(ES_HOME)/logs:0775 \
 	  -env ES_PATH_CONF=$(ES_HOME)/config -entrypoint $(ES_HOME)/bin/elasticsearch
+
+# The simulator installed as bin/opensearch, which makes it answer as OpenSearch, laid out like
+# opensearchproject/opensearch (and like the real images of test/real/opensearch/image.sh):
+# /usr/share/opensearch, its folders writable by group 0, uid 1000; the version is linked in.
+.PHONY: os-sim-image
+os-sim-image:
+	CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X main.version=$(OS_SIM_VERSION)" \
+	  -o $(CURDIR)/_output/bin/opensearch-sim-$(OS_SIM_VERSION) ./test/sim/elasticsearch/cmd/elasticsearch
+	go run ./test/cluster/imagebuild -tag $(IMAGE_REPO)/opensearch-sim:$(OS_SIM_VERSION) -o $(IMAGES_DIR)/opensearch-sim-$(OS_SIM_VERSION).tar \
+	  -user 1000:0 -workdir $(OS_HOME) -file _output/bin/opensearch-sim-$(OS_SIM_VERSION):$(OS_HOME)/bin/opensearch:0755 \
+	  -dir $(OS_HOME)/config:0775 -dir $(OS_HOME)/data:0775 -dir $(OS_HOME)/logs:0775 \
+	  -env OPENSEARCH_HOME=$(OS_HOME) -env PATH=$(OS_HOME)/bin:/usr/local/bin:/usr/bin:/bin \
+	  -entrypoint $(OS_HOME)/bin/opensearch
 
 # The simulator and its nodetool at the upstream image's paths (CASSANDRA_HOME /opt/cassandra,
 # CASSANDRA_CONF /etc/cassandra, /opt/cassandra/bin on PATH), data under /var/lib/cassandra, the
