@@ -17,6 +17,7 @@ var deciders = []struct {
 	{"filter", filter},
 	{"node_shutdown", nodeShutdown},
 	{"node_version", nodeVersion},
+	{"disk_threshold", diskThreshold},
 	{"shards_limit", shardsLimit},
 	{"awareness", awareness},
 }
@@ -32,7 +33,7 @@ func (s *State) canAllocate(c *Copy, n *Node) (bool, string) {
 }
 
 // canRemain says whether a copy may stay where it is: filters, remove-type shutdowns, a node
-// over its shard limit and awareness push copies away; the other rules only constrain new
+// above the high disk watermark, a node over its shard limit and awareness push copies away; the other rules only constrain new
 // allocations.
 func (s *State) canRemain(c *Copy, n *Node) (bool, string) {
 	ok, _, why := s.canRemainBy(c, n)
@@ -46,6 +47,9 @@ func (s *State) canRemainBy(c *Copy, n *Node) (ok bool, decider, why string) {
 	}
 	if ok, why := nodeShutdown(s, c, n); !ok {
 		return false, "node_shutdown", why
+	}
+	if ok, why := s.diskRemain(n); !ok {
+		return false, "disk_threshold", why
 	}
 	if ok, why := s.shardsLimit(c, n, func(count, limit int) bool { return count > limit }); !ok {
 		return false, "shards_limit", why

@@ -17,6 +17,8 @@ type Node struct {
 	Attributes map[string]string
 	// Data is true for nodes with the data role or a data tier role.
 	Data bool
+	// Disk is the node's disk usage as the master last collected it; nil until it has.
+	Disk *DiskUsage
 }
 
 // CopyState is the state of one copy of a shard, as _cat/shards reports it.
@@ -135,6 +137,8 @@ type Settings struct {
 	// DelayedTimeout is index.unassigned.node_left.delayed_timeout for an index that does not set
 	// its own (IndexSettings.DelayedTimeout): 1m.
 	DelayedTimeout time.Duration
+	// Disk is the disk-based allocation (disk.go).
+	Disk DiskSettings
 	// AwaitSync makes a recovery finish only once the target reports, through MarkSynced, that
 	// it holds the documents: the node processes copy real data, the pure tests do not.
 	AwaitSync bool
@@ -166,6 +170,7 @@ func New() *State {
 		Settings: Settings{
 			Filters: map[string]NodeFilters{},
 			Enable:  EnableAll, RecoveryBytesPerSecond: 40 << 20, DefaultRecoveryBytesPerSecond: 40 << 20, DocBytes: 1 << 10, DelayedTimeout: time.Minute,
+			Disk: DefaultDiskSettings(),
 		},
 	}
 }

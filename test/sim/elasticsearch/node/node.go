@@ -55,6 +55,9 @@ type Node struct {
 	masterSeen time.Time
 	// changed is closed and replaced whenever the state or the role changes.
 	changed chan struct{}
+	// infoAt is when the master last collected the nodes' disk usage (cluster_info.go); only
+	// its refresh loop touches it.
+	infoAt time.Time
 	// followerFails counts failed follower checks per node, on the master.
 	followerFails map[string]int
 	// recovering marks shard copies whose documents this node is fetching.
@@ -78,6 +81,9 @@ type Node struct {
 func Start(ctx context.Context, cfg *config.Config, opts Options) (*Node, error) {
 	if opts.Timing == (Timing{}) {
 		opts.Timing = DefaultTiming()
+	}
+	if opts.Timing.ClusterInfo == 0 {
+		opts.Timing.ClusterInfo = DefaultTiming().ClusterInfo
 	}
 	if opts.Log == nil {
 		opts.Log = io.Discard
@@ -111,6 +117,7 @@ func Start(ctx context.Context, cfg *config.Config, opts Options) (*Node, error)
 	n.loop(ctx, n.opts.Timing.FollowerCheck, n.checkFollowers)
 	n.loop(ctx, n.opts.Timing.Reroute, n.rerouteTick)
 	n.loop(ctx, n.opts.Timing.Reroute, n.reconcileShards)
+	n.loop(ctx, n.opts.Timing.Reroute, n.refreshClusterInfo)
 	n.log.info("o.e.n.Node", "started {%s}{%s}{%s}{%s}{%s}", n.info.Name, n.info.ID, n.info.EphemeralID, n.info.Host, n.info.Transport)
 	return n, nil
 }

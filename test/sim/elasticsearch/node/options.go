@@ -18,6 +18,9 @@ type Timing struct {
 	RequestTimeout time.Duration
 	// MasterTimeout is how long an API that needs the master waits for one (master_timeout).
 	MasterTimeout time.Duration
+	// ClusterInfo is how often the master collects the nodes' disk usage when
+	// cluster.info.update.interval is not set; 30s when zero.
+	ClusterInfo time.Duration
 }
 
 // DefaultTiming is Elasticsearch's.
@@ -25,6 +28,7 @@ func DefaultTiming() Timing {
 	return Timing{
 		Discovery: time.Second, FollowerCheck: time.Second, LeaderCheck: time.Second, Retries: 3,
 		Reroute: 250 * time.Millisecond, RequestTimeout: 10 * time.Second, MasterTimeout: 30 * time.Second,
+		ClusterInfo: 30 * time.Second,
 	}
 }
 

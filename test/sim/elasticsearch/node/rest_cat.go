@@ -20,14 +20,16 @@ func (n *Node) catRoutes(r *router) {
 	r.handle(http.MethodGet, "/_cat/indices/{target}", n.restCatIndices)
 	r.handle(http.MethodGet, "/_cat/health", n.restCatHealth)
 	r.handle(http.MethodGet, "/_cat/master", n.restCatManager)
+	r.handle(http.MethodGet, "/_cat/allocation", n.restCatAllocation)
 	if n.cfg.Product.Name == config.OpenSearch.Name {
 		r.handle(http.MethodGet, "/_cat/cluster_manager", n.restCatManager) // _cat/master's new name
 	}
 }
 
 // table is a cat API answer: rows of named cells, printed as text columns or, with
-// format=json or without format but an Accept header asking for JSON (RestTable.buildResponse
-// reads format, then Accept), as an array of objects with string values.
+// format=json or without format but an Accept header asking for JSON (application/json, or a
+// vendor type such as application/vnd.elasticsearch+json: RestTable.buildResponse reads format,
+// then Accept), as an array of objects with string values.
 type table struct {
 	columns  []string // every column, in Elasticsearch's order
 	defaults []string // the columns printed without h=
@@ -49,7 +51,7 @@ func (t *table) write(w *response, req *request) {
 		}
 	}
 	format := req.query("format")
-	if format == "" && strings.Contains(req.Header.Get("Accept"), "application/json") {
+	if accept := req.Header.Get("Accept"); format == "" && (strings.Contains(accept, "application/json") || strings.Contains(accept, "+json")) {
 		format = "json"
 	}
 	if format == "json" {
@@ -219,7 +221,7 @@ func (n *Node) restCatShards(w *response, req *request) {
 			host, _, _ := net.SplitHostPort(node.Transport)
 			docs := st.Allocation.Indices[c.Index].Docs[c.Shard]
 			row["ip"], row["id"], row["node"] = host, node.ID, node.Name
-			row["docs"], row["store"] = fmt.Sprint(docs), byteSize(docs*st.Allocation.Settings.DocBytes)
+			row["docs"], row["store"] = fmt.Sprint(docs), cluster.FormatBytes(docs*st.Allocation.Settings.DocBytes)
 			if target, ok := st.Nodes[c.RelocatingTo]; ok {
 				th, _, _ := net.SplitHostPort(target.Transport)
 				row["node"] = fmt.Sprintf("%s -> %s %s %s", node.Name, th, target.ID, target.Name)
@@ -253,7 +255,7 @@ func (n *Node) restCatIndices(w *response, req *request) {
 		t.rows = append(t.rows, map[string]string{
 			"health": string(h), "status": "open", "index": name, "uuid": meta.UUID, "pri": itoa(meta.Shards), "rep": itoa(meta.Replicas),
 			"docs.count": fmt.Sprint(docs), "docs.deleted": "0",
-			"store.size": byteSize(bytes * int64(max(counts.Active, 1)) / int64(max(counts.ActivePrimary, 1))), "pri.store.size": byteSize(bytes),
+			"store.size": cluster.FormatBytes(bytes * int64(max(counts.Active, 1)) / int64(max(counts.ActivePrimary, 1))), "pri.store.size": cluster.FormatBytes(bytes),
 		})
 	}
 	t.write(w, req)
@@ -275,19 +277,4 @@ func (n *Node) restCatHealth(w *response, req *request) {
 		"max_task_wait_time": "-", "active_shards_percent": fmt.Sprintf("%.1f%%", activePercent(c)),
 	}}}
 	t.write(w, req)
-}
-
-// byteSize prints a size as the cat APIs do ("1.2kb", "0b").
-func byteSize(b int64) string {
-	units := []string{"b", "kb", "mb", "gb", "tb"}
-	f := float64(b)
-	i := 0
-	for f >= 1024 && i < len(units)-1 {
-		f /= 1024
-		i++
-	}
-	if i == 0 {
-		return fmt.Sprintf("%db", b)
-	}
-	return strings.TrimSuffix(strings.TrimSuffix(fmt.Sprintf("%.1f", f), "0"), ".") + units[i]
 }

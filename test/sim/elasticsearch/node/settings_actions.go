@@ -2,7 +2,6 @@ package node
 
 import (
 	"context"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -54,6 +53,9 @@ func (n *Node) onClusterSettings(ctx context.Context, req *settingsRequest) (*se
 				target[key] = *v
 			}
 		}
+		if _, err := diskSettings(effective(s)); err != nil {
+			return errType(400, "illegal_argument_exception", "%s", err.Error())
+		}
 		applySettings(s)
 		s.Allocation.Reroute(time.Now())
 		return nil
@@ -79,8 +81,12 @@ func validateSetting(key, v string) error {
 		} else if n < -1 {
 			return errType(400, "illegal_argument_exception", "Failed to parse value [%s] for setting [%s] must be >= -1", v, key)
 		}
+	case cluster.WatermarkLow, cluster.WatermarkHigh, cluster.WatermarkFlood:
+		if _, err := cluster.ParseWatermark(key, v); err != nil {
+			return errType(400, "illegal_argument_exception", "%s", err.Error())
+		}
 	case "indices.recovery.max_bytes_per_sec":
-		if _, err := parseBytes(v); err != nil {
+		if _, err := cluster.ParseBytes(v); err != nil {
 			return errType(400, "illegal_argument_exception", "failed to parse setting [%s] with value [%s] as a size in bytes: %v", key, v, err)
 		}
 	}
@@ -146,11 +152,50 @@ func applySettings(s *ClusterState) {
 	if v, ok := eff["cluster.routing.allocation.total_shards_per_node"]; ok {
 		set.TotalShardsPerNode, _ = strconv.Atoi(v)
 	}
+	set.Disk, _ = diskSettings(eff) // validated when written
 	// A setting reset to null falls back to the default, as any Elasticsearch setting does.
 	set.RecoveryBytesPerSecond = set.DefaultRecoveryBytesPerSecond
 	if v, ok := eff["indices.recovery.max_bytes_per_sec"]; ok {
-		set.RecoveryBytesPerSecond, _ = parseBytes(v)
+		set.RecoveryBytesPerSecond, _ = cluster.ParseBytes(v)
 	}
+}
+
+// diskSettings reads the disk-based allocation settings (DiskThresholdSettings): the watermarks,
+// which must agree with each other, and their headrooms, which default to none once any
+// watermark is set.
+func diskSettings(eff map[string]string) (cluster.DiskSettings, error) {
+	d := cluster.DefaultDiskSettings()
+	if v, ok := eff["cluster.routing.allocation.disk.threshold_enabled"]; ok {
+		d.Enabled = !strings.EqualFold(v, "false")
+	}
+	explicit := false
+	for key, w := range map[string]*cluster.Watermark{cluster.WatermarkLow: &d.Low, cluster.WatermarkHigh: &d.High, cluster.WatermarkFlood: &d.Flood} {
+		if v, ok := eff[key]; ok {
+			parsed, err := cluster.ParseWatermark(key, v)
+			if err != nil {
+				return d, err
+			}
+			*w, explicit = parsed, true
+		}
+	}
+	if err := cluster.ValidateWatermarks(d.Low, d.High, d.Flood); err != nil {
+		return d, err
+	}
+	for key, h := range map[string]*int64{cluster.WatermarkLow: &d.LowHeadroom, cluster.WatermarkHigh: &d.HighHeadroom, cluster.WatermarkFlood: &d.FloodHeadroom} {
+		if explicit {
+			*h = -1
+		}
+		if v, ok := eff[key+".max_headroom"]; ok && v != "-1" {
+			b, err := cluster.ParseBytes(v)
+			if err != nil {
+				return d, err
+			}
+			*h = b
+		} else if ok {
+			*h = -1
+		}
+	}
+	return d, nil
 }
 
 func splitList(v string) []string {
@@ -161,25 +206,6 @@ func splitList(v string) []string {
 		}
 	}
 	return out
-}
-
-// parseBytes reads an Elasticsearch byte size ("40mb", "1gb", "512b").
-func parseBytes(v string) (int64, error) {
-	v = strings.ToLower(strings.TrimSpace(v))
-	units := []struct {
-		suffix string
-		mult   int64
-	}{{"tb", 1 << 40}, {"gb", 1 << 30}, {"mb", 1 << 20}, {"kb", 1 << 10}, {"b", 1}}
-	for _, u := range units {
-		if num, ok := strings.CutSuffix(v, u.suffix); ok {
-			f, err := strconv.ParseFloat(num, 64)
-			if err != nil || f < 0 {
-				return 0, fmt.Errorf("not a byte size")
-			}
-			return int64(f * float64(u.mult)), nil
-		}
-	}
-	return 0, fmt.Errorf("missing unit (b, kb, mb, gb, tb)")
 }
 
 // shutdownRequest is PUT _nodes/<id>/shutdown.
