@@ -212,6 +212,37 @@ func TestALeaveStalledByTheShardLimitSaysWhy(t *testing.T) {
 	})
 }
 
+// TestALeaveStalledByDiskWatermarksSaysWhy: once the master knows every node's disk usage, byte
+// watermarks above what the disk has free put the nodes that stay above the low one: the leaving
+// node's copy can go nowhere, and Leave names the disk_threshold decider's reason as
+// Elasticsearch explains it (DiskThresholdDecider.canAllocate).
+func TestALeaveStalledByDiskWatermarksSaysWhy(t *testing.T) {
+	c := formedCluster(t, 3, 0, 30)
+	_, leaving := c.masterAndAnother()
+	eventually(t, 5*time.Second, "the master knows every node's disk usage", func() bool {
+		rows, err := c.client("logs-hot-0").Cat.Allocation().Do(t.Context())
+		if err != nil || len(rows) != 3 {
+			return false
+		}
+		for _, r := range rows {
+			if r.DiskTotal == nil {
+				return false
+			}
+		}
+		return true
+	})
+	c.putClusterSettings("logs-hot-0", `{"persistent":{"cluster.routing.allocation.disk.watermark.low":"1pb",`+
+		`"cluster.routing.allocation.disk.watermark.high":"1b","cluster.routing.allocation.disk.watermark.flood_stage":"1b"}}`)
+	eventually(t, 10*time.Second, "Leave reports the stall with the watermark", func() bool {
+		st, err := c.engines[leaving].Act(t.Context(), navv1alpha1.ActionLeave, testInput(c.es))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Phase == navv1alpha1.ActionInProgress && strings.Contains(st.Message, "STALLED") &&
+			strings.Contains(st.Message, "the node is above the low watermark cluster setting [cluster.routing.allocation.disk.watermark.low=1pb]")
+	})
+}
+
 // TestLeaveProgress: the phase and message of each shutdown status; STALLED stays in progress
 // with Elasticsearch's explanation, for the controller to report as Blocked.
 func TestLeaveProgress(t *testing.T) {

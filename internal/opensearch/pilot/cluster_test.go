@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -230,6 +231,23 @@ func (c *osCluster) cleanupOnManager(via string) {
 	}
 }
 
+// withdrawLeave is the controller moving on from the node's Leave, which st reported: the node's
+// pilot lifts its allocation exclusion, and the cluster manager's clears the voting exclusion.
+func (c *osCluster) withdrawLeave(node string, st *navv1alpha1.PilotStatus) {
+	c.t.Helper()
+	st.Action = nil
+	c.eventually(30*time.Second, node+"'s leave withdrawn", func() error {
+		if err := c.observe(node, st); err != nil {
+			return err
+		}
+		c.cleanupOnManager("m1")
+		if ex, vx := c.excluded("m1"), c.votingExclusions("m1"); len(ex) > 0 || len(vx) > 0 {
+			return fmt.Errorf("allocation exclusion %v, voting exclusions %v", ex, vx)
+		}
+		return nil
+	})
+}
+
 func (c *osCluster) votingExclusions(via string) []string {
 	c.t.Helper()
 	var st struct {
@@ -415,6 +433,68 @@ func lifecycle(t *testing.T, c *osCluster) {
 		c.must("m1", http.MethodDelete, "/pinned", "")
 	})
 
+	// The disk-based allocation (DiskThresholdDecider): once the cluster manager knows every
+	// node's disk usage, byte watermarks above what the disk has free put m1 and m2 above the
+	// low one, so m3's copies can go nowhere and its drain stalls naming the watermark. Reset,
+	// the leave is withdrawn and every document is still there.
+	t.Run("a drain stalled by disk watermarks says why", func(t *testing.T) {
+		c.eventually(60*time.Second, "every node's disk usage known", func() error {
+			var rows []map[string]*string
+			if err := c.call("m1", http.MethodGet, "/_cat/allocation?format=json&h=node,disk.total", "", &rows); err != nil {
+				return err
+			}
+			for _, r := range rows {
+				if r["disk.total"] == nil {
+					return fmt.Errorf("_cat/allocation %v", rows)
+				}
+			}
+			return nil
+		})
+		watermarks := func(low, high, flood string) string {
+			return fmt.Sprintf(`{"persistent":{"cluster.routing.allocation.disk.watermark.low":%s,"cluster.routing.allocation.disk.watermark.high":%s,"cluster.routing.allocation.disk.watermark.flood_stage":%s}}`, low, high, flood)
+		}
+		// A copy on m3 that only the disk keeps there once m3 leaves: placed by a filter,
+		// which is lifted once the watermarks hold every other node.
+		c.must("m1", http.MethodPut, "/disk", `{"settings":{"number_of_shards":1,"number_of_replicas":0,"index.routing.allocation.require._name":"m3"}}`)
+		c.write("m1", "disk", 50)
+		c.eventually(30*time.Second, "green with disk", func() error { return c.health("m1", "green") })
+		c.must("m1", http.MethodPut, "/_cluster/settings", watermarks(`"1pb"`, `"1b"`, `"1b"`))
+		c.must("m1", http.MethodPut, "/disk/_settings", `{"index.routing.allocation.require._name":null}`)
+		var last string
+		c.eventually(60*time.Second, "m3's leave stalled by the disk", func() error {
+			st, err := c.engines["m3"].Act(t.Context(), navv1alpha1.ActionLeave, engineInput())
+			if err != nil {
+				return err
+			}
+			last = st.Message
+			if !strings.Contains(st.Message, "STALLED") {
+				return fmt.Errorf("%s", st.Message)
+			}
+			return nil
+		})
+		t.Logf("Leave m3, stalled: %q", last)
+		if want := "above the low watermark cluster setting [cluster.routing.allocation.disk.watermark.low=1pb]"; !strings.Contains(last, want) {
+			t.Errorf("stalled message %q does not say %q", last, want)
+		}
+		// Real OpenSearch rebalances copies back onto m3 after the earlier withdrawal, the
+		// simulator does not: the copy named first may be another index's.
+		if !regexp.MustCompile(`\[\w+\]\[\d+\] primary`).MatchString(last) {
+			t.Errorf("stalled message %q does not name a copy", last)
+		}
+		c.must("m1", http.MethodPut, "/_cluster/settings", watermarks("null", "null", "null"))
+		// The Pilot reports the Leave, then the controller withdraws it.
+		st := navv1alpha1.PilotStatus{Action: &navv1alpha1.PilotActionStatus{Action: navv1alpha1.ActionLeave}}
+		if err := c.observe("m3", &st); err != nil {
+			t.Fatal(err)
+		}
+		c.withdrawLeave("m3", &st)
+		readBack("m1")
+		if n := c.count("m1", "disk"); n != 50 {
+			t.Fatalf("disk holds %d documents, want 50", n)
+		}
+		c.must("m1", http.MethodDelete, "/disk", "")
+	})
+
 	// As when a data pool of two shrinks to one with a replica per shard: the leaving node's
 	// copies cannot move (the only other node they may go to holds the shard's other copy), and
 	// the node may go all the same (the cluster would be yellow, never red). The leave is then
@@ -452,17 +532,7 @@ func lifecycle(t *testing.T, c *osCluster) {
 		if d := st.OpenSearch.Drain; d == nil || d.ShardsRemaining != int32(onM2) || d.Stalled {
 			t.Fatalf("m2's drain %+v, want %d copies remaining, not stalled", d, onM2)
 		}
-		st.Action = nil
-		c.eventually(30*time.Second, "m2's leave withdrawn", func() error {
-			if err := c.observe("m2", &st); err != nil {
-				return err
-			}
-			c.cleanupOnManager("m1")
-			if ex, vx := c.excluded("m1"), c.votingExclusions("m1"); len(ex) > 0 || len(vx) > 0 {
-				return fmt.Errorf("allocation exclusion %v, voting exclusions %v", ex, vx)
-			}
-			return nil
-		})
+		c.withdrawLeave("m2", &st)
 		if n := c.count("m1", "pair"); n != 100 {
 			t.Fatalf("pair holds %d documents, want 100", n)
 		}
