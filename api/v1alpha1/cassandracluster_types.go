@@ -8,7 +8,7 @@ import (
 // +kubebuilder:validation:XValidation:rule="self.datacenter == oldSelf.datacenter",message="datacenter of an existing node pool cannot change",fieldPath=".datacenter",reason=FieldValueForbidden
 // +kubebuilder:validation:XValidation:rule="(has(self.rack) ? self.rack : self.name) == (has(oldSelf.rack) ? oldSelf.rack : oldSelf.name)",message="rack of an existing node pool cannot change",fieldPath=".rack",reason=FieldValueForbidden
 // +kubebuilder:validation:XValidation:rule="has(self.persistence) == has(oldSelf.persistence)",message="persistence cannot be added to or removed from an existing node pool",fieldPath=".persistence",reason=FieldValueForbidden
-// +kubebuilder:validation:XValidation:rule="!has(self.config) || !self.config.exists(k, k in ['cluster_name', 'num_tokens', 'initial_token', 'seed_provider', 'endpoint_snitch', 'listen_address', 'listen_interface', 'broadcast_address', 'rpc_address', 'rpc_interface', 'broadcast_rpc_address', 'data_file_directories', 'commitlog_directory', 'saved_caches_directory', 'hints_directory', 'cdc_raw_directory', 'storage_port', 'native_transport_port', 'allocate_tokens_for_local_replication_factor', 'allocate_tokens_for_keyspace'])",message="config may not set a setting Navigator manages (cluster_name, num_tokens, initial_token, seed_provider, endpoint_snitch, listen_address, listen_interface, broadcast_address, rpc_address, rpc_interface, broadcast_rpc_address, data_file_directories, commitlog_directory, saved_caches_directory, hints_directory, cdc_raw_directory, storage_port, native_transport_port, allocate_tokens_for_local_replication_factor, allocate_tokens_for_keyspace)",fieldPath=".config"
+// +kubebuilder:validation:XValidation:rule="!has(self.config) || self.config.all(k, !(k in ['cluster_name', 'num_tokens', 'initial_token', 'partitioner', 'seed_provider', 'endpoint_snitch', 'auto_bootstrap', 'listen_address', 'listen_interface', 'listen_interface_prefer_ipv6', 'listen_on_broadcast_address', 'broadcast_address', 'rpc_address', 'rpc_interface', 'rpc_interface_prefer_ipv6', 'broadcast_rpc_address', 'start_native_transport', 'data_file_directories', 'local_system_data_file_directory', 'commitlog_directory', 'saved_caches_directory', 'hints_directory', 'cdc_raw_directory', 'storage_port', 'native_transport_port', 'allocate_tokens_for_local_replication_factor', 'allocate_tokens_for_keyspace']))",message="config may not set a setting Navigator manages (cluster_name, num_tokens, initial_token, partitioner, seed_provider, endpoint_snitch, auto_bootstrap, listen_address, listen_interface, listen_interface_prefer_ipv6, listen_on_broadcast_address, broadcast_address, rpc_address, rpc_interface, rpc_interface_prefer_ipv6, broadcast_rpc_address, start_native_transport, data_file_directories, local_system_data_file_directory, commitlog_directory, saved_caches_directory, hints_directory, cdc_raw_directory, storage_port, native_transport_port, allocate_tokens_for_local_replication_factor, allocate_tokens_for_keyspace)",fieldPath=".config"
 type CassandraNodePool struct {
 	NodePoolCommon `json:",inline"`
 
@@ -30,12 +30,17 @@ type CassandraNodePool struct {
 
 	// JVMOptions are added to the JVM's command line (JVM_EXTRA_OPTS), after Navigator's own:
 	// system properties such as -Dcassandra.ring_delay_ms=5000 or GC flags. The heap is sized
-	// from the pool's memory limit; set it here only to override that.
+	// from the pool's memory limit; set it here only to override that. Properties Navigator sets
+	// per node (the replacement address, the reset of a bootstrap's progress), those that move
+	// or bypass cassandra.yaml (cassandra.config) or change how the node joins are refused, and
+	// so is -Dcassandra.settings.<setting>, another spelling of config that would let a pool
+	// set what Navigator manages: cassandra.yaml settings go in config.
 	// +optional
 	// +listType=atomic
 	// +kubebuilder:validation:MaxItems=64
 	// +kubebuilder:validation:items:MaxLength=256
 	// +kubebuilder:validation:items:Pattern=`^-[^\s]+$`
+	// +kubebuilder:validation:XValidation:rule="self.all(o, !o.matches('^-Dcassandra[.](config([.]loader)?|replace_[a-z_]+|reset_bootstrap_progress|join_ring|initial_token|write_survey|auto_bootstrap|partitioner|storagedir|settings[.].+)(=.*)?$'))",message="jvmOptions may not set what Navigator sets per node or what changes how a node joins (-Dcassandra.config, -Dcassandra.config.loader, -Dcassandra.replace_*, -Dcassandra.reset_bootstrap_progress, -Dcassandra.join_ring, -Dcassandra.initial_token, -Dcassandra.write_survey, -Dcassandra.auto_bootstrap, -Dcassandra.partitioner, -Dcassandra.storagedir), nor -Dcassandra.settings.<setting>: set cassandra.yaml settings in config"
 	JVMOptions []string `json:"jvmOptions,omitempty"`
 }
 

@@ -168,10 +168,12 @@ type NodePoolCommon struct {
 	// +optional
 	PodAnnotations map[string]string `json:"podAnnotations,omitempty"`
 
-	// Config holds engine settings merged over what Navigator writes (elasticsearch.yml or
-	// cassandra.yaml): one top-level setting per key, its value read as YAML, so that a nested
-	// setting fits on one line (`client_encryption_options: "{enabled: true}"`). Settings
-	// Navigator owns, such as the cluster name and node identity, are rejected.
+	// Config holds engine settings merged over what Navigator writes (elasticsearch.yml,
+	// opensearch.yml or cassandra.yaml): one setting per key, its value read as YAML, so that a
+	// nested setting fits on one line (`client_encryption_options: "{enabled: true}"`).
+	// Settings Navigator owns, such as the cluster name, node identity, discovery, addresses and
+	// data paths, are rejected, and for Elasticsearch and OpenSearch so are the prefixes under
+	// which a nested value would set one (`cluster`, `node`, …): write those as dotted keys.
 	// +optional
 	// +kubebuilder:validation:MaxProperties=128
 	Config map[string]string `json:"config,omitempty"`

@@ -14,6 +14,16 @@ import (
 
 type cassCluster = navv1alpha1.CassandraCluster
 
+// cassConfig gives the first pool config.
+func cassConfig(config map[string]string) gen.CassOption {
+	return cassChange(func(c *cassCluster) { c.Spec.NodePools[0].Config = config })
+}
+
+// cassJVM gives the first pool JVM options.
+func cassJVM(opts ...string) gen.CassOption {
+	return cassChange(func(c *cassCluster) { c.Spec.NodePools[0].JVMOptions = opts })
+}
+
 func cassChange(f func(*cassCluster)) gen.CassOption { return f }
 
 func TestCassandraCreate(t *testing.T) {
@@ -66,6 +76,37 @@ func TestCassandraCreate(t *testing.T) {
 				c.Spec.NodePools[0].Config = map[string]string{"allocate_tokens_for_local_replication_factor": `3`}
 			})},
 			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},
+		"config sets the partitioner": {
+			opts: []gen.CassOption{cassConfig(map[string]string{"partitioner": "org.apache.cassandra.dht.RandomPartitioner"})},
+			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},
+		"config turns bootstrap off": {
+			opts: []gen.CassOption{cassConfig(map[string]string{"auto_bootstrap": "false"})},
+			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},
+		"config turns CQL off, which the pilot's probes use": {
+			opts: []gen.CassOption{cassConfig(map[string]string{"start_native_transport": "false"})},
+			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},
+		"config moves the system keyspaces off the volume": {
+			opts: []gen.CassOption{cassConfig(map[string]string{"local_system_data_file_directory": "/tmp/system"})},
+			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},
+		"jvmOptions replace a node for the whole pool": {
+			opts: []gen.CassOption{cassJVM("-Dcassandra.replace_address_first_boot=10.0.0.1")},
+			want: rejected("spec.nodePools[0].jvmOptions", "jvmOptions may not set what Navigator sets per node")},
+		"jvmOptions keep nodes out of the ring": {
+			opts: []gen.CassOption{cassJVM("-Dcassandra.ring_delay_ms=5000", "-Dcassandra.join_ring=false")},
+			want: rejected("spec.nodePools[0].jvmOptions", "jvmOptions may not set what Navigator sets per node")},
+		"jvmOptions point at another cassandra.yaml": {
+			opts: []gen.CassOption{cassJVM("-Dcassandra.config=file:///tmp/c.yaml")},
+			want: rejected("spec.nodePools[0].jvmOptions", "-Dcassandra.config,")},
+		"jvmOptions spell a managed setting as a system property": {
+			opts: []gen.CassOption{cassJVM("-Dcassandra.settings.cluster_name=other")},
+			want: rejected("spec.nodePools[0].jvmOptions", "set cassandra.yaml settings in config")},
+		"jvmOptions spell a setting as a system property": {
+			opts: []gen.CassOption{cassJVM("-Dcassandra.settings.seed_provider.class_name=x")},
+			want: rejected("spec.nodePools[0].jvmOptions", "set cassandra.yaml settings in config")},
+		"jvmOptions and config look-alikes of what Navigator manages": {
+			opts: []gen.CassOption{cassJVM("-Dcassandra.ring_delay_ms=5000", "-Dcassandra.config_check=x",
+				"-Dcassandra.skip_wait_for_gossip_to_settle=0", "-XX:+UseG1GC"), cassConfig(map[string]string{"commitlog_segment_size": "32MiB", "native_transport_max_threads": "64"})},
+			want: accepted()},
 	}
 	for title, tc := range cases {
 		t.Run(title, func(t *testing.T) {

@@ -22,6 +22,11 @@ func esPools(pools ...navv1alpha1.ElasticsearchNodePool) gen.ESOption {
 
 func esChange(f func(*esCluster)) gen.ESOption { return f }
 
+// esConfig gives the second pool config.
+func esConfig(config map[string]string) gen.ESOption {
+	return esChange(func(es *esCluster) { es.Spec.NodePools[1].Config = config })
+}
+
 func TestElasticsearchCreate(t *testing.T) {
 	cases := map[string]struct {
 		opts []gen.ESOption
@@ -82,6 +87,35 @@ func TestElasticsearchCreate(t *testing.T) {
 				}
 			})},
 			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		// The pilot reads each value as YAML and flattens nested ones into dotted keys.
+		"config nests the cluster name under cluster": {
+			opts: []gen.ESOption{esConfig(map[string]string{"cluster": "{name: other}"})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config nests the seed hosts under discovery, half dotted": {
+			opts: []gen.ESOption{esConfig(map[string]string{"discovery": "{seed_hosts: [other]}"})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config sets the bind address": {
+			opts: []gen.ESOption{esConfig(map[string]string{"network.host": "_site_"})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config sets the transport publish port": {
+			opts: []gen.ESOption{esConfig(map[string]string{"transport.publish_port": "9400"})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config sets discovery.type": {
+			opts: []gen.ESOption{esConfig(map[string]string{"discovery.type": "single-node"})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config sets a 7.x role setting": {
+			opts: []gen.ESOption{esConfig(map[string]string{"node.master": "false"})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config turns security on": {
+			opts: []gen.ESOption{esConfig(map[string]string{"xpack.security": "{enabled: true}"})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config sets look-alikes of managed settings, dotted": {
+			opts: []gen.ESOption{esConfig(map[string]string{
+				"cluster.routing.allocation.awareness.attributes": "zone", "node.attr.zone": "a",
+				"node.attr": "{rack: r1}", "http.max_content_length": "200mb", "xpack.ml.enabled": "false",
+				"network.tcp.keep_alive": "true", "cluster.routing": "{allocation: {enable: all}}",
+			})},
+			want: accepted()},
 		"names too long for pod names": {
 			opts: []gen.ESOption{esChange(func(es *esCluster) { es.Name = strings.Repeat("a", 46) })},
 			want: rejected("spec.nodePools", "within 51 characters")},

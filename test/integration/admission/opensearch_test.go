@@ -57,6 +57,29 @@ func TestOpenSearchCreate(t *testing.T) {
 				}
 			})},
 			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config nests the initial cluster managers under cluster": {
+			opts: []gen.OSOption{osChange(func(c *osCluster) {
+				c.Spec.NodePools[1].Config = map[string]string{"cluster": "{initial_cluster_manager_nodes: [x]}"}
+			})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config turns the security plugin on, nested": {
+			opts: []gen.OSOption{osChange(func(c *osCluster) {
+				c.Spec.NodePools[1].Config = map[string]string{"plugins": "{security: {disabled: false}}"}
+			})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config sets the HTTP publish host": {
+			opts: []gen.OSOption{osChange(func(c *osCluster) {
+				c.Spec.NodePools[1].Config = map[string]string{"http.publish_host": "10.0.0.1"}
+			})},
+			want: rejected("spec.nodePools[1].config", "config may not set a setting Navigator manages")},
+		"config sets look-alikes of managed settings, dotted": {
+			opts: []gen.OSOption{osChange(func(c *osCluster) {
+				c.Spec.NodePools[1].Config = map[string]string{
+					"node.attr.zone": "a", "plugins.query.executionengine.enabled": "false", "node.store.allow_mmap": "false",
+					"cluster.routing.allocation.awareness.attributes": "zone",
+				}
+			})},
+			want: accepted()},
 		"config sets discovery.type": {
 			opts: []gen.OSOption{osChange(func(c *osCluster) {
 				c.Spec.NodePools[0].Config = map[string]string{"discovery.type": "single-node"}
