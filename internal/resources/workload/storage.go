@@ -18,11 +18,18 @@ func DataClaims(p *navv1alpha1.PersistenceSpec, volume string, labels map[string
 	if p == nil {
 		return nil, retention, []corev1.Volume{{Name: volume, VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{}}}}
 	}
+	// An empty class name means the cluster's default class, as the API documents it; passed on
+	// as "", it would ask for no class at all, which turns dynamic provisioning off for the
+	// claim (it then waits for a volume made by hand).
+	class := p.StorageClassName
+	if class != nil && *class == "" {
+		class = nil
+	}
 	claims := []corev1.PersistentVolumeClaim{{
 		ObjectMeta: metav1.ObjectMeta{Name: volume, Labels: labels},
 		Spec: corev1.PersistentVolumeClaimSpec{
 			AccessModes:      []corev1.PersistentVolumeAccessMode{corev1.ReadWriteOnce},
-			StorageClassName: p.StorageClassName,
+			StorageClassName: class,
 			Resources:        corev1.VolumeResourceRequirements{Requests: corev1.ResourceList{corev1.ResourceStorage: p.Size}},
 		},
 	}}
