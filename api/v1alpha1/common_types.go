@@ -10,9 +10,11 @@ import (
 
 // ImageSpec names a container image.
 type ImageSpec struct {
-	// Repository is the image repository, for example docker.elastic.co/elasticsearch/elasticsearch.
+	// Repository is the image repository, for example docker.elastic.co/elasticsearch/elasticsearch,
+	// without a tag or digest (the tag goes in tag); a registry port (host:5000/…) is part of it.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=255
+	// +kubebuilder:validation:XValidation:rule="self.matches('^([^/:@]+(:[0-9]+)?/)?[^:@]+$')",message="repository may not carry a tag or digest: set tag instead (a registry port such as host:5000/ is fine)"
 	Repository string `json:"repository"`
 
 	// Tag is the image tag. For a database image it defaults to the cluster's version.

@@ -50,6 +50,7 @@ type ElasticsearchClusterSpec struct {
 	// is refused too: 8.19 came out after 9.0 and is newer than it.
 	// +kubebuilder:validation:MaxLength=64
 	// +kubebuilder:validation:XValidation:rule="isSemver(self)",message="version must be a semantic version such as 8.15.3"
+	// +kubebuilder:validation:XValidation:rule="!self.contains('+')",message="version may not carry build metadata (+...): the version becomes the image tag, which cannot hold a +"
 	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || (semver(self).major() == 7 && semver(self).minor() == 17) || semver(self).major() == 8 || semver(self).major() == 9",message="unsupported Elasticsearch version: supported are 7.17.x, 8.x and 9.x"
 	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(self).compareTo(semver(oldSelf)) >= 0",message="downgrades are not supported",reason=FieldValueForbidden
 	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(oldSelf).major() != 7 || semver(self).major() <= 8",message="Elasticsearch 7.17 upgrades to 8.x only; upgrade to 8.19 before 9.x",reason=FieldValueForbidden
@@ -77,6 +78,7 @@ type ElasticsearchClusterSpec struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Progressing")].reason`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:validation:XValidation:rule="self.spec.nodePools.all(p, size(self.metadata.name) + size(p.name) <= 51)",message="metadata.name and each nodePools[].name together must stay within 51 characters, so that StatefulSet and pod names stay valid DNS labels",fieldPath=".spec.nodePools"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",message="metadata.name must be a DNS label that starts with a letter, without dots: it names the cluster's Services and its pods' hostnames"
 type ElasticsearchCluster struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

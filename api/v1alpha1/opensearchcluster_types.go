@@ -42,6 +42,7 @@ type OpenSearchClusterSpec struct {
 	// 2.19 or newer nodes, and reads indices created by 2.x only).
 	// +kubebuilder:validation:MaxLength=64
 	// +kubebuilder:validation:XValidation:rule="isSemver(self)",message="version must be a semantic version such as 2.19.6"
+	// +kubebuilder:validation:XValidation:rule="!self.contains('+')",message="version may not carry build metadata (+...): the version becomes the image tag, which cannot hold a +"
 	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || (semver(self).major() == 1 && semver(self).minor() == 3) || semver(self).major() == 2 || semver(self).major() == 3",message="unsupported OpenSearch version: supported are 1.3.x, 2.x and 3.x"
 	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(self).compareTo(semver(oldSelf)) >= 0",message="downgrades are not supported",reason=FieldValueForbidden
 	// +kubebuilder:validation:XValidation:rule="!isSemver(self) || !isSemver(oldSelf) || semver(oldSelf).major() != 1 || semver(self).major() <= 2",message="OpenSearch 1.3 upgrades to 2.x only; upgrade to 2.19 before 3.x",reason=FieldValueForbidden
@@ -68,6 +69,7 @@ type OpenSearchClusterSpec struct {
 // +kubebuilder:printcolumn:name="Reason",type=string,JSONPath=`.status.conditions[?(@.type=="Progressing")].reason`,priority=1
 // +kubebuilder:printcolumn:name="Age",type=date,JSONPath=`.metadata.creationTimestamp`
 // +kubebuilder:validation:XValidation:rule="self.spec.nodePools.all(p, size(self.metadata.name) + size(p.name) <= 51)",message="metadata.name and each nodePools[].name together must stay within 51 characters, so that StatefulSet and pod names stay valid DNS labels",fieldPath=".spec.nodePools"
+// +kubebuilder:validation:XValidation:rule="self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",message="metadata.name must be a DNS label that starts with a letter, without dots: it names the cluster's Services and its pods' hostnames"
 type OpenSearchCluster struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

@@ -76,6 +76,15 @@ func TestCassandraCreate(t *testing.T) {
 				c.Spec.NodePools[0].Config = map[string]string{"allocate_tokens_for_local_replication_factor": `3`}
 			})},
 			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},
+		"a name with a dot": {
+			opts: []gen.CassOption{cassChange(func(c *cassCluster) { c.Name = "ring.prod" })},
+			want: rejected(rootField, "metadata.name must be a DNS label that starts with a letter")},
+		"version with build metadata": {
+			opts: []gen.CassOption{gen.WithCassVersion("5.0.2+local")},
+			want: rejected("spec.version", "version may not carry build metadata")},
+		"repository that carries a tag": {
+			opts: []gen.CassOption{cassChange(func(c *cassCluster) { c.Spec.Image = &navv1alpha1.ImageSpec{Repository: "cassandra:5.0"} })},
+			want: rejected("spec.image.repository", "repository may not carry a tag or digest")},
 		"config sets the partitioner": {
 			opts: []gen.CassOption{cassConfig(map[string]string{"partitioner": "org.apache.cassandra.dht.RandomPartitioner"})},
 			want: rejected("spec.nodePools[0].config", "config may not set a setting Navigator manages")},

@@ -116,6 +116,38 @@ func TestElasticsearchCreate(t *testing.T) {
 				"network.tcp.keep_alive": "true", "cluster.routing": "{allocation: {enable: all}}",
 			})},
 			want: accepted()},
+		"a name with a dot, which no Service may carry": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) { es.Name = "search.prod" })},
+			want: rejected(rootField, "metadata.name must be a DNS label that starts with a letter")},
+		"a name that starts with a digit": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) { es.Name = "1search" })},
+			want: rejected(rootField, "metadata.name must be a DNS label that starts with a letter")},
+		// The API server generates the name before it validates the object: the random suffix
+		// counts toward the length budget.
+		"a generated name too long with its suffix": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) { es.Name, es.GenerateName = "", strings.Repeat("a", 43) })},
+			want: rejected("spec.nodePools", "within 51 characters")},
+		"a generated name within the budget": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) { es.Name, es.GenerateName = "", "search-" })},
+			want: accepted()},
+		"version with build metadata, an impossible image tag": {
+			opts: []gen.ESOption{gen.WithESVersion("8.15.0+build.1")},
+			want: rejected("spec.version", "version may not carry build metadata")},
+		"repository that carries a tag": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) {
+				es.Spec.Image = &navv1alpha1.ImageSpec{Repository: "docker.elastic.co/elasticsearch/elasticsearch:8.15.0"}
+			})},
+			want: rejected("spec.image.repository", "repository may not carry a tag or digest")},
+		"repository that carries a digest": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) {
+				es.Spec.Image = &navv1alpha1.ImageSpec{Repository: "elasticsearch@sha256:0123"}
+			})},
+			want: rejected("spec.image.repository", "repository may not carry a tag or digest")},
+		"repository on a registry with a port": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) {
+				es.Spec.Image = &navv1alpha1.ImageSpec{Repository: "registry.local:5000/search/elasticsearch", Tag: "8.15.0"}
+			})},
+			want: accepted()},
 		"names too long for pod names": {
 			opts: []gen.ESOption{esChange(func(es *esCluster) { es.Name = strings.Repeat("a", 46) })},
 			want: rejected("spec.nodePools", "within 51 characters")},

@@ -80,6 +80,17 @@ func TestOpenSearchCreate(t *testing.T) {
 				}
 			})},
 			want: accepted()},
+		"a name with a dot": {
+			opts: []gen.OSOption{osChange(func(c *osCluster) { c.Name = "logs.prod" })},
+			want: rejected(rootField, "metadata.name must be a DNS label that starts with a letter")},
+		"version with build metadata": {
+			opts: []gen.OSOption{osChange(func(c *osCluster) { c.Spec.Version = "2.19.6+b1" })},
+			want: rejected("spec.version", "version may not carry build metadata")},
+		"repository that carries a tag": {
+			opts: []gen.OSOption{osChange(func(c *osCluster) {
+				c.Spec.Image = &navv1alpha1.ImageSpec{Repository: "opensearchproject/opensearch:2.19.6"}
+			})},
+			want: rejected("spec.image.repository", "repository may not carry a tag or digest")},
 		"config sets discovery.type": {
 			opts: []gen.OSOption{osChange(func(c *osCluster) {
 				c.Spec.NodePools[0].Config = map[string]string{"discovery.type": "single-node"}

@@ -55,6 +55,10 @@ type rejection struct {
 
 func accepted() rejection { return rejection{} }
 
+// rootField stands for the field of a rule on the whole object: CRD validation rules cannot name
+// a path into metadata.
+const rootField = "(the object)"
+
 func rejected(field, message string) rejection { return rejection{field: field, message: message} }
 
 // check compares an API error with the expectation.
@@ -77,7 +81,11 @@ func (want rejection) check(t *testing.T, err error) {
 		t.Fatalf("error carries no field details: %v", err)
 	}
 	for _, cause := range status.Status().Details.Causes {
-		if cause.Field == want.field && strings.Contains(cause.Message, want.message) {
+		field := cause.Field
+		if field == "" || field == "<nil>" {
+			field = rootField // a rule on the whole object, about its metadata
+		}
+		if field == want.field && strings.Contains(cause.Message, want.message) {
 			t.Logf("rejected as expected: %v", err)
 			return
 		}
