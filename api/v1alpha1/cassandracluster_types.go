@@ -20,7 +20,8 @@ type CassandraNodePool struct {
 	// +kubebuilder:validation:Pattern=`^[A-Za-z0-9][A-Za-z0-9_-]*$`
 	Datacenter string `json:"datacenter,omitempty"`
 
-	// Rack of the pool's nodes, as the snitch reports it; omitted means the pool's name.
+	// Rack of the pool's nodes, as the snitch reports it; omitted means the pool's name. Rack
+	// names are per datacenter, as Cassandra's are: r1 in dc1 and r1 in dc2 are two racks.
 	// It cannot change.
 	// +optional
 	// +kubebuilder:validation:MinLength=1
@@ -46,7 +47,6 @@ type CassandraNodePool struct {
 
 // CassandraClusterSpec is what the user asks for.
 // +kubebuilder:validation:XValidation:rule="self.nodePools.exists(p, p.replicas > 0)",message="at least one node pool must have replicas > 0",fieldPath=".nodePools"
-// +kubebuilder:validation:XValidation:rule="self.nodePools.all(p, self.nodePools.all(q, (has(p.rack) ? p.rack : p.name) != (has(q.rack) ? q.rack : q.name) || p.datacenter == q.datacenter))",message="a rack belongs to one datacenter: pools sharing a rack name must share the datacenter",fieldPath=".nodePools"
 // +kubebuilder:validation:XValidation:rule="oldSelf.nodePools.all(o, self.nodePools.exists(n, n.name == o.name)) || self.nodePools.all(n, oldSelf.nodePools.exists(o, o.name == n.name) || oldSelf.nodePools.exists(o, (has(o.rack) ? o.rack : o.name) == (has(n.rack) ? n.rack : n.name) && o.datacenter == n.datacenter))",message="a node pool cannot be renamed into another rack: this change removes a pool and adds one in a rack the cluster does not have yet; add the new pool first, then remove the old one in a later change",fieldPath=".nodePools",reason=FieldValueForbidden
 type CassandraClusterSpec struct {
 	// Version of Cassandra: 4.0.x, 4.1.x or 5.0.x. Upgrades go forward only, one minor or major

@@ -128,6 +128,24 @@ func TestRestartsGoRackByRack(t *testing.T) {
 	}
 }
 
+// TestRackNamesArePerDatacenter: rack r1 of dc1 and rack r1 of dc2 are two racks, as Cassandra
+// counts them: a node of one may not restart beside a node of the other, though the names match.
+func TestRackNamesArePerDatacenter(t *testing.T) {
+	s := fixture()
+	s.cc.Spec.NodePools[0].Rack, s.cc.Spec.NodePools[1].Rack, s.cc.Spec.NodePools[1].Datacenter = "r1", "r1", "dc2"
+	for _, n := range s.nodes() {
+		n.Updated = false
+	}
+	s.cc.Spec.UpdateStrategy.MaxUnavailable = 2
+	inFlight := []*node{s.node("ring-a-2")}
+	if v := mayRestart(s, s.node("ring-a-1"), inFlight); !v.OK {
+		t.Fatalf("ring-a-1, in dc1/r1 with the node in flight: held by %s: %s", v.Predicate, v.Reason)
+	}
+	if v := mayRestart(s, s.node("ring-b-1"), inFlight); v.OK || v.Predicate != PredicateOneRackAtATime || !strings.Contains(v.Reason, "dc1/r1") {
+		t.Fatalf("ring-b-1, in dc2/r1: %+v, want held by %s naming dc1/r1", v, PredicateOneRackAtATime)
+	}
+}
+
 // TestARestartWaitsUntilEveryNodeSeesTheLastOneBack: after ring-a-0's restart, its own pilot
 // reports it back, but ring-b-0 still holds its old generation and ring-a-2 does not hold it up
 // at all: either would count it out of a quorum, so no other node may go down until both see it

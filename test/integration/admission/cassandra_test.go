@@ -55,9 +55,11 @@ func TestCassandraCreate(t *testing.T) {
 		"datacenter with a space": {
 			opts: []gen.CassOption{gen.WithCassPools(gen.CassPool("r1", 3, "dc 1", ""))},
 			want: rejected("spec.nodePools[0].datacenter", "should match")},
-		"one rack in two datacenters": {
-			opts: []gen.CassOption{gen.WithCassPools(gen.CassPool("a", 2, "dc1", "r1"), gen.CassPool("b", 2, "dc2", "r1"))},
-			want: rejected("spec.nodePools", "a rack belongs to one datacenter")},
+		// Rack names are per datacenter in Cassandra: the usual r1, r2, r3 in each.
+		"the same rack names in two datacenters": {
+			opts: []gen.CassOption{gen.WithCassPools(gen.CassPool("dc1-r1", 1, "dc1", "r1"), gen.CassPool("dc1-r2", 1, "dc1", "r2"),
+				gen.CassPool("dc2-r1", 1, "dc2", "r1"), gen.CassPool("dc2-r2", 1, "dc2", "r2"))},
+			want: accepted()},
 		"every pool empty": {
 			opts: []gen.CassOption{gen.WithCassPools(gen.CassPool("r1", 0, "dc1", ""))},
 			want: rejected("spec.nodePools", "at least one node pool must have replicas > 0")},
