@@ -23,6 +23,7 @@ import (
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
 	esctl "github.com/navigator-dbaas/navigator/internal/elasticsearch/controller"
 	"github.com/navigator-dbaas/navigator/internal/failpoint"
+	osctl "github.com/navigator-dbaas/navigator/internal/opensearch/controller"
 	searchres "github.com/navigator-dbaas/navigator/internal/search/resources"
 )
 
@@ -41,10 +42,15 @@ var (
 		failpoint.ElasticsearchGrown, failpoint.ElasticsearchLeaveAsked, failpoint.ElasticsearchLeaveWithdrawn,
 		failpoint.ElasticsearchShrunk, failpoint.ElasticsearchRestartPrepared, failpoint.ElasticsearchPodDeleted,
 	}
+	openSearchSweep = []failpoint.Name{
+		failpoint.OpenSearchStatefulSetWritten, failpoint.OpenSearchUUIDRecorded, failpoint.OpenSearchGateOpened,
+		failpoint.OpenSearchGrown, failpoint.OpenSearchLeaveAsked, failpoint.OpenSearchLeaveWithdrawn,
+		failpoint.OpenSearchShrunk, failpoint.OpenSearchRestartPrepared, failpoint.OpenSearchPodDeleted,
+	}
 )
 
 // TestFailpointSweep crashes the controller once at every failpoint an operation reaches, while
-// a Cassandra ring and an Elasticsearch cluster go through bootstrap, scale out, scale in and a
+// a Cassandra ring, an Elasticsearch cluster and an OpenSearch cluster go through bootstrap, scale out, scale in and a
 // rolling restart under client traffic, and checks that each operation completes, the cluster
 // ends Ready, and every row and document written before and during it reads back.
 //
@@ -73,6 +79,11 @@ func TestFailpointSweep(t *testing.T) {
 		t.Parallel()
 		sweepElasticsearch(t, sw.namespace(t, engineElasticsearch))
 		sw.expect(t, elasticsearchSweep)
+	})
+	t.Run("opensearch", func(t *testing.T) {
+		t.Parallel()
+		sweepOpenSearch(t, sw.namespace(t, engineOpenSearch))
+		sw.expect(t, openSearchSweep)
 	})
 }
 
@@ -128,15 +139,67 @@ func sweepElasticsearch(t *testing.T, ns string) {
 	readDocs(t, ns)
 }
 
+// sweepOpenSearch is sweepElasticsearch for OpenSearch, whose controller is the same reconciler
+// in OpenSearch's words and whose pilot drains by allocation exclusion: three
+// cluster-manager-eligible data nodes form a cluster, a fourth joins, is asked to leave while an
+// index pinned to it keeps it from finishing, is wanted again, then leaves for good, and every
+// node restarts; health is never red.
+func sweepOpenSearch(t *testing.T, ns string) {
+	osc := newOSC(ns, oscPool("data", 3, navv1alpha1.OSRoleClusterManager, navv1alpha1.OSRoleData))
+	if err := k8s.Create(t.Context(), osc); err != nil {
+		t.Fatal(err)
+	}
+	waitOSCReady(t, osc, oscFirstVersion)
+	writeDocs(t, ns)
+	watch := watchHealth(t, ns)
+
+	setOSCReplicas(t, osc, "data", 4)
+	waitOSCReady(t, osc, oscFirstVersion)
+	readDocs(t, ns)
+	fourth := searchres.StatefulSetName(osc.Name, "data") + "-3"
+	pinTo(t, ns, fourth)
+	setOSCReplicas(t, osc, "data", 3)
+	waitOSCCondition(t, osc, "the scale in blocked by the pinned index", func(c *navv1alpha1.OpenSearchCluster) bool {
+		for _, o := range c.Status.Operations {
+			if o.Type == navv1alpha1.OperationScaleIn && o.Phase == navv1alpha1.OperationBlocked {
+				return true
+			}
+		}
+		return false
+	})
+	setOSCReplicas(t, osc, "data", 4)
+	waitOSCReady(t, osc, oscFirstVersion)
+	var now navv1alpha1.OpenSearchCluster
+	if err := k8s.Get(t.Context(), client.ObjectKeyFromObject(osc), &now); err != nil {
+		t.Fatal(err)
+	}
+	if n := oscPoolStatus(&now, "data").ReadyReplicas; n != 4 {
+		t.Fatalf("data pool ready replicas %d once the leave was withdrawn, want 4", n)
+	}
+	dropPinned(t, ns)
+	setOSCReplicas(t, osc, "data", 3)
+	waitOSCReady(t, osc, oscFirstVersion)
+	readDocs(t, ns)
+	restartOSC(t, osc, "sweep-1", oscFirstVersion)
+	requireNeverRed(t, watch(), "through the sweep")
+	readDocs(t, ns)
+}
+
+// pinTo creates the index "pinned", without replicas, kept on node by its own require filter,
+// with one document: a leave of that node cannot finish while it is there.
+func pinTo(t *testing.T, ns, node string) {
+	t.Helper()
+	escRequest(t, ns, "PUT", "/pinned", `{"settings":{"number_of_shards":1,"number_of_replicas":0,"index.routing.allocation.require._name":"`+node+`"}}`, nil)
+	escRequest(t, ns, "PUT", "/pinned/_doc/1?refresh=true", `{"n":1}`, nil)
+}
+
 // withdrawStalledLeave asks the fourth node to leave while an index without replicas is pinned
 // to it by its own require filter, so that the leave cannot finish, then wants the node again:
 // the controller withdraws the leave (elasticsearch/scale-in/leave-withdrawn), the cluster is
 // Ready with four nodes, and the pinned document reads back.
 func withdrawStalledLeave(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, ns string) {
 	t.Helper()
-	fourth := searchres.StatefulSetName(esc.Name, "data") + "-3"
-	escRequest(t, ns, "PUT", "/pinned", `{"settings":{"number_of_shards":1,"number_of_replicas":0,"index.routing.allocation.require._name":"`+fourth+`"}}`, nil)
-	escRequest(t, ns, "PUT", "/pinned/_doc/1?refresh=true", `{"n":1}`, nil)
+	pinTo(t, ns, searchres.StatefulSetName(esc.Name, "data")+"-3")
 	setDataReplicas(t, esc, 3)
 	waitESCCondition(t, esc, "the scale in blocked by the pinned index", func(e *navv1alpha1.ElasticsearchCluster) bool {
 		for _, o := range e.Status.Operations {
@@ -159,6 +222,7 @@ func withdrawStalledLeave(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, n
 const (
 	engineCassandra     = "cassandra"
 	engineElasticsearch = "elasticsearch"
+	engineOpenSearch    = "opensearch"
 )
 
 // sweep runs one controller per engine in this process, each in its engine's namespace, and
@@ -178,7 +242,7 @@ type sweep struct {
 // after the other, until the test ends; then it reports what fired.
 func startSweep(t *testing.T) *sweep {
 	sw := &sweep{start: time.Now(), fired: map[failpoint.Name]time.Duration{}, stop: map[string]context.CancelFunc{}, namespaces: map[string]string{}}
-	for _, engine := range []string{engineCassandra, engineElasticsearch} {
+	for _, engine := range []string{engineCassandra, engineElasticsearch, engineOpenSearch} {
 		sw.namespaces[engine] = sweepNamespace(t, failpointNamespaces[engine])
 	}
 	for _, n := range failpoint.All {
@@ -224,7 +288,7 @@ func (sw *sweep) namespace(t *testing.T, engine string) string {
 }
 
 // sweepEngines are the controllers of the sweep's engines, by the names of failpointNamespaces.
-var sweepEngines = map[string]manager.Engine{"cassandra": cassctl.Engine, "elasticsearch": esctl.Engine}
+var sweepEngines = map[string]manager.Engine{"cassandra": cassctl.Engine, "elasticsearch": esctl.Engine, "opensearch": osctl.Engine}
 
 // run starts a manager of engine's controller for ns, waits for it to stop (a crash, or the end
 // of the test), and starts the next, as the kubelet restarts a crashed container.

@@ -44,19 +44,7 @@ const (
 func TestOpenSearchClusterLifecycle(t *testing.T) {
 	t.Parallel()
 	ns := restrictedNamespace(t, "e2e-osc")
-	osc := &navv1alpha1.OpenSearchCluster{
-		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "search"},
-		Spec: navv1alpha1.OpenSearchClusterSpec{
-			Version: oscFirstVersion,
-			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
-				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/opensearch-sim", PullPolicy: corev1.PullNever},
-			},
-			NodePools: []navv1alpha1.OpenSearchNodePool{
-				oscPool("manager", 3, navv1alpha1.OSRoleClusterManager),
-				oscPool("data", 2, navv1alpha1.OSRoleData, navv1alpha1.OSRoleIngest),
-			},
-		},
-	}
+	osc := newOSC(ns, oscPool("manager", 3, navv1alpha1.OSRoleClusterManager), oscPool("data", 2, navv1alpha1.OSRoleData, navv1alpha1.OSRoleIngest))
 	start := time.Now()
 	if err := k8s.Create(t.Context(), osc); err != nil {
 		t.Fatal(err)
@@ -156,12 +144,7 @@ func TestOpenSearchClusterLifecycle(t *testing.T) {
 
 	t.Run("rolling restart on demand", func(t *testing.T) {
 		watch := watchHealth(t, ns)
-		before := podUIDs(t, ns, osc.Name)
-		updateObject(t, osc, func(c *navv1alpha1.OpenSearchCluster) {
-			metav1.SetMetaDataAnnotation(&c.ObjectMeta, res.AnnotationRestart, "e2e-1")
-		})
-		waitAllRecreated(t, ns, osc.Name, before)
-		waitOSCReady(t, osc, oscNextVersion)
+		restartOSC(t, osc, "e2e-1", oscNextVersion)
 		requireNeverRed(t, watch(), "during the restart")
 		readDocs(t, ns)
 	})
@@ -173,6 +156,33 @@ func TestOpenSearchClusterLifecycle(t *testing.T) {
 		waitOSCReady(t, osc, oscNextVersion)
 		readDocs(t, ns)
 	})
+}
+
+// newOSC is an OpenSearchCluster named search in ns, on the simulator's OpenSearch image, at the
+// first version of the upgrade.
+func newOSC(ns string, pools ...navv1alpha1.OpenSearchNodePool) *navv1alpha1.OpenSearchCluster {
+	return &navv1alpha1.OpenSearchCluster{
+		ObjectMeta: metav1.ObjectMeta{Namespace: ns, Name: "search"},
+		Spec: navv1alpha1.OpenSearchClusterSpec{
+			Version: oscFirstVersion,
+			ClusterCommonSpec: navv1alpha1.ClusterCommonSpec{
+				Image: &navv1alpha1.ImageSpec{Repository: os.Getenv("E2E_IMAGE_REPO") + "/opensearch-sim", PullPolicy: corev1.PullNever},
+			},
+			NodePools: pools,
+		},
+	}
+}
+
+// restartOSC asks for a rolling restart by annotation and waits until every pod was recreated
+// and the cluster is Ready at version again.
+func restartOSC(t *testing.T, osc *navv1alpha1.OpenSearchCluster, token, version string) {
+	t.Helper()
+	before := podUIDs(t, osc.Namespace, osc.Name)
+	updateObject(t, osc, func(c *navv1alpha1.OpenSearchCluster) {
+		metav1.SetMetaDataAnnotation(&c.ObjectMeta, res.AnnotationRestart, token)
+	})
+	waitAllRecreated(t, osc.Namespace, osc.Name, before)
+	waitOSCReady(t, osc, version)
 }
 
 func oscPool(name string, replicas int32, roles ...navv1alpha1.OpenSearchRole) navv1alpha1.OpenSearchNodePool {

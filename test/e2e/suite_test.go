@@ -38,6 +38,7 @@ const controllerNamespace = "navigator-e2e"
 var failpointNamespaces = map[string]string{
 	"cassandra":     "e2e-failpoints-cassandra",
 	"elasticsearch": "e2e-failpoints-elasticsearch",
+	"opensearch":    "e2e-failpoints-opensearch",
 }
 
 var (
