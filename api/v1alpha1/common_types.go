@@ -14,6 +14,7 @@ type ImageSpec struct {
 	// without a tag or digest (the tag goes in tag); a registry port (host:5000/…) is part of it.
 	// +kubebuilder:validation:MinLength=1
 	// +kubebuilder:validation:MaxLength=255
+	// +kubebuilder:validation:XValidation:rule="!self.matches('^([^/:@]+(:[0-9]+)?/)?[^:@]+$') || self.matches('^(([a-zA-Z0-9-]+([.][a-zA-Z0-9-]+)+(:[0-9]+)?|[a-zA-Z0-9-]+:[0-9]+|localhost)/)?[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*$')",message="repository must be an image repository: an optional registry host (with its port), then lowercase path components separated by /"
 	// +kubebuilder:validation:XValidation:rule="self.matches('^([^/:@]+(:[0-9]+)?/)?[^:@]+$')",message="repository may not carry a tag or digest: set tag instead (a registry port such as host:5000/ is fine)"
 	Repository string `json:"repository"`
 

@@ -143,6 +143,26 @@ func TestElasticsearchCreate(t *testing.T) {
 				es.Spec.Image = &navv1alpha1.ImageSpec{Repository: "elasticsearch@sha256:0123"}
 			})},
 			want: rejected("spec.image.repository", "repository may not carry a tag or digest")},
+		"repository with capitals in its path": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) {
+				es.Spec.Image = &navv1alpha1.ImageSpec{Repository: "docker.elastic.co/Elastic/elasticsearch"}
+			})},
+			want: rejected("spec.image.repository", "repository must be an image repository")},
+		"repository with a space": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) {
+				es.Spec.Image = &navv1alpha1.ImageSpec{Repository: "elastic search"}
+			})},
+			want: rejected("spec.image.repository", "repository must be an image repository")},
+		"repository on a local registry": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) {
+				es.Spec.Image = &navv1alpha1.ImageSpec{Repository: "localhost:5000/elasticsearch", Tag: "8.15.0"}
+			})},
+			want: accepted()},
+		"repository on Docker Hub": {
+			opts: []gen.ESOption{esChange(func(es *esCluster) {
+				es.Spec.Image = &navv1alpha1.ImageSpec{Repository: "library/elasticsearch_oss-8"}
+			})},
+			want: accepted()},
 		"repository on a registry with a port": {
 			opts: []gen.ESOption{esChange(func(es *esCluster) {
 				es.Spec.Image = &navv1alpha1.ImageSpec{Repository: "registry.local:5000/search/elasticsearch", Tag: "8.15.0"}
