@@ -45,25 +45,28 @@ type nodeProcess interface {
 	Kill() error
 }
 
-// startFunc starts one node with cfg's opensearch.yml in dir, its output going to log.
-type startFunc func(dir string, cfg osnode.Config, log *procio.Buffer) (nodeProcess, error)
+// startFunc starts one node with cfg's opensearch.yml in dir, its output going to log. ls are
+// listeners already bound to cfg's HTTP and transport ports, which the node takes over (the
+// simulator) or closes before it binds the ports itself (a real node).
+type startFunc func(dir string, cfg osnode.Config, ls [2]net.Listener, log *procio.Buffer) (nodeProcess, error)
 
 var clusterNodes = []string{"m1", "m2", "m3", "d4"}
 
 func startCluster(t *testing.T, start startFunc) *osCluster {
 	c := &osCluster{t: t, engines: map[string]*Engine{}, ports: map[string][2]int{}, procs: map[string]nodeProcess{}, logs: map[string]*procio.Buffer{}}
 	var seeds []string
+	listeners := map[string][2]net.Listener{}
 	for _, name := range clusterNodes {
 		var p [2]int
+		var ls [2]net.Listener
 		for i := range p {
 			l, err := net.Listen("tcp", "127.0.0.1:0")
 			if err != nil {
 				t.Fatal(err)
 			}
-			p[i] = l.Addr().(*net.TCPAddr).Port
-			_ = l.Close()
+			p[i], ls[i] = l.Addr().(*net.TCPAddr).Port, l
 		}
-		c.ports[name] = p
+		c.ports[name], listeners[name] = p, ls
 		seeds = append(seeds, "127.0.0.1:"+strconv.Itoa(p[1]))
 	}
 	dir := t.TempDir()
@@ -87,7 +90,7 @@ func startCluster(t *testing.T, start startFunc) *osCluster {
 			Roles: roles, SeedHosts: seeds, InitialManagers: clusterNodes[:3],
 		}
 		c.logs[name] = &procio.Buffer{}
-		proc, err := start(filepath.Join(dir, name), cfg, c.logs[name])
+		proc, err := start(filepath.Join(dir, name), cfg, listeners[name], c.logs[name])
 		if err != nil {
 			t.Fatalf("start %s: %v", name, err)
 		}
