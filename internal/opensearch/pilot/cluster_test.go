@@ -95,7 +95,9 @@ func startCluster(t *testing.T, start startFunc) *osCluster {
 			t.Fatalf("start %s: %v", name, err)
 		}
 		c.procs[name] = proc
-		e := &Engine{Flags: node.Flags{NodePool: "p", SeedHosts: seeds, HTTPPort: c.ports[name][0]}}
+		// One explain call per judgement: every drain below is judged over several steps,
+		// which holds the engine to carrying on where the last step stopped.
+		e := &Engine{Flags: node.Flags{NodePool: "p", SeedHosts: seeds, HTTPPort: c.ports[name][0]}, ExplainBudget: 1}
 		if err := e.Init(); err != nil {
 			t.Fatal(err)
 		}
@@ -525,6 +527,10 @@ func lifecycle(t *testing.T, c *osCluster) {
 		}
 		if onM2 == 0 {
 			t.Fatalf("no copy of pair on m2 (%v): the case proves nothing", rows)
+		}
+		// With one explain call a step, two copies or more take more than one step to judge.
+		if onM2 > 1 && !slices.ContainsFunc(msgs, func(m string) bool { return strings.Contains(m, "still to be asked about") }) {
+			t.Errorf("m2's %d copies were judged in one step with a budget of one explain call: %q", onM2, msgs)
 		}
 		// Withdrawn: the copies stay where they are, and the cluster goes on green.
 		var st navv1alpha1.PilotStatus

@@ -3,6 +3,7 @@ package pilot
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -60,8 +61,28 @@ func (e *Engine) drainProgress(ctx context.Context, self rest.LocalNode, leaving
 		return d, nil
 	}
 	// Nothing moves: either OpenSearch is about to move copies (the exclusion was just written,
-	// or its recoveries are throttled) or it cannot. Only its allocation deciders can tell.
+	// or its recoveries are throttled) or it cannot. Only its allocation deciders can tell, one
+	// copy per call: a bounded number of calls per judgement, the copies already found unable
+	// to move but kept elsewhere skipped while the node's copies stay as they are, so that a
+	// node with hundreds of them is judged over a few steps instead of asking about each on
+	// every step.
+	fingerprint := copiesFingerprint(mine)
+	settled := e.settledFor(fingerprint)
+	budget := e.ExplainBudget
+	if budget <= 0 {
+		budget = maxExplains
+	}
 	for _, c := range mine {
+		key := c.Name() + " " + c.Role()
+		if settled[key] && keptElsewhere(c, copies, leaving) {
+			continue
+		}
+		if budget == 0 {
+			d.message = fmt.Sprintf("%d shard copies remaining, none moving; %d of them cannot move but keep a started copy on a node that stays, the others are still to be asked about",
+				d.remaining, len(settled))
+			return d, nil
+		}
+		budget--
 		decision, err := e.api.explain(ctx, c)
 		if err != nil {
 			return drain{}, fmt.Errorf("asking why %s stays on the node: %w", c.Name(), err)
@@ -76,10 +97,52 @@ func (e *Engine) drainProgress(ctx context.Context, self rest.LocalNode, leaving
 			d.message = fmt.Sprintf("drain STALLED with %d shard copies remaining: %s", d.remaining, d.explanation)
 			return d, nil
 		}
+		settled[key] = true
+		e.settle(fingerprint, key)
 	}
 	d.done = true
 	d.message = fmt.Sprintf("%d shard copies cannot move, and each shard keeps a started copy on a node that stays: the node can be removed", d.remaining)
 	return d, nil
+}
+
+// maxExplains is the default bound of the allocation explain calls one judgement makes.
+const maxExplains = 16
+
+// settledCopies are the node's copies found unable to move while each keeps a started copy on a
+// node that stays, valid while the node's copies are those of fingerprint.
+type settledCopies struct {
+	fingerprint string
+	keys        map[string]bool
+}
+
+// settledFor returns a copy of the settled copies of the node's copies as fingerprint says they
+// are, forgetting those of any other.
+func (e *Engine) settledFor(fingerprint string) map[string]bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.settled.fingerprint != fingerprint {
+		e.settled = settledCopies{fingerprint: fingerprint, keys: map[string]bool{}}
+	}
+	return maps.Clone(e.settled.keys)
+}
+
+// settle records key as settled, unless the node's copies have changed meanwhile.
+func (e *Engine) settle(fingerprint, key string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.settled.fingerprint == fingerprint {
+		e.settled.keys[key] = true
+	}
+}
+
+// copiesFingerprint names the copies and their states: it changes when any of them moves.
+func copiesFingerprint(copies []rest.ShardCopy) string {
+	var parts []string
+	for _, c := range copies {
+		parts = append(parts, c.Name()+" "+c.Role()+" "+c.State)
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ",")
 }
 
 // keptElsewhere reports whether the shard of c has a started copy on another node that does not

@@ -33,11 +33,18 @@ type Engine struct {
 	// MaxMapCount is the file the kernel's vm.max_map_count is read from (see config.go).
 	MaxMapCount string
 
+	// ExplainBudget bounds the allocation explain calls one judgement of a drain makes (see
+	// drain.go); 0 means maxExplains.
+	ExplainBudget int
+
 	api    *client
 	gauges *node.Gauges
 
-	// mu guards leavePending.
+	// mu guards leavePending and settled.
 	mu sync.Mutex
+	// settled are the copies found unable to move but kept elsewhere, while the node's copies
+	// stay as they were (drain.go).
+	settled settledCopies
 	// leavePending is set when this process adds the node to the allocation exclusion and
 	// cleared once the Pilot's status reports the Leave action: until then the status Observe
 	// sees is older than the exclusion, and must not make it look withdrawn (cleanup.go).
