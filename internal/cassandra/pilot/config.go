@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"sigs.k8s.io/yaml"
@@ -130,6 +131,10 @@ func (e *Engine) settings(cc *navv1alpha1.CassandraCluster, pool *navv1alpha1.Ca
 		"commitlog_sync_period_in_ms": 10000,
 	}
 	for key, text := range pool.Config {
+		// Admission refuses these too; this catches an object admitted before a rule named one.
+		if slices.Contains(navv1alpha1.CassandraManagedSettings, key) {
+			return nil, fmt.Errorf("node pool %s: config sets %s, which Navigator manages", pool.Name, key)
+		}
 		var v any
 		if err := yaml.Unmarshal([]byte(text), &v); err != nil {
 			return nil, fmt.Errorf("node pool %s: config %q is not a YAML value: %w", pool.Name, key, err)

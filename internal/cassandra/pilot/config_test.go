@@ -141,11 +141,11 @@ func TestPoolConfigKeepsYAMLTypes(t *testing.T) {
 		"hinted_handoff_enabled":    "false",
 		"cluster_name_is_not_this":  "",
 		"server_encryption_options": "{internode_encryption: none}",
-		"auto_bootstrap":            "false",
+		"incremental_backups":       "true",
 	}}}, "")
 	got := readSettings(t, e)
-	if got["concurrent_reads"] != float64(64) || got["hinted_handoff_enabled"] != false || got["auto_bootstrap"] != false {
-		t.Errorf("scalars: %v %v %v", got["concurrent_reads"], got["hinted_handoff_enabled"], got["auto_bootstrap"])
+	if got["concurrent_reads"] != float64(64) || got["hinted_handoff_enabled"] != false || got["incremental_backups"] != true {
+		t.Errorf("scalars: %v %v %v", got["concurrent_reads"], got["hinted_handoff_enabled"], got["incremental_backups"])
 	}
 	if m, ok := got["server_encryption_options"].(map[string]any); !ok || m["internode_encryption"] != "none" {
 		t.Errorf("nested: %#v", got["server_encryption_options"])
@@ -194,6 +194,12 @@ func TestConfigureRefusesWhatItCannotWrite(t *testing.T) {
 	in.Node.IP = ""
 	if err := e.Configure(t.Context(), in); err == nil || !strings.Contains(err.Error(), "IP") {
 		t.Errorf("no pod IP: %v", err)
+	}
+	// Admission refuses it; a cluster admitted before the rule named it is refused here.
+	in = testInput(testCluster(navv1alpha1.CassandraNodePool{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "r1",
+		Config: map[string]string{"auto_bootstrap": "false"}}}), "")
+	if err := e.Configure(t.Context(), in); err == nil || !strings.Contains(err.Error(), "config sets auto_bootstrap, which Navigator manages") {
+		t.Errorf("a managed setting: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(e.ConfigDir, configFile)); !os.IsNotExist(err) {
 		t.Errorf("a refused configuration wrote cassandra.yaml: %v", err)

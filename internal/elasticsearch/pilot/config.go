@@ -69,7 +69,7 @@ func (e *Engine) settings(es *navv1alpha1.ElasticsearchCluster, pool *navv1alpha
 	if p := in.Pilot; p != nil && p.Spec.Elasticsearch != nil && len(p.Spec.Elasticsearch.InitialMasterNodes) > 0 {
 		s["cluster.initial_master_nodes"] = p.Spec.Elasticsearch.InitialMasterNodes
 	}
-	if err := settings.MergePool(s, pool.Name, pool.Config); err != nil {
+	if err := settings.MergePool(s, pool.Name, pool.Config, navv1alpha1.ElasticsearchManagedSettings); err != nil {
 		return nil, err
 	}
 	return s, nil

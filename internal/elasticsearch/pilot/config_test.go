@@ -117,16 +117,14 @@ func TestConfigureWritesElasticsearchYML(t *testing.T) {
 				"indices.recovery.max_bytes_per_sec": "100mb",
 				"thread_pool.write.queue_size":       "500",
 				"node.attr":                          "{zone: eu-1a, rack: r7}",
-				"xpack.security":                     "{enabled: true}",
-				"network.host":                       "_site_",
+				"xpack":                              "{ml: {enabled: false}}",
 				"action.destructive_requires_name":   "true",
 			},
 			want: func(s map[string]any) {
 				s["indices.recovery.max_bytes_per_sec"] = "100mb"
 				s["thread_pool.write.queue_size"] = 500
 				s["node.attr.zone"], s["node.attr.rack"] = "eu-1a", "r7"
-				s["xpack.security.enabled"] = true
-				s["network.host"] = "_site_"
+				s["xpack.ml.enabled"] = false
 				s["action.destructive_requires_name"] = true
 			},
 		},
@@ -152,6 +150,9 @@ func TestConfigureRefuses(t *testing.T) {
 	hot := navv1alpha1.ElasticsearchNodePool{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "hot"}}
 	bad := hot
 	bad.Config = map[string]string{"node.attr.zone": "[unclosed"}
+	nested, dotted := hot, hot
+	nested.Config = map[string]string{"xpack": "{security: {enabled: true}}"}
+	dotted.Config = map[string]string{"network.host": "_site_"}
 	for name, tc := range map[string]struct {
 		in   engine.Input
 		want string
@@ -159,6 +160,9 @@ func TestConfigureRefuses(t *testing.T) {
 		"no cluster yet":    {in: engine.Input{Node: engine.Node{Name: "n"}, Pilot: &navv1alpha1.Pilot{}}, want: "not known yet"},
 		"unknown pool":      {in: testInput(testCluster(navv1alpha1.ElasticsearchNodePool{NodePoolCommon: navv1alpha1.NodePoolCommon{Name: "warm"}})), want: `no node pool "hot"`},
 		"config not a YAML": {in: testInput(testCluster(bad)), want: `config "node.attr.zone" is not a YAML value`},
+		// Admission refuses these; an object admitted before a rule named them is refused here.
+		"a managed setting nested": {in: testInput(testCluster(nested)), want: `config "xpack" sets xpack.security.enabled, which Navigator manages`},
+		"a managed setting dotted": {in: testInput(testCluster(dotted)), want: `config "network.host" sets network.host, which Navigator manages`},
 	} {
 		t.Run(name, func(t *testing.T) {
 			err := e.Configure(t.Context(), tc.in)

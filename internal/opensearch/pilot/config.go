@@ -89,7 +89,7 @@ func (e *Engine) settings(c *navv1alpha1.OpenSearchCluster, pool *navv1alpha1.Op
 	if _, err := os.Stat(filepath.Join(filepath.Dir(e.ConfigDir), "plugins", "opensearch-security")); err == nil {
 		s["plugins.security.disabled"] = true
 	}
-	if err := settings.MergePool(s, pool.Name, pool.Config); err != nil {
+	if err := settings.MergePool(s, pool.Name, pool.Config, navv1alpha1.OpenSearchManagedSettings); err != nil {
 		return nil, "", err
 	}
 	return s, note, nil

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 
 	corev1 "k8s.io/api/core/v1"
 	"sigs.k8s.io/yaml"
@@ -21,16 +23,26 @@ import (
 // HeapFile is where the heap options go, under the configuration directory.
 const HeapFile = "jvm.options.d/heap.options"
 
-// MergePool merges the pool's config (each value a YAML text) over s. pool names the pool in
-// errors.
-func MergePool(s map[string]any, pool string, config map[string]string) error {
+// MergePool merges the pool's config (each value a YAML text) over s, refusing any that sets,
+// directly or through a nested value, one of the managed settings: admission refuses them too,
+// and this catches an object admitted before a rule named one. pool names the pool in errors.
+func MergePool(s map[string]any, pool string, config map[string]string, managed []string) error {
+	merged := map[string]any{}
 	for key, text := range config {
 		var v any
 		if err := yaml.Unmarshal([]byte(text), &v); err != nil {
 			return fmt.Errorf("node pool %s: config %q is not a YAML value: %w", pool, key, err)
 		}
-		Merge(s, key, v)
+		flat := map[string]any{}
+		Merge(flat, key, v)
+		for k := range flat {
+			if slices.Contains(managed, k) {
+				return fmt.Errorf("node pool %s: config %q sets %s, which Navigator manages", pool, key, k)
+			}
+		}
+		maps.Copy(merged, flat)
 	}
+	maps.Copy(s, merged)
 	return nil
 }
 
