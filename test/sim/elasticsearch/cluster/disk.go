@@ -130,8 +130,10 @@ func describe(key string, w Watermark, headroom, total int64) string {
 }
 
 // diskUsage is the node's usage as the decider sees it (getDiskUsage): its free bytes less the
-// copies recovering onto it, and, when the copy is to stay, plus those relocating away
-// (sizeOfUnaccountedShards). ok is false when the master knows no usage of the node.
+// copies recovering onto it (relocations, which sizeOfUnaccountedShards counts, and replica
+// recoveries, for which the node reserves space that ClusterInfo.getReservedSpace reports), and,
+// when the copy is to stay, plus those relocating away. ok is false when the master knows no
+// usage of the node.
 func (s *State) diskUsage(n *Node, subtractLeaving bool) (total, free int64, ok bool) {
 	if n.Disk == nil {
 		return 0, 0, false
