@@ -109,7 +109,10 @@ func (e *Engine) drainProgress(ctx context.Context, self rest.LocalNode, leaving
 const maxExplains = 16
 
 // settledCopies are the node's copies found unable to move while each keeps a started copy on a
-// node that stays, valid while the node's copies are those of fingerprint.
+// node that stays, valid while the node's copies are those of fingerprint. A verdict can age: a
+// node that joins meanwhile could take such a copy. The drain may then end with the copy still
+// here, which costs no data (the started copy elsewhere is checked afresh every time, as
+// keptElsewhere) and only a rebuild after the node goes.
 type settledCopies struct {
 	fingerprint string
 	keys        map[string]bool
