@@ -1,6 +1,7 @@
 package node
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 )
@@ -28,8 +29,22 @@ func (n *Node) restExplain(w *response, req *request) {
 			w.error(errType(400, "illegal_argument_exception", "the simulator explains only a copy named by index, shard, primary and current_node"))
 			return
 		}
-		// ClusterAllocationExplainRequest.validate
-		w.error(errType(400, "action_request_validation_exception", "Validation Failed: 1: index must be specified;2: shard must be specified;3: primary must be specified;"))
+		// ClusterAllocationExplainRequest.validate: each missing field, numbered.
+		var missing []string
+		if body.Index == nil {
+			missing = append(missing, "index")
+		}
+		if body.Shard == nil {
+			missing = append(missing, "shard")
+		}
+		if body.Primary == nil {
+			missing = append(missing, "primary")
+		}
+		msg := "Validation Failed: "
+		for i, field := range missing {
+			msg += fmt.Sprintf("%d: %s must be specified;", i+1, field)
+		}
+		w.error(errType(400, "action_request_validation_exception", "%s", msg))
 		return
 	}
 	if body.CurrentNode == "" {
