@@ -22,6 +22,7 @@ import (
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	"github.com/navigator-dbaas/navigator/internal/pilot/engine"
 	"github.com/navigator-dbaas/navigator/internal/search/node"
+	"github.com/navigator-dbaas/navigator/test/loopback"
 	"github.com/navigator-dbaas/navigator/test/procio"
 	osnode "github.com/navigator-dbaas/navigator/test/real/opensearch/node"
 )
@@ -45,28 +46,23 @@ type nodeProcess interface {
 	Kill() error
 }
 
-// startFunc starts one node with cfg's opensearch.yml in dir, its output going to log. ls are
-// listeners already bound to cfg's HTTP and transport ports, which the node takes over (the
-// simulator) or closes before it binds the ports itself (a real node).
-type startFunc func(dir string, cfg osnode.Config, ls [2]net.Listener, log *procio.Buffer) (nodeProcess, error)
+// startFunc starts one node with cfg's opensearch.yml in dir, its output going to log.
+type startFunc func(dir string, cfg osnode.Config, log *procio.Buffer) (nodeProcess, error)
 
 var clusterNodes = []string{"m1", "m2", "m3", "d4"}
 
 func startCluster(t *testing.T, start startFunc) *osCluster {
 	c := &osCluster{t: t, engines: map[string]*Engine{}, ports: map[string][2]int{}, procs: map[string]nodeProcess{}, logs: map[string]*procio.Buffer{}}
 	var seeds []string
-	listeners := map[string][2]net.Listener{}
 	for _, name := range clusterNodes {
+		// Ports below the kernel's ephemeral range, which no other test's connection or
+		// listener takes between now and the node binding them (loopback.FreeAddr).
 		var p [2]int
-		var ls [2]net.Listener
 		for i := range p {
-			l, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			p[i], ls[i] = l.Addr().(*net.TCPAddr).Port, l
+			_, port, _ := net.SplitHostPort(loopback.FreeAddr(t))
+			p[i], _ = strconv.Atoi(port)
 		}
-		c.ports[name], listeners[name] = p, ls
+		c.ports[name] = p
 		seeds = append(seeds, "127.0.0.1:"+strconv.Itoa(p[1]))
 	}
 	dir := t.TempDir()
@@ -90,7 +86,7 @@ func startCluster(t *testing.T, start startFunc) *osCluster {
 			Roles: roles, SeedHosts: seeds, InitialManagers: clusterNodes[:3],
 		}
 		c.logs[name] = &procio.Buffer{}
-		proc, err := start(filepath.Join(dir, name), cfg, listeners[name], c.logs[name])
+		proc, err := start(filepath.Join(dir, name), cfg, c.logs[name])
 		if err != nil {
 			t.Fatalf("start %s: %v", name, err)
 		}

@@ -2,7 +2,6 @@ package pilot
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
@@ -17,7 +16,7 @@ import (
 // nodes must pass here, since the end-to-end tier runs the engine against this simulator.
 func TestOnSimulatedOpenSearch(t *testing.T) {
 	t.Parallel()
-	lifecycle(t, startCluster(t, func(dir string, cfg osnode.Config, ls [2]net.Listener, log *procio.Buffer) (nodeProcess, error) {
+	lifecycle(t, startCluster(t, func(dir string, cfg osnode.Config, log *procio.Buffer) (nodeProcess, error) {
 		yml, err := cfg.YAML(dir)
 		if err != nil {
 			return nil, err
@@ -26,8 +25,7 @@ func TestOnSimulatedOpenSearch(t *testing.T) {
 		if err != nil {
 			return nil, err
 		}
-		n, err := simnode.Start(context.Background(), sc, simnode.Options{Version: "2.19.6", Log: log, Timing: simTiming,
-			HTTPListener: ls[0], TransportListener: ls[1]})
+		n, err := simnode.Start(context.Background(), sc, simnode.Options{Version: "2.19.6", Log: log, Timing: simTiming})
 		if err != nil {
 			return nil, err
 		}

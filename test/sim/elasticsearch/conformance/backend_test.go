@@ -12,6 +12,7 @@ import (
 
 	"sigs.k8s.io/yaml"
 
+	"github.com/navigator-dbaas/navigator/test/loopback"
 	"github.com/navigator-dbaas/navigator/test/real/jvm"
 	osnode "github.com/navigator-dbaas/navigator/test/real/opensearch/node"
 	simconfig "github.com/navigator-dbaas/navigator/test/sim/elasticsearch/config"
@@ -35,19 +36,15 @@ type backend interface {
 // ports are a node's HTTP and transport ports on the loopback.
 type ports struct{ http, transport int }
 
-// freePorts picks a free port pair per node. The real nodes bind them seconds later; the
-// simulated ones are handed listeners bound at once.
+// freePorts picks a free port pair per node, below the kernel's ephemeral range
+// (loopback.FreeAddr): the real nodes bind them seconds later, the simulated ones at once.
 func freePorts(t *testing.T) map[string]ports {
 	out := map[string]ports{}
 	for _, name := range names {
 		var p [2]int
 		for i := range p {
-			l, err := net.Listen("tcp", "127.0.0.1:0")
-			if err != nil {
-				t.Fatal(err)
-			}
-			p[i] = l.Addr().(*net.TCPAddr).Port
-			_ = l.Close()
+			_, port, _ := net.SplitHostPort(loopback.FreeAddr(t))
+			p[i], _ = strconv.Atoi(port)
 		}
 		out[name] = ports{http: p[0], transport: p[1]}
 	}
