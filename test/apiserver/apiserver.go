@@ -45,6 +45,9 @@ func Start() (*Server, error) {
 	}
 	cfg, err := env.Start()
 	if err != nil {
+		// Start fails after the control plane runs when the CRDs cannot be installed (a rule
+		// over its cost budget, say): without Stop, kube-apiserver and etcd outlive the test.
+		_ = env.Stop()
 		return nil, fmt.Errorf("starting kube-apiserver and etcd from %s: %w", os.Getenv("KUBEBUILDER_ASSETS"), err)
 	}
 	c, err := client.New(cfg, client.Options{Scheme: scheme.Scheme})
