@@ -210,13 +210,7 @@ func TestElasticsearchClusterLifecycle(t *testing.T) {
 			if seen := requireNeverRed(t, watch(), "during the upgrade"); seen["green"] == 0 {
 				t.Fatalf("health during the upgrade: %v (polls per status); never green", seen)
 			}
-			var nodes []map[string]string
-			escRequest(t, ns, "GET", "/_cat/nodes?format=json&h=name,version", "", &nodes)
-			for _, n := range nodes {
-				if n["version"] != v {
-					t.Fatalf("after the upgrade: %v", nodes)
-				}
-			}
+			requireNodesAt(t, ns, v)
 			readDocs(t, ns)
 		})
 	}
@@ -363,8 +357,6 @@ func setVersion(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, v string) {
 	updateESC(t, esc, func(e *navv1alpha1.ElasticsearchCluster) { e.Spec.Version = v })
 }
 
-// holdsReplicas checks, for ten seconds, that a StatefulSet keeps its replicas, failing at the
-// first poll that sees another number.
 // holdClaim puts a finalizer of the test's on a claim, so that once deleted it stays until
 // release is called (and at the latest when the test ends).
 func holdClaim(t *testing.T, ns, name string) (release func()) {
@@ -402,6 +394,8 @@ func holdClaim(t *testing.T, ns, name string) (release func()) {
 	return release
 }
 
+// holdsReplicas checks, for ten seconds, that a StatefulSet keeps its replicas, failing at the
+// first poll that sees another number.
 func holdsReplicas(t *testing.T, ns, name string, want int32, while string) {
 	t.Helper()
 	reads := 0
@@ -445,8 +439,6 @@ func expectEvent(t *testing.T, ns, object, reason string) {
 	}
 }
 
-// escRequest calls Elasticsearch through the cluster's client Service, which routes to ready
-// nodes only, as an application would.
 // dropPinned reads back the one document of the index "pinned", which a test pinned to a node to
 // stall its leave, and deletes the index.
 func dropPinned(t *testing.T, ns string) {
@@ -461,6 +453,8 @@ func dropPinned(t *testing.T, ns string) {
 	escRequest(t, ns, "DELETE", "/pinned", "", nil)
 }
 
+// escRequest calls Elasticsearch through the cluster's client Service, which routes to ready
+// nodes only, as an application would.
 func escRequest(t *testing.T, ns, method, path, body string, into any) {
 	t.Helper()
 	raw, err := escRaw(t.Context(), ns, method, path, body)
@@ -519,19 +513,40 @@ func readDocs(t *testing.T, ns string) {
 	checkDocs(t, escDocs, func(path string, into any) { escRequest(t, ns, "GET", path, "", into) })
 }
 
-// watchHealth polls the cluster health every half second until the returned function is
-// called, and returns how many polls saw each status. Polls that get no answer (no ready node
-// behind the Service for an instant) count as "unanswered", not as a status.
 // restartESC asks for a rolling restart by annotation and waits until every pod was recreated
 // and the cluster is Ready at version again.
 func restartESC(t *testing.T, esc *navv1alpha1.ElasticsearchCluster, token, version string) {
 	t.Helper()
-	before := podUIDs(t, esc.Namespace, esc.Name)
-	updateESC(t, esc, func(e *navv1alpha1.ElasticsearchCluster) {
-		metav1.SetMetaDataAnnotation(&e.ObjectMeta, res.AnnotationRestart, token)
-	})
-	waitAllRecreated(t, esc.Namespace, esc.Name, before)
+	restartByAnnotation(t, esc, token)
 	waitESCReady(t, esc, version)
+}
+
+// restartByAnnotation asks a cluster of either search kind for a rolling restart and waits until
+// every one of its pods was recreated.
+func restartByAnnotation[T client.Object](t *testing.T, cluster T, token string) {
+	t.Helper()
+	before := podUIDs(t, cluster.GetNamespace(), cluster.GetName())
+	updateObject(t, cluster, func(c T) {
+		a := c.GetAnnotations()
+		if a == nil {
+			a = map[string]string{}
+		}
+		a[res.AnnotationRestart] = token
+		c.SetAnnotations(a)
+	})
+	waitAllRecreated(t, cluster.GetNamespace(), cluster.GetName(), before)
+}
+
+// requireNodesAt fails the test unless every node the cluster lists runs version.
+func requireNodesAt(t *testing.T, ns, version string) {
+	t.Helper()
+	var nodes []map[string]string
+	escRequest(t, ns, "GET", "/_cat/nodes?format=json&h=name,version", "", &nodes)
+	for _, n := range nodes {
+		if n["version"] != version {
+			t.Fatalf("after the upgrade to %s: %v", version, nodes)
+		}
+	}
 }
 
 // requireNeverRed fails the test when the health polls (watchHealth's) saw red; it returns them.
@@ -544,6 +559,9 @@ func requireNeverRed(t *testing.T, seen map[string]int, during string) map[strin
 	return seen
 }
 
+// watchHealth polls the cluster health every half second until the returned function is
+// called, and returns how many polls saw each status. Polls that get no answer (no ready node
+// behind the Service for an instant) count as "unanswered", not as a status.
 func watchHealth(t *testing.T, ns string) func() map[string]int {
 	ctx, cancel := context.WithCancel(t.Context())
 	var mu sync.Mutex

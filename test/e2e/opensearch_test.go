@@ -132,13 +132,7 @@ func TestOpenSearchClusterLifecycle(t *testing.T) {
 		updateObject(t, osc, func(c *navv1alpha1.OpenSearchCluster) { c.Spec.Version = oscNextVersion })
 		waitOSCReady(t, osc, oscNextVersion)
 		requireNeverRed(t, watch(), "during the upgrade")
-		var nodes []map[string]string
-		escRequest(t, ns, "GET", "/_cat/nodes?format=json&h=name,version", "", &nodes)
-		for _, n := range nodes {
-			if n["version"] != oscNextVersion {
-				t.Fatalf("after the upgrade: %v", nodes)
-			}
-		}
+		requireNodesAt(t, ns, oscNextVersion)
 		readDocs(t, ns)
 	})
 
@@ -177,11 +171,7 @@ func newOSC(ns string, pools ...navv1alpha1.OpenSearchNodePool) *navv1alpha1.Ope
 // and the cluster is Ready at version again.
 func restartOSC(t *testing.T, osc *navv1alpha1.OpenSearchCluster, token, version string) {
 	t.Helper()
-	before := podUIDs(t, osc.Namespace, osc.Name)
-	updateObject(t, osc, func(c *navv1alpha1.OpenSearchCluster) {
-		metav1.SetMetaDataAnnotation(&c.ObjectMeta, res.AnnotationRestart, token)
-	})
-	waitAllRecreated(t, osc.Namespace, osc.Name, before)
+	restartByAnnotation(t, osc, token)
 	waitOSCReady(t, osc, version)
 }
 
