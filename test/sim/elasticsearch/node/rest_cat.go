@@ -177,7 +177,8 @@ func (n *Node) restCatNodes(w *response, req *request) {
 	t.write(w, req)
 }
 
-// restCatManager is GET _cat/master (_cat/cluster_manager in OpenSearch): the elected node.
+// restCatManager is GET _cat/master (RestMasterAction; _cat/cluster_manager, RestClusterManagerAction,
+// in OpenSearch): the elected node.
 func (n *Node) restCatManager(w *response, req *request) {
 	st, ok := n.stateFor(w, req)
 	if !ok {

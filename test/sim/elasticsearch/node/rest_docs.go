@@ -233,7 +233,8 @@ func (n *Node) restBulk(w *response, req *request) {
 	w.json(http.StatusOK, map[string]any{"took": time.Since(started).Milliseconds(), "errors": errorsSeen, "items": out})
 }
 
-// restRefresh is POST /<index>/_refresh, and _flush. Writes are visible and on disk at once in
+// restRefresh is POST /<index>/_refresh (RestRefreshAction), and _flush (RestFlushAction): the
+// shard counts of BroadcastResponse. Writes are visible and on disk at once in
 // the simulator, so a refresh or a flush only reports the copies it would have refreshed or
 // flushed.
 func (n *Node) restRefresh(w *response, req *request) {
