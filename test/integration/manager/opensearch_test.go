@@ -31,7 +31,7 @@ import (
 // report it formed and green.
 func TestOpenSearchClusterBootstraps(t *testing.T) {
 	c := server.Client
-	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: "opensearch"}}
+	ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{GenerateName: "opensearch-"}}
 	if err := c.Create(t.Context(), ns); err != nil {
 		t.Fatal(err)
 	}
@@ -120,8 +120,10 @@ func TestOpenSearchClusterBootstraps(t *testing.T) {
 		if err := c.Get(t.Context(), client.ObjectKey{Namespace: ns.Name, Name: name}, &p); err != nil {
 			t.Fatal(err)
 		}
+		// A patch, as the kubelet writes pod status: the controller may change the pod meanwhile.
+		before := p.DeepCopy()
 		p.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue, LastTransitionTime: metav1.Now()}}
-		if err := c.Status().Update(t.Context(), &p); err != nil {
+		if err := c.Status().Patch(t.Context(), &p, client.MergeFrom(before)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -135,15 +137,18 @@ func TestOpenSearchClusterBootstraps(t *testing.T) {
 	})
 }
 
-// report writes a fresh heartbeat, and change, into the Pilot's status, as its pilot would.
+// report writes a fresh heartbeat, and change, into the Pilot's status, as its pilot would: a
+// merge patch without a resourceVersion, since the controller writes the Pilot's spec meanwhile
+// (an update raced it: "the object has been modified", test-flaky run 2 of session 17).
 func report(t *testing.T, p *navv1alpha1.Pilot, change func(*navv1alpha1.PilotStatus)) {
 	t.Helper()
 	if err := server.Client.Get(t.Context(), client.ObjectKeyFromObject(p), p); err != nil {
 		t.Fatal(err)
 	}
+	before := p.DeepCopy()
 	change(&p.Status)
 	p.Status.LastHeartbeatTime = &metav1.Time{Time: time.Now()}
-	if err := server.Client.Status().Update(t.Context(), p); err != nil {
+	if err := server.Client.Status().Patch(t.Context(), p, client.MergeFrom(before)); err != nil {
 		t.Fatal(err)
 	}
 }
