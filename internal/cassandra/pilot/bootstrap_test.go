@@ -73,11 +73,17 @@ func testFailedBootstrap(t *testing.T, b backend) {
 		t.Error("a failed joiner is ready")
 	}
 
-	// As the controller does: the node restarts (its source back), its progress reset.
+	// As the controller does: the node restarts (its source back), its progress reset. Its
+	// sources now send unthrottled (a session goes at its sender's rate).
 	c.kill("c")
-	c.start(source)
-	c.reset["c"] = true
 	c.rate = 4 << 20
+	c.start(source)
+	for _, name := range []string{"a", "b"} {
+		if out, err := c.engine(name).read(t.Context(), "setstreamthroughput", "0"); err != nil {
+			t.Fatalf("nodetool setstreamthroughput 0 on %s: %v: %s", name, err, out)
+		}
+	}
+	c.reset["c"] = true
 	c.start("c")
 	if found := readRows(t, c.session("c"), "shop", rows, size); found != rows {
 		t.Errorf("%d of %d rows read back at QUORUM after the bootstrap started afresh", found, rows)

@@ -291,3 +291,27 @@ func TestParseVersion(t *testing.T) {
 		}
 	}
 }
+
+// TestStreamThroughput: stream_throughput_outbound in bytes per second, under the name and in the
+// unit each series reads, Config.java's default when unset, and 0 for unthrottled.
+func TestStreamThroughput(t *testing.T) {
+	for _, tc := range []struct {
+		v    Version
+		yaml string
+		want int64
+	}{
+		{V40, "", 25_000_000},
+		{V41, "", 24 << 20},
+		{V50, "", 24 << 20},
+		{V40, "stream_throughput_outbound_megabits_per_sec: 1\n", 125_000},
+		{V50, "stream_throughput_outbound_megabits_per_sec: 8\n", 1_000_000},
+		{V41, "stream_throughput_outbound: 64KiB/s\n", 64 << 10},
+		{V50, "stream_throughput_outbound: 2MiB/s\n", 2 << 20},
+		{V50, "stream_throughput_outbound: 1000B/s\n", 1000},
+		{V50, "stream_throughput_outbound: 0MiB/s\n", 0},
+	} {
+		if got := mustParse(t, tc.v, minimal+tc.yaml).StreamBytesPerSecond; got != tc.want {
+			t.Errorf("%s %q: %d bytes/s, want %d", tc.v, tc.yaml, got, tc.want)
+		}
+	}
+}

@@ -57,6 +57,9 @@ type Config struct {
 	// AllocateTokensForLocalRF is allocate_tokens_for_local_replication_factor; 0 when unset.
 	AllocateTokensForLocalRF int
 	AutoBootstrap            bool
+	// StreamBytesPerSecond is how fast the node sends streamed data: stream_throughput_outbound,
+	// in bytes per second; 0 leaves streaming unthrottled, as Cassandra's rate limiter does.
+	StreamBytesPerSecond int64
 	// StorageCompatibilityMode is 5.0's setting; empty before 5.0.
 	StorageCompatibilityMode string
 	// Deprecated lists the pre-4.1 names the file used, which 4.1 and 5.0 accept with a warning.
@@ -150,6 +153,7 @@ func build(v Version, doc map[string]any) *Config {
 		AllocateTokensForLocalRF: integer(doc, "allocate_tokens_for_local_replication_factor", 0),
 		AutoBootstrap:            str(doc, "auto_bootstrap", "true") == "true",
 		DataFileDirectories:      list(doc["data_file_directories"]),
+		StreamBytesPerSecond:     streamRate(v, doc),
 	}
 	if v.AtLeast(V50) {
 		c.StorageCompatibilityMode = str(doc, "storage_compatibility_mode", CompatibilityCassandra4)
@@ -166,6 +170,38 @@ func build(v Version, doc map[string]any) *Config {
 	}
 	slices.Sort(c.Deprecated)
 	return c
+}
+
+// Stream rates: StreamRateLimiter counts 125,000 bytes to the megabit, and Config.java's default is
+// 200 megabits per second in 4.0, 24MiB/s from 4.1 on.
+const (
+	bytesPerMegabit   = 125_000
+	defaultStreamRate = 24 << 20
+)
+
+// streamRate reads stream_throughput_outbound: 4.1's DataRateSpec, or the megabits of the 4.0
+// name, which 4.1 and 5.0 still read (Converters.MEGABITS_TO_BYTES_PER_SECOND_DATA_RATE). The
+// value was checked when the file was read.
+func streamRate(v Version, doc map[string]any) int64 {
+	if s, ok := scalar(doc["stream_throughput_outbound"]); ok && v.AtLeast(V41) {
+		if m := ratePattern.FindStringSubmatch(s); m != nil {
+			n, _ := strconv.ParseInt(m[1], 10, 64)
+			switch m[2] {
+			case "MiB/s":
+				return n << 20
+			case "KiB/s":
+				return n << 10
+			}
+			return n
+		}
+	}
+	if mbps := integer(doc, "stream_throughput_outbound_megabits_per_sec", -1); mbps >= 0 {
+		return int64(mbps) * bytesPerMegabit
+	}
+	if v.AtLeast(V41) {
+		return defaultStreamRate
+	}
+	return 200 * bytesPerMegabit
 }
 
 func str(doc map[string]any, key, def string) string {

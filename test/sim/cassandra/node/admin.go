@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,6 +71,8 @@ func (n *Node) runNodetool(ctx context.Context, args []string) nodetool.Result {
 		return nodetool.Result{}
 	case "cleanup":
 		return operationResult(n.cleanup(), "java.lang.RuntimeException")
+	case "setstreamthroughput":
+		return n.setStreamThroughput(rest)
 	case "removenode":
 		if len(rest) != 1 {
 			return badUse("Missing required parameter: host ID, status or force")
@@ -167,4 +170,24 @@ func (n *Node) removeNodeCommand(ctx context.Context, arg string) nodetool.Resul
 		return failure("java.lang.UnsupportedOperationException", "No tokens to force removal on, call 'removenode' first")
 	}
 	return operationResult(n.removeNode(ctx, arg), "java.lang.RuntimeException")
+}
+
+// setStreamThroughput is nodetool setstreamthroughput: a cap in megabits per second
+// (StorageService.setStreamThroughputMbitPerSec, 125,000 bytes each), 0 to disable throttling. It
+// applies to the sessions that begin afterwards, where Cassandra's shared rate limiter also slows
+// those under way.
+func (n *Node) setStreamThroughput(args []string) nodetool.Result {
+	if len(args) != 1 {
+		return badUse("Missing required parameter: stream_throughput")
+	}
+	mbps, err := strconv.Atoi(args[0])
+	if err != nil {
+		return badUse(fmt.Sprintf("stream_throughput: can not convert \"%s\" to a Integer", args[0]))
+	}
+	rate := int64(mbps) * 125_000
+	if mbps <= 0 {
+		rate = -1
+	}
+	n.streamRate.Store(rate)
+	return nodetool.Result{}
 }

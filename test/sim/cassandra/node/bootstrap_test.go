@@ -22,9 +22,9 @@ func TestAFailedBootstrapStaysUpJoining(t *testing.T) {
 	t.Parallel()
 	c := newSimCluster(t, "a", "b", "c")
 	c.release = "5.0.5"
+	c.rate = 1 << 10 // the sources send slowly: a join takes seconds, more than the failure detector takes to convict
 	c.startAll()
 	writeRows(t, c.session("a"), "big", "{'class': 'NetworkTopologyStrategy', 'dc1': 2}", rows)
-	c.rate = 1 << 10 // the join takes seconds, more than the failure detector takes to convict
 	c.add("d", "rack1")
 	if _, err := c.launch("d"); err != nil {
 		t.Fatal(err)
@@ -94,11 +94,65 @@ func TestAFailedBootstrapStaysUpJoining(t *testing.T) {
 
 	// With the reset, it bootstraps afresh.
 	c.kill("d")
-	c.rate = 10 << 20
 	c.resetBootstrap["d"] = "true"
 	c.start("d")
 	c.waitCodes("a", map[string]string{"a": "UN", "b": "UN", "c": "UN", "d": "UN"})
 	if got := readAll(t, c.session("d"), "big", gocql.Quorum); len(got) != rows {
 		t.Errorf("%d of %d rows read back at QUORUM after the bootstrap started afresh", len(got), rows)
+	}
+}
+
+// TestASourceRestartedMidStreamFailsTheBootstrap: a session lives and dies with its sender's
+// process. A source killed and started again while a joiner receives from it breaks the session
+// at once (its connection drops: StreamSession.onError), however soon the new process answers,
+// and without the failure detector convicting the address, which here it never does.
+func TestASourceRestartedMidStreamFailsTheBootstrap(t *testing.T) {
+	t.Parallel()
+	c := newSimCluster(t, "a", "b", "c")
+	c.release = "5.0.5"
+	c.rate = 1 << 10 // the sources send slowly: a join takes seconds
+	c.timing.Convict = time.Hour
+	c.startAll()
+	writeRows(t, c.session("a"), "big", "{'class': 'NetworkTopologyStrategy', 'dc1': 2}", rows)
+	c.add("d", "rack1")
+	if _, err := c.launch("d"); err != nil {
+		t.Fatal(err)
+	}
+	netstats := func() *pilotnodetool.Netstats {
+		ns, err := pilotnodetool.ParseNetstats(c.nodetool("d", "netstats").Stdout)
+		if err != nil {
+			return nil
+		}
+		return ns
+	}
+	var source string
+	c.waitFor("d to stream from its sources", 5*time.Second, func() bool {
+		ns := netstats()
+		if ns == nil || ns.Mode != "JOINING" || len(ns.Streams) == 0 {
+			return false
+		}
+		for _, s := range ns.Streams[0].Sessions {
+			if r := s.Receiving; r != nil && r.Bytes-r.BytesDone > 3*c.rate {
+				source = s.Peer
+				return true
+			}
+		}
+		return false
+	})
+	for name, ip := range c.ip {
+		if ip == source {
+			source = name
+		}
+	}
+	c.kill(source)
+	c.start(source)
+	// The bootstrap fails once its other sessions have ended too (StreamResultFuture completes
+	// when no session is active).
+	c.waitFor("d's bootstrap to fail", 30*time.Second, func() bool {
+		ns := netstats()
+		return ns != nil && ns.Mode == "JOINING_FAILED"
+	})
+	if !strings.Contains(c.log("d"), "Stream failed") {
+		t.Errorf("d does not say its stream failed:\n%s", c.log("d"))
 	}
 }

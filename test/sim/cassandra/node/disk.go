@@ -36,6 +36,10 @@ type localState struct {
 	Schema    []cql.Keyspace             `json:"schema,omitempty"`
 	// Generation is the last gossip generation (system.local's gossip_generation).
 	Generation int64 `json:"gossip_generation,omitempty"`
+	// DataCenter and Rack are where the snitch put the node when it last started (system.local's
+	// data_center and rack); empty for a directory written before the simulator kept them.
+	DataCenter string `json:"data_center,omitempty"`
+	Rack       string `json:"rack,omitempty"`
 }
 
 // disk is the node's data directory: system.local, and its rows as an append-only log (its

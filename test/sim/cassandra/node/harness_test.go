@@ -36,8 +36,12 @@ type simCluster struct {
 	seeds   []string
 	ip      map[string]string
 	rack    map[string]string
-	// rate is each node's stream_throughput_outbound.
+	// rate is the stream_throughput_outbound of the nodes launched from now on: a session goes at its sender's.
 	rate int64
+	// timing is the nodes' Timing, fastTiming unless a test changes it before launching them.
+	timing Timing
+	// ignoreRack is -Dcassandra.ignore_rack=true for the nodes launched from now on.
+	ignoreRack bool
 	// replace is each node's replace_address_first_boot; clusterName their cluster_name.
 	replace     map[string]string
 	clusterName string
@@ -70,7 +74,7 @@ var nextIP = struct {
 func newSimCluster(t *testing.T, names ...string) *simCluster {
 	c := &simCluster{t: t, dir: t.TempDir(), release: "4.1.10", seeds: names[:1], ip: map[string]string{},
 		rack: map[string]string{}, replace: map[string]string{}, releases: map[string]string{}, resetBootstrap: map[string]string{},
-		nodes: map[string]*Node{}, logs: map[string]*bytes.Buffer{}, rate: 10 << 20, clusterName: "sim"}
+		nodes: map[string]*Node{}, logs: map[string]*bytes.Buffer{}, rate: 10 << 20, timing: fastTiming, clusterName: "sim"}
 	for i, name := range names {
 		c.add(name, fmt.Sprintf("rack%d", i%3+1))
 	}
@@ -142,9 +146,9 @@ func (c *simCluster) launch(name string) (*Node, error) {
 		c.t.Fatal(err)
 	}
 	n, err := Start(c.t.Context(), cfg, map[string]string{"dc": "dc1", "rack": c.rack[name]}, Options{
-		Release: release, Log: &lockedWriter{mu: &c.mu, w: c.logs[name]}, Timing: fastTiming,
+		Release: release, Log: &lockedWriter{mu: &c.mu, w: c.logs[name]}, Timing: c.timing,
 		AdminListener: admin, StreamBytesPerSecond: c.rate, ReplaceAddress: c.replace[name],
-		ResetBootstrapProgress: c.resetBootstrap[name],
+		ResetBootstrapProgress: c.resetBootstrap[name], IgnoreRack: c.ignoreRack,
 	})
 	if err != nil {
 		_ = admin.Close()

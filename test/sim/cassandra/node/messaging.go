@@ -110,5 +110,6 @@ func (n *Node) storageHandler() http.Handler {
 	handle(mux, "/stream/out", n.onStreamOut)
 	handle(mux, "/stream/in", n.onStreamIn)
 	handle(mux, "/stream/push", n.onStreamPush)
+	handle(mux, "/stream/alive", n.onStreamAlive)
 	return mux
 }

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -32,6 +34,9 @@ type Node struct {
 	log    *logger
 	client *http.Client
 	disk   *disk
+	// streamRate is the stream_throughput_outbound in force, in bytes per second (negative:
+	// unthrottled): the option at start, then what nodetool setstreamthroughput sets.
+	streamRate atomic.Int64
 	// endpoint is the broadcast address and storage port; nativeAddr and nativePort where
 	// clients reach the CQL server.
 	endpoint   string
@@ -104,6 +109,7 @@ func Start(ctx context.Context, cfg *config.Config, rackdc map[string]string, op
 	n := &Node{cfg: cfg, opts: opts, log: &logger{w: opts.Log}, client: newMessagingClient(),
 		contact: map[string]time.Time{}, states: map[string]*endpointState{}, mode: ring.ModeStarting,
 		ready: make(chan error, 1)}
+	n.streamRate.Store(opts.StreamBytesPerSecond)
 	n.log.info("main", "CassandraDaemon.java:600", "JVM vendor/version: OpenJDK 64-Bit Server VM (simulated)")
 	n.log.info("main", "StorageService.java:842", "Cassandra version: %s", opts.Release)
 	loc, err := cfg.Locate(rackdc)
@@ -169,12 +175,16 @@ func (n *Node) openData() error {
 		return &StartupError{Class: "org.apache.cassandra.exceptions.StartupException", Code: ExitWrongConfig,
 			Message: fmt.Sprintf("Saved cluster name %s != configured name %s", saved.ClusterName, n.cfg.ClusterName)}
 	}
+	if err := n.checkLocation(saved); err != nil {
+		return err
+	}
 	if saved.BootstrapState == decommissioned {
 		return &StartupError{Class: configurationException, Code: ExitFatalConfiguration,
 			Message: "This node was decommissioned and will not rejoin the ring unless cassandra.override_decommission=true has been set, " +
 				"or all existing data is removed and the node is bootstrapped again"}
 	}
 	saved.Release = n.opts.Release
+	saved.DataCenter, saved.Rack = n.loc.Datacenter, n.loc.Rack
 	// SystemKeyspace.incrementAndGetGeneration: the start's second, or one more than the stored
 	// generation when that is not lower, so that every start's generation is higher than the last.
 	saved.Generation = max(time.Now().Unix(), saved.Generation+1)
@@ -184,6 +194,28 @@ func (n *Node) openData() error {
 	}
 	if n.rows, err = d.loadRows(); err != nil {
 		return startupErr("org.apache.cassandra.io.FSReadError", "%v", err)
+	}
+	return nil
+}
+
+// checkLocation is StartupChecks.checkDatacenter and checkRack: a node that held a place in one
+// datacenter and rack must not start in another, since its data and tokens are placed for the
+// first (ERR_WRONG_CONFIG). -Dcassandra.ignore_dc and ignore_rack skip them.
+func (n *Node) checkLocation(saved *localState) error {
+	const advice = "Please fix the snitch configuration, decommission and rebootstrap this node or use the flag -Dcassandra.ignore_%s=true."
+	for _, c := range []struct {
+		what, flag, stored, current string
+		ignore                      bool
+	}{
+		{"data center", "dc", saved.DataCenter, n.loc.Datacenter, n.opts.IgnoreDC},
+		{"rack", "rack", saved.Rack, n.loc.Rack, n.opts.IgnoreRack},
+	} {
+		if c.stored == "" || c.stored == c.current || c.ignore {
+			continue
+		}
+		n.log.error("main", "CassandraDaemon.java:911", "Fatal exception during initialization")
+		return &StartupError{Class: "org.apache.cassandra.exceptions.StartupException", Code: ExitWrongConfig,
+			Message: fmt.Sprintf("Cannot start node if snitch's %s (%s) differs from previous %s (%s). "+advice, c.what, c.current, c.what, c.stored, c.flag)}
 	}
 	return nil
 }
@@ -349,7 +381,9 @@ func (n *Node) HostID() string {
 // settings are the ring model's knobs for this node.
 func (n *Node) settings() ring.Settings {
 	s := ring.DefaultSettings()
-	s.StreamBytesPerSecond = n.opts.StreamBytesPerSecond
+	if s.StreamBytesPerSecond = n.streamRate.Load(); s.StreamBytesPerSecond < 0 {
+		s.StreamBytesPerSecond = math.MaxInt64 // unthrottled
+	}
 	s.ConsistentRangeMovement = !n.opts.DisableConsistentRangeMovement
 	return s
 }

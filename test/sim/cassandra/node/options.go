@@ -52,9 +52,12 @@ type Options struct {
 	// opens it when the JVM options name the agent (-javaagent:…jolokia…=host=…,port=…).
 	JolokiaListener net.Listener
 	Timing          Timing
-	// StreamBytesPerSecond is how fast the node sends streamed data (stream_throughput_outbound,
-	// 24 MiB/s by default).
+	// StreamBytesPerSecond is how fast the node sends streamed data (stream_throughput_outbound):
+	// zero gives 24 MiB/s, a negative rate leaves streaming unthrottled.
 	StreamBytesPerSecond int64
+	// IgnoreDC and IgnoreRack are -Dcassandra.ignore_dc and -Dcassandra.ignore_rack: start in
+	// another datacenter or rack than the node's data was placed for.
+	IgnoreDC, IgnoreRack bool
 	// ReplaceAddress is -Dcassandra.replace_address_first_boot.
 	ReplaceAddress string
 	// ConsistentRangeMovement is -Dcassandra.consistent.rangemovement (true unless set false).

@@ -102,9 +102,9 @@ func TestRemovedNodeTakesItsOnlyCopies(t *testing.T) {
 func TestOnlyOneNodeBootstraps(t *testing.T) {
 	t.Parallel()
 	c := newSimCluster(t, "a", "b", "c")
+	c.rate = 2 << 10 // the sources send slowly: the join takes seconds
 	c.startAll()
 	writeRows(t, c.session("a"), "big", "{'class': 'NetworkTopologyStrategy', 'dc1': 3}", rows)
-	c.rate = 2 << 10 // the join takes seconds
 	c.add("d", "rack1")
 	c.add("e", "rack2")
 	d, err := c.launch("d")

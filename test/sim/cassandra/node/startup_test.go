@@ -30,6 +30,26 @@ func TestDataOfAnotherClusterIsRefused(t *testing.T) {
 	}
 }
 
+// TestRackChangeIsRefused: a node started in another rack than the one its data was placed for
+// stops with StartupChecks.checkRack's message and ERR_WRONG_CONFIG (100), and starts with
+// -Dcassandra.ignore_rack=true.
+func TestRackChangeIsRefused(t *testing.T) {
+	t.Parallel()
+	c := newSimCluster(t, "a")
+	c.startAll()
+	c.stop("a")
+	c.rack["a"] = "rack9"
+	_, err := c.launch("a")
+	var se *StartupError
+	const want = "Cannot start node if snitch's rack (rack9) differs from previous rack (rack1). " +
+		"Please fix the snitch configuration, decommission and rebootstrap this node or use the flag -Dcassandra.ignore_rack=true."
+	if !errors.As(err, &se) || se.Code != ExitWrongConfig || se.Message != want {
+		t.Fatalf("start in another rack: %v", err)
+	}
+	c.ignoreRack = true
+	c.start("a")
+}
+
 // TestDecommissionedNodeDoesNotRejoin: a node that was decommissioned refuses to start on its data.
 func TestDecommissionedNodeDoesNotRejoin(t *testing.T) {
 	t.Parallel()

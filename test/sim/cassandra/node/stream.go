@@ -52,6 +52,16 @@ type streamRows struct {
 	Description string      `json:"description"`
 	From        string      `json:"from"`
 	Rows        []rowRecord `json:"rows"`
+	// BytesPerSecond and Generation describe the sender of a pull: its stream_throughput_outbound,
+	// which paces the session, and the gossip generation of its process, which the session lives
+	// and dies with.
+	BytesPerSecond int64 `json:"bytes_per_second,omitempty"`
+	Generation     int64 `json:"generation,omitempty"`
+}
+
+// streamAlive asks a sender whether the process that began a session still runs.
+type streamAlive struct {
+	Generation int64 `json:"generation"`
 }
 
 // rowsInRanges returns the rows the node holds in the ranges of a keyspace.
@@ -73,9 +83,23 @@ func (n *Node) rowsInRanges(keyspace string, ranges [][2]ring.Token) []rowRecord
 	return out
 }
 
-// onStreamOut sends the rows a joining node asked for.
+// onStreamOut sends the rows a joining node asked for, with the rate it sends them at.
 func (n *Node) onStreamOut(_ context.Context, req *streamRequest) (*streamRows, error) {
-	return &streamRows{Rows: n.rowsInRanges(req.Keyspace, req.Ranges)}, nil
+	rows := n.rowsInRanges(req.Keyspace, req.Ranges)
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return &streamRows{Rows: rows, BytesPerSecond: n.streamRate.Load(), Generation: n.local.Generation}, nil
+}
+
+// onStreamAlive answers a receiver's check on its session: a process that started since the
+// session began has no such session, as a new Cassandra process knows none of the old one's.
+func (n *Node) onStreamAlive(_ context.Context, req *streamAlive) (*struct{}, error) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if req.Generation != n.local.Generation {
+		return nil, fmt.Errorf("no session: this process started at generation %d, the session's began at %d", n.local.Generation, req.Generation)
+	}
+	return &struct{}{}, nil
 }
 
 // onStreamIn applies rows streamed to the node.
@@ -87,7 +111,7 @@ func (n *Node) onStreamIn(_ context.Context, req *streamRows) (*struct{}, error)
 // onStreamPush sends rows of some ranges to another node, for a removenode run elsewhere.
 func (n *Node) onStreamPush(ctx context.Context, req *streamRequest) (*struct{}, error) {
 	rows := n.rowsInRanges(req.Keyspace, req.Ranges)
-	if err := n.pace(ctx, req.PlanID, req.Description, req.ToHostID, false, rows); err != nil {
+	if err := n.pace(ctx, req.PlanID, req.Description, req.ToHostID, false, rows, n.streamRate.Load(), nil); err != nil {
 		return nil, err
 	}
 	if err := n.call(ctx, req.To, "/stream/in", streamRows{Rows: rows}, nil); err != nil {
@@ -128,7 +152,12 @@ func (n *Node) fetch(ctx context.Context, transfers []ring.Transfer) error {
 				errs <- &streamFailed{err}
 				return
 			}
-			if err := n.pace(ctx, t.PlanID, t.Description, t.From.HostID, true, resp.Rows); err != nil {
+			// The sender's connection breaks when its process goes: the session fails at once
+			// (StreamSession.onError), however soon a new process answers at that address.
+			alive := func(ctx context.Context) error {
+				return n.call(ctx, endpointOf(t.From), "/stream/alive", streamAlive{Generation: resp.Generation}, nil)
+			}
+			if err := n.pace(ctx, t.PlanID, t.Description, t.From.HostID, true, resp.Rows, resp.BytesPerSecond, alive); err != nil {
 				errs <- err
 				return
 			}
@@ -161,7 +190,7 @@ func (n *Node) send(ctx context.Context, transfers []ring.Transfer) error {
 	for _, t := range transfers {
 		wg.Go(func() {
 			rows := n.rowsInRanges(t.Keyspace, t.Ranges)
-			if err := n.pace(ctx, t.PlanID, t.Description, t.To.HostID, false, rows); err != nil {
+			if err := n.pace(ctx, t.PlanID, t.Description, t.To.HostID, false, rows, n.streamRate.Load(), nil); err != nil {
 				errs <- err
 				return
 			}
@@ -175,9 +204,11 @@ func (n *Node) send(ctx context.Context, transfers []ring.Transfer) error {
 	return <-errs
 }
 
-// pace spends the time a session's rows take at the stream rate, showing the session in netstats
-// meanwhile, one file per table.
-func (n *Node) pace(ctx context.Context, planID, description, peer string, receiving bool, rows []rowRecord) error {
+// pace spends the time a session's rows take at the sender's stream rate (not positive: unthrottled),
+// showing the session in netstats meanwhile, one file per table. alive, when set, checks every
+// second that the other end's process still holds the session.
+func (n *Node) pace(ctx context.Context, planID, description, peer string, receiving bool, rows []rowRecord, rate int64,
+	alive func(context.Context) error) error {
 	s := &stream{planID: planID, description: description, peer: peer, receiving: receiving}
 	byTable := map[string]int64{}
 	var total int64
@@ -198,11 +229,13 @@ func (n *Node) pace(ctx context.Context, planID, description, peer string, recei
 		n.streams = slices.DeleteFunc(n.streams, func(x *stream) bool { return x == s })
 		n.mu.Unlock()
 	}()
-	rate := float64(n.opts.StreamBytesPerSecond)
-	start := time.Now()
+	if rate <= 0 {
+		return nil
+	}
+	start, checked := time.Now(), time.Now()
 	tick := min(n.opts.Timing.Gossip, 100*time.Millisecond)
 	for {
-		sent := int64(time.Since(start).Seconds() * rate)
+		sent := int64(time.Since(start).Seconds() * float64(rate))
 		s.mu.Lock()
 		left := sent
 		for i := range s.files {
@@ -220,6 +253,12 @@ func (n *Node) pace(ctx context.Context, planID, description, peer string, recei
 		n.mu.Unlock()
 		if !peerUp {
 			return &streamFailed{fmt.Errorf("session with %s failed: the peer is down", peer)}
+		}
+		if alive != nil && time.Since(checked) >= time.Second {
+			checked = time.Now()
+			if err := alive(ctx); err != nil {
+				return &streamFailed{fmt.Errorf("session with %s failed: %w", peer, err)}
+			}
 		}
 		if err := sleep(ctx, tick); err != nil {
 			return err

@@ -63,13 +63,18 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	opts := node.Options{Release: version, Log: stdout, Timing: node.DefaultTiming(),
 		ReplaceAddress:                 firstOf(props["cassandra.replace_address_first_boot"], props["cassandra.replace_address"]),
 		DisableConsistentRangeMovement: props["cassandra.consistent.rangemovement"] == "false",
-		ResetBootstrapProgress:         props["cassandra.reset_bootstrap_progress"]}
+		ResetBootstrapProgress:         props["cassandra.reset_bootstrap_progress"],
+		IgnoreDC:                       props["cassandra.ignore_dc"] == "true",
+		IgnoreRack:                     props["cassandra.ignore_rack"] == "true"}
 	if addr := jolokiaAgent(env); addr != "" {
 		if opts.JolokiaListener, err = net.Listen("tcp", addr); err != nil {
 			// The agent fails in premain, and the JVM with it.
 			fmt.Fprintf(stderr, "Error occurred during initialization of VM\nagent library failed to init: instrument (%v)\n", err)
 			return 1
 		}
+	}
+	if opts.StreamBytesPerSecond = cfg.StreamBytesPerSecond; opts.StreamBytesPerSecond == 0 {
+		opts.StreamBytesPerSecond = -1 // unthrottled
 	}
 	if ms, err := strconv.Atoi(props["cassandra.ring_delay_ms"]); err == nil {
 		opts.Timing.RingDelay = time.Duration(ms) * time.Millisecond
