@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -318,6 +319,37 @@ func writeRows(t *testing.T, s *gocql.Session, rows int) {
 		}
 	}
 	checkRows(t, s, rows)
+}
+
+// writeBulk writes rows rows of size bytes each into e2e.bulk at QUORUM: data enough for a
+// stream to take seconds. checkBulk reads them all back.
+func writeBulk(t *testing.T, s *gocql.Session, rows, size int) {
+	t.Helper()
+	if err := s.Query("CREATE TABLE IF NOT EXISTS e2e.bulk (k int PRIMARY KEY, v text)").ExecContext(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	for i := range rows {
+		if err := s.Query("INSERT INTO e2e.bulk (k, v) VALUES (?, ?)", i, bulkValue(i, size)).Consistency(gocql.Quorum).ExecContext(t.Context()); err != nil {
+			t.Fatalf("insert bulk %d at QUORUM: %v", i, err)
+		}
+	}
+}
+
+func checkBulk(t *testing.T, s *gocql.Session, rows, size int) {
+	t.Helper()
+	for i := range rows {
+		var v string
+		if err := s.Query("SELECT v FROM e2e.bulk WHERE k = ?", i).Consistency(gocql.Quorum).ScanContext(t.Context(), &v); err != nil {
+			t.Fatalf("read bulk %d at QUORUM: %v", i, err)
+		}
+		if v != bulkValue(i, size) {
+			t.Fatalf("bulk row %d at QUORUM: %d bytes, not the %d written", i, len(v), size)
+		}
+	}
+}
+
+func bulkValue(i, size int) string {
+	return strings.Repeat(fmt.Sprintf("%08d", i), size/8)
 }
 
 // quorumTraffic writes a row and reads it back at QUORUM, over and over, until the returned

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	gocql "github.com/apache/cassandra-gocql-driver/v2"
 	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -19,6 +20,7 @@ import (
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 	cassctl "github.com/navigator-dbaas/navigator/internal/cassandra/controller"
+	"github.com/navigator-dbaas/navigator/internal/cassandra/nodetool"
 	cassres "github.com/navigator-dbaas/navigator/internal/cassandra/resources"
 	"github.com/navigator-dbaas/navigator/internal/controller/manager"
 	esctl "github.com/navigator-dbaas/navigator/internal/elasticsearch/controller"
@@ -27,15 +29,14 @@ import (
 	searchres "github.com/navigator-dbaas/navigator/internal/search/resources"
 )
 
-// The failpoints each scenario of the sweep must reach. The others (a Cassandra Leave
-// withdrawn, a failed joiner deleted) need a fault of their own to be reached; the report names
-// them.
+// The failpoints each scenario of the sweep must reach: every one of the controller's.
 var (
 	cassandraSweep = []failpoint.Name{
 		failpoint.CassandraStatefulSetWritten, failpoint.CassandraSeedLabelled, failpoint.CassandraSeedsGiven,
 		failpoint.CassandraGateOpened, failpoint.CassandraGrown, failpoint.CassandraCleanupAsked,
-		failpoint.CassandraCleanupCleared, failpoint.CassandraLeaveAsked, failpoint.CassandraClaimMarked,
-		failpoint.CassandraShrunk, failpoint.CassandraRestartPrepared, failpoint.CassandraPodDeleted,
+		failpoint.CassandraCleanupCleared, failpoint.CassandraLeaveAsked, failpoint.CassandraLeaveWithdrawn,
+		failpoint.CassandraClaimMarked, failpoint.CassandraShrunk, failpoint.CassandraRestartPrepared,
+		failpoint.CassandraPodDeleted, failpoint.CassandraFailedJoinerDeleted,
 	}
 	elasticsearchSweep = []failpoint.Name{
 		failpoint.ElasticsearchStatefulSetWritten, failpoint.ElasticsearchUUIDRecorded, failpoint.ElasticsearchGateOpened,
@@ -88,15 +89,25 @@ func TestFailpointSweep(t *testing.T) {
 }
 
 // sweepCassandra: three nodes in two racks bootstrap, a fourth joins (and the others clean
-// up), the fourth leaves, and every node restarts; QUORUM traffic runs from the first write to
-// the end. Two racks make two seeds, so that a seed's restart changes the others' seed list.
+// up), is asked to leave while its pilot is stopped and wanted again before it could begin, then
+// leaves, and every node restarts; QUORUM traffic runs from the first write to there. Last, a
+// new rack's node bootstraps from a source that dies mid-stream, and bootstraps again. Two racks
+// make two seeds, so that a seed's restart changes the others' seed list.
 func sweepCassandra(t *testing.T, ns string) {
-	cc := newRing(ns, "cassandra-sim", cassFirstVersion, cassPool("r1", 2), cassPool("r2", 1))
+	r1, r2 := cassPool("r1", 2), cassPool("r2", 1)
+	// The bootstrap that fails must still stream when its source dies: the sources send at
+	// Cassandra 4.0's lowest cap, 1 megabit per second.
+	for _, p := range []*navv1alpha1.CassandraNodePool{&r1, &r2} {
+		p.Config = map[string]string{"stream_throughput_outbound_megabits_per_sec": "1"}
+	}
+	cc := newRing(ns, "cassandra-sim", cassFirstVersion, r1, r2)
 	session := startRing(t, cc, 3)
 	traffic := quorumTraffic(t, session)
 
 	setCassReplicas(t, cc, map[string]int32{"r1": 3})
 	waitCassReady(t, cc, cassFirstVersion, 4)
+	checkRows(t, session, cassRows)
+	withdrawUnbegunLeave(t, cc, ns, cassres.StatefulSetName(cc.Name, "r1")+"-2")
 	checkRows(t, session, cassRows)
 	setCassReplicas(t, cc, map[string]int32{"r1": 2})
 	waitCassCondition(t, cc, "a scale-in operation", func(c *navv1alpha1.CassandraCluster) bool {
@@ -114,6 +125,84 @@ func sweepCassandra(t *testing.T, ns string) {
 
 	requireServed(t, traffic, "through the sweep")
 	checkRows(t, session, cassRows)
+	bootstrapAfterASourceDied(t, cc, ns, session)
+}
+
+// withdrawUnbegunLeave stops pod's pilot, shrinks its pool past it, and once the controller has
+// asked the stopped pilot to leave, wants the node again: a decommission not begun is withdrawn
+// (cassandra/scale-in/leave-withdrawn), and the ring is Ready with four nodes once the pilot
+// continues.
+func withdrawUnbegunLeave(t *testing.T, cc *navv1alpha1.CassandraCluster, ns, pod string) {
+	t.Helper()
+	resume := stopPilot(t, ns, pod)
+	setCassReplicas(t, cc, map[string]int32{"r1": 2})
+	waitPilot(t, ns, pod, "asked to leave", func(p *navv1alpha1.Pilot) bool { return p.Spec.Action == navv1alpha1.ActionLeave })
+	setCassReplicas(t, cc, map[string]int32{"r1": 3})
+	waitPilot(t, ns, pod, "its leave withdrawn", func(p *navv1alpha1.Pilot) bool { return p.Spec.Action != navv1alpha1.ActionLeave })
+	resume()
+	waitCassReady(t, cc, cassFirstVersion, 4)
+	waitRing(t, ns, "ring-r1-0", 4)
+}
+
+// bootstrapAfterASourceDied adds a rack, r3, whose one node takes a replica of every range from
+// the nodes of r1, and kills the node it receives from while the session runs. The joiner's
+// bootstrap fails (4.0 stays JOINING; its log says so), the controller deletes its pod
+// (cassandra/joins/failed-joiner-deleted), and the new pod bootstraps afresh: every row reads
+// back at QUORUM, and at ONE through the joiner, a replica of everything with three racks.
+func bootstrapAfterASourceDied(t *testing.T, cc *navv1alpha1.CassandraCluster, ns string, session *gocql.Session) {
+	t.Helper()
+	// About 2.4 MB to stream: seconds at the sources' cap.
+	writeBulk(t, session, 300, 8<<10)
+	r3 := cassPool("r3", 1)
+	r3.Config = map[string]string{"stream_throughput_outbound_megabits_per_sec": "1"}
+	updateCass(t, cc, func(c *navv1alpha1.CassandraCluster) { c.Spec.NodePools = append(c.Spec.NodePools, r3) })
+	joiner := cassres.StatefulSetName(cc.Name, "r3") + "-0"
+	source := streamingFrom(t, ns, joiner, 512<<10)
+	t.Logf("%s streams from %s: killing it", joiner, source)
+	killNode(t, ns, source)
+	waitCassReady(t, cc, cassFirstVersion, 4)
+	waitRing(t, ns, "ring-r1-0", 4)
+	checkRows(t, session, cassRows)
+	checkBulk(t, session, 300, 8<<10)
+	checkRowsAt(t, nodeSession(t, ns, joiner), cassRows, gocql.One)
+}
+
+// streamingFrom waits until pod's nodetool netstats shows it receiving, from one peer, at least
+// left bytes still to come, and names that peer's pod.
+func streamingFrom(t *testing.T, ns, pod string, left int64) string {
+	t.Helper()
+	var peer string
+	err := wait.PollUntilContextTimeout(t.Context(), 500*time.Millisecond, 3*time.Minute, true, func(ctx context.Context) (bool, error) {
+		out, _, err := podExec(ctx, ns, pod, "cassandra", "/opt/cassandra/bin/nodetool", "netstats")
+		if err != nil {
+			return false, nil // not started yet, or not answering yet
+		}
+		st, err := nodetool.ParseNetstats(out)
+		if err != nil || len(st.Streams) == 0 {
+			return false, nil
+		}
+		for _, s := range st.Streams[0].Sessions {
+			if r := s.Receiving; r != nil && r.Bytes-r.BytesDone >= left {
+				peer = s.Peer
+				return true, nil
+			}
+		}
+		return false, nil
+	})
+	if err != nil {
+		t.Fatalf("%s never received %d bytes or more in one session: %v", pod, left, err)
+	}
+	var pods corev1.PodList
+	if err := k8s.List(t.Context(), &pods, client.InNamespace(ns)); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range pods.Items {
+		if p.Status.PodIP == peer {
+			return p.Name
+		}
+	}
+	t.Fatalf("no pod of %s has the address %s that %s streams from", ns, peer, pod)
+	return ""
 }
 
 // sweepElasticsearch: three master-eligible data nodes form a cluster, a fourth joins, is asked

@@ -4,7 +4,12 @@ package e2e
 
 import (
 	"context"
+	"os"
 	"os/exec"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -136,4 +141,60 @@ func scaleCoreDNS(t *testing.T, replicas int32) {
 	if err != nil {
 		t.Fatalf("CoreDNS did not settle at %d ready pods", replicas)
 	}
+}
+
+// stopPilot stops pod's pilot, PID 1 of its database container, with SIGSTOP sent from the node
+// (a process cannot signal its own namespace's init), as a pilot starved of CPU or paused by the
+// kernel would be: the database it wraps runs on and serves its clients, while the pilot neither
+// reports nor acts. It returns the function that continues it (SIGCONT), which the test's cleanup
+// also calls. It needs the local cluster's container runtime (E2E_CONTAINERD_SOCK).
+func stopPilot(t *testing.T, ns, pod string) (resume func()) {
+	t.Helper()
+	sock := os.Getenv("E2E_CONTAINERD_SOCK")
+	if sock == "" {
+		t.Fatal("stopping a pilot needs the local cluster's container runtime (E2E_CONTAINERD_SOCK, set by hack/e2e.sh); a cluster of E2E_KUBECONFIG gives no access to it")
+	}
+	id := containerID(t, ns, pod)
+	out, err := exec.CommandContext(t.Context(), "ctr", "--address", sock, "-n", "k8s.io", "tasks", "ls").CombinedOutput()
+	if err != nil {
+		t.Fatalf("listing the container runtime's tasks: %v: %s", err, out)
+	}
+	pid := 0
+	for line := range strings.Lines(string(out)) {
+		// TASK PID STATUS
+		if f := strings.Fields(line); len(f) == 3 && f[0] == id {
+			pid, _ = strconv.Atoi(f[1])
+		}
+	}
+	if pid <= 1 {
+		t.Fatalf("no task of container %s (pod %s) in:\n%s", id, pod, out)
+	}
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		t.Fatalf("stopping the pilot of %s (pid %d): %v", pod, pid, err)
+	}
+	var once sync.Once
+	resume = func() {
+		once.Do(func() {
+			if err := syscall.Kill(pid, syscall.SIGCONT); err != nil {
+				t.Errorf("continuing the pilot of %s (pid %d): %v", pod, pid, err)
+			}
+		})
+	}
+	t.Cleanup(resume)
+	return resume
+}
+
+// containerID is the containerd ID of pod's database container, the only container it runs.
+func containerID(t *testing.T, ns, pod string) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
+	defer cancel()
+	var p corev1.Pod
+	if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: pod}, &p); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Status.ContainerStatuses) != 1 || p.Status.ContainerStatuses[0].ContainerID == "" {
+		t.Fatalf("pod %s: container statuses %+v, want the database container's", pod, p.Status.ContainerStatuses)
+	}
+	return strings.TrimPrefix(p.Status.ContainerStatuses[0].ContainerID, "containerd://")
 }

@@ -3,14 +3,9 @@
 package e2e
 
 import (
-	"context"
 	"os"
-	"strings"
 	"testing"
 	"time"
-
-	corev1 "k8s.io/api/core/v1"
-	"sigs.k8s.io/controller-runtime/pkg/client"
 
 	navv1alpha1 "github.com/navigator-dbaas/navigator/api/v1alpha1"
 )
@@ -67,19 +62,4 @@ func partitionPod(t *testing.T, script, ns, pod string, d time.Duration) {
 	// the pod's network namespace, which its containers share.
 	runCluster(t, script, "heal", containerID(t, ns, pod))
 	healed = true
-}
-
-// containerID is the containerd ID of pod's database container, the only container it runs.
-func containerID(t *testing.T, ns, pod string) string {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(t.Context()), time.Minute)
-	defer cancel()
-	var p corev1.Pod
-	if err := k8s.Get(ctx, client.ObjectKey{Namespace: ns, Name: pod}, &p); err != nil {
-		t.Fatal(err)
-	}
-	if len(p.Status.ContainerStatuses) != 1 || p.Status.ContainerStatuses[0].ContainerID == "" {
-		t.Fatalf("pod %s: container statuses %+v, want the database container's", pod, p.Status.ContainerStatuses)
-	}
-	return strings.TrimPrefix(p.Status.ContainerStatuses[0].ContainerID, "containerd://")
 }
