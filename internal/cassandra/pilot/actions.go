@@ -153,10 +153,32 @@ func (e *Engine) prepareRestart(ctx context.Context, generation int64) (navv1alp
 }
 
 // Cassandra's refusals of a cleanup that has to wait, not fail: ranges are moving to the node
-// (cleaning up then would drop data still on its way, CASSANDRA-16418), or it has not joined.
+// (cleaning up then would drop data still on its way, CASSANDRA-16418), or it has not joined;
+// or the cleanup was aborted for one of those reasons (see cleanupOutcome).
 var cleanupWaits = []string{
 	"Node is involved in cluster membership changes",
 	"Cleanup cannot run before a node has joined the ring",
+	abortedCleanup,
+}
+
+// abortedCleanup begins the line nodetool prints for each keyspace whose cleanup Cassandra
+// aborted (NodeProbe: AllSSTableOpStatus.ABORTED).
+const abortedCleanup = "Aborted cleaning up"
+
+// cleanupOutcome is how a nodetool cleanup ended. Cassandra aborts a cleanup it may not run yet
+// (CompactionManager.performCleanup: the node has not joined, or 5.0's "Cleanup cannot run while
+// node has pending ranges" for a table), and nodetool says so on stdout only: 4.1 and 5.0 print
+// "Aborted cleaning up for at least one table in keyspace ks, check server logs for more
+// information." and exit 0; 4.0 prints "Aborted cleaning up at least one table in keyspace ks,
+// ..." and fails with "nodetool failed, check server logs". Either way nothing was cleaned up,
+// which exit status 0 alone would have reported as done.
+func cleanupOutcome(stdout string, err error) error {
+	for line := range strings.Lines(stdout) {
+		if strings.HasPrefix(line, abortedCleanup) {
+			return &nodetoolError{command: "cleanup", message: strings.TrimSpace(line)}
+		}
+	}
+	return err
 }
 
 // cleanup drops the data the node no longer replicates, after other nodes joined. Complete when

@@ -47,6 +47,31 @@ func TestCleanupRefusalsWait(t *testing.T) {
 	}
 }
 
+// TestAnAbortedCleanupWaits: nodetool cleanup of a cleanup Cassandra aborted exits 0 on 4.1 and
+// 5.0 and 2 on 4.0 (NodeProbe in the classes of 4.0.17, 4.1.10 and 5.0.9), printing the abort on
+// stdout. Neither is done: the engine tries again later, as for the other refusals that wait.
+func TestAnAbortedCleanupWaits(t *testing.T) {
+	failed := &nodetoolError{command: "cleanup", message: "nodetool failed, check server logs"}
+	for name, tc := range map[string]struct {
+		stdout string
+		err    error
+	}{
+		"4.1 and 5.0, exit 0": {"Aborted cleaning up for at least one table in keyspace shop, check server logs for more information.\n", nil},
+		"4.0, exit 2":         {"Aborted cleaning up at least one table in keyspace shop, check server logs for more information.\n", failed},
+	} {
+		err := cleanupOutcome(tc.stdout, tc.err)
+		if err == nil || !waits(err) {
+			t.Errorf("%s: %v, want an error the engine waits on", name, err)
+		}
+	}
+	if err := cleanupOutcome("", nil); err != nil {
+		t.Errorf("a cleanup that printed nothing and exited 0: %v", err)
+	}
+	if err := cleanupOutcome("", failed); !errors.Is(err, error(failed)) || waits(err) {
+		t.Errorf("a cleanup that failed otherwise: %v, want its own error, not a wait", err)
+	}
+}
+
 func TestSize(t *testing.T) {
 	for b, want := range map[int64]string{0: "0 bytes", 1023: "1023 bytes", 1536: "1.50 KiB", 5 << 30: "5.00 GiB"} {
 		if got := size(b); got != want {

@@ -65,7 +65,10 @@ func (e *Engine) startOperation(ctx context.Context, action navv1alpha1.PilotAct
 	e.op = op
 	e.mu.Unlock()
 	go func() {
-		_, err := e.run(context.WithoutCancel(ctx), args...)
+		out, err := e.run(context.WithoutCancel(ctx), args...)
+		if action == navv1alpha1.ActionCleanup {
+			err = cleanupOutcome(out, err)
+		}
 		e.mu.Lock()
 		defer e.mu.Unlock()
 		op.done, op.err, op.finished = true, err, e.Clock.Now()
