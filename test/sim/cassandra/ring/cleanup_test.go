@@ -22,7 +22,7 @@ func TestCleanupDropsWhatANodeNoLongerOwns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Cleanup(w.now, n.HostID); err == nil || err.Error() != "Cleanup cannot run before a node has joined the ring" {
+	if err := w.Cleanup(w.now, n.HostID); err == nil || err.Error() != "Node is involved in cluster membership changes. Not safe to run cleanup." {
 		t.Fatalf("cleanup on a joining node: %v", err)
 	}
 	w.settle(time.Hour)
