@@ -1,6 +1,8 @@
 package node
 
 import (
+	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -155,4 +157,57 @@ func TestASourceRestartedMidStreamFailsTheBootstrap(t *testing.T) {
 	if !strings.Contains(c.log("d"), "Stream failed") {
 		t.Errorf("d does not say its stream failed:\n%s", c.log("d"))
 	}
+}
+
+// TestADeadJoinerIsEvicted: a node that died while it bootstrapped stays in the others' gossip,
+// down and joining (DJ), and holds every other bootstrap back ("Other bootstrapping/leaving/moving
+// nodes detected"), until it has been silent for FAILED_BOOTSTRAP_TIMEOUT, ten times RING_DELAY:
+// then each node removes it from gossip as a fat client (Gossiper.doStatusCheck), its pending
+// ranges go, and another node bootstraps.
+func TestADeadJoinerIsEvicted(t *testing.T) {
+	t.Parallel()
+	c := newSimCluster(t, "a", "b", "c")
+	c.rate = 1 << 10 // the sources send slowly: d is still joining when it dies
+	c.startAll()
+	writeRows(t, c.session("a"), "big", "{'class': 'NetworkTopologyStrategy', 'dc1': 2}", rows)
+	c.add("d", "rack1")
+	if _, err := c.launch("d"); err != nil {
+		t.Fatal(err)
+	}
+	c.waitFor("d to be joining", 5*time.Second, func() bool { return c.codes("a")[c.ip["d"]] == "UJ" })
+	c.kill("d")
+	died := time.Now()
+	c.waitFor("a to see d down and joining", 5*time.Second, func() bool { return c.codes("a")[c.ip["d"]] == "DJ" })
+
+	c.add("e", "rack2")
+	e, err := c.launch("e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var se *StartupError
+	if err := <-e.Ready(); !errors.As(err, &se) || !strings.Contains(se.Message, "Other bootstrapping/leaving/moving nodes detected") {
+		t.Fatalf("a bootstrap beside the dead joiner: %v", err)
+	}
+	c.halt("e", (*Node).Kill)
+
+	timeout := 10 * c.timing.RingDelay
+	// Each node evicts d on its own clock; a node started before the last has would hear of d
+	// from it and be refused again, as on a real cluster.
+	c.waitFor("a, b and c to forget d", timeout+5*time.Second, func() bool {
+		for _, name := range []string{"a", "b", "c"} {
+			if _, listed := c.codes(name)[c.ip["d"]]; listed {
+				return false
+			}
+		}
+		return true
+	})
+	if gone := time.Since(died); gone < timeout {
+		t.Errorf("d was removed %s after it died, before FAILED_BOOTSTRAP_TIMEOUT (%s)", gone, timeout)
+	}
+	want := fmt.Sprintf("FatClient /%s:%d has been silent for %dms, removing from gossip", c.ip["d"], storagePort, timeout.Milliseconds())
+	if !strings.Contains(c.log("a"), want) {
+		t.Errorf("a does not log %q:\n%s", want, c.log("a"))
+	}
+	c.start("e")
+	c.waitCodes("a", map[string]string{"a": "UN", "b": "UN", "c": "UN", "e": "UN"})
 }

@@ -117,7 +117,32 @@ func (n *Node) gossipRound(ctx context.Context) {
 		})
 	}
 	wg.Wait()
+	n.mu.Lock()
+	n.evictSilentJoinersLocked(time.Now())
+	n.mu.Unlock()
 	n.afterGossip()
+}
+
+// evictSilentJoinersLocked is Gossiper.doStatusCheck's removal of a fat client: a node joining
+// the ring (a gossip-only member, its tokens not yet the ring's) from which no newer state has
+// come for Timing.FailedBootstrap is removed from gossip and from the ring's membership
+// (evictFromMembership: its pending ranges go), so that another node may bootstrap, and is
+// quarantined so that the others' gossip does not bring it back.
+func (n *Node) evictSilentJoinersLocked(now time.Time) {
+	timeout := n.opts.Timing.failedBootstrap()
+	for id, st := range n.states {
+		if id == n.local.HostID || st.Status != statusBoot && st.Status != statusBootReplace {
+			continue
+		}
+		if now.Sub(n.updated[id]) <= timeout {
+			continue
+		}
+		n.log.info("GossipTasks:1", "Gossiper.java:1074", "FatClient /%s has been silent for %dms, removing from gossip", st.endpoint(), timeout.Milliseconds())
+		delete(n.states, id)
+		delete(n.contact, id)
+		delete(n.updated, id)
+		n.quarantined[id] = now.Add(n.opts.Timing.quarantine())
+	}
 }
 
 // gossipMessageLocked copies the states for sending.
@@ -156,13 +181,21 @@ func (n *Node) mergeLocked(from string, states map[string]*endpointState) {
 	if from != "" && from != n.local.HostID {
 		n.contact[from] = time.Now()
 	}
+	now := time.Now()
 	for id, st := range states {
 		if id == n.local.HostID || st == nil {
 			continue
 		}
+		if until, ok := n.quarantined[id]; ok {
+			if now.Before(until) {
+				continue
+			}
+			delete(n.quarantined, id)
+		}
 		if old, ok := n.states[id]; !ok || st.newerThan(old) {
 			c := *st
 			n.states[id] = &c
+			n.updated[id] = now // EndpointState.getUpdateTimestamp
 		}
 	}
 	n.adoptSchemaLocked()

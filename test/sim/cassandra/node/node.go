@@ -58,9 +58,10 @@ type Node struct {
 	local  localState
 	rows   ring.Rows
 	states map[string]*endpointState
-	// contact is when each peer was last heard from directly.
-	contact map[string]time.Time
-	mode    ring.Mode
+	// contact is when each peer was last heard from directly; updated when a newer state of it
+	// last came, from anyone; quarantined until when a peer removed from gossip is ignored.
+	contact, updated, quarantined map[string]time.Time
+	mode                          ring.Mode
 	// gossipOn and nativeOn are what nodetool info reports; drain and decommission stop them.
 	gossipOn, nativeOn bool
 	// gossipStopped is when gossip stopped (drain, decommission); zero while it runs.
@@ -107,7 +108,8 @@ func Start(ctx context.Context, cfg *config.Config, rackdc map[string]string, op
 		opts.HeapMaxMB = 2048
 	}
 	n := &Node{cfg: cfg, opts: opts, log: &logger{w: opts.Log}, client: newMessagingClient(),
-		contact: map[string]time.Time{}, states: map[string]*endpointState{}, mode: ring.ModeStarting,
+		contact: map[string]time.Time{}, updated: map[string]time.Time{}, quarantined: map[string]time.Time{},
+		states: map[string]*endpointState{}, mode: ring.ModeStarting,
 		ready: make(chan error, 1)}
 	n.streamRate.Store(opts.StreamBytesPerSecond)
 	n.log.info("main", "CassandraDaemon.java:600", "JVM vendor/version: OpenJDK 64-Bit Server VM (simulated)")

@@ -29,7 +29,25 @@ type Timing struct {
 	// -Dcassandra.skip_wait_for_gossip_to_settle=0.
 	SettleMin, SettlePoll time.Duration
 	SkipSettle            bool
+	// FailedBootstrap is how long a node that is joining (BOOT or BOOT_REPLACE, not a member of
+	// the ring yet) may stay silent before the others remove it from gossip, and its pending
+	// ranges with it: Gossiper's FAILED_BOOTSTRAP_TIMEOUT, ten times FAT_CLIENT_TIMEOUT, which is
+	// RING_DELAY (in the classes of 4.0.17, 4.1.10 and 5.0.9), or
+	// -Dcassandra.failed_bootstrap_timeout_ms. Zero: ten times RingDelay.
+	FailedBootstrap time.Duration
 }
+
+// failedBootstrap is Timing.FailedBootstrap, or its default.
+func (t Timing) failedBootstrap() time.Duration {
+	if t.FailedBootstrap > 0 {
+		return t.FailedBootstrap
+	}
+	return 10 * t.RingDelay
+}
+
+// quarantine is Gossiper.QUARANTINE_DELAY, twice RING_DELAY: how long a node removed from gossip
+// is ignored in what the others gossip.
+func (t Timing) quarantine() time.Duration { return 2 * t.RingDelay }
 
 // DefaultTiming is Cassandra's.
 func DefaultTiming() Timing {

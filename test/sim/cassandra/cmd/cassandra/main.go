@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"os/signal"
@@ -60,7 +61,7 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stdout, stderr, &node.StartupError{Class: "java.io.IOException", Message: err.Error(), Code: node.ExitStartupException})
 	}
-	opts := node.Options{Release: version, Log: stdout, Timing: node.DefaultTiming(),
+	opts := node.Options{Release: version, Log: stdout, Timing: timing(props),
 		ReplaceAddress:                 firstOf(props["cassandra.replace_address_first_boot"], props["cassandra.replace_address"]),
 		DisableConsistentRangeMovement: props["cassandra.consistent.rangemovement"] == "false",
 		ResetBootstrapProgress:         props["cassandra.reset_bootstrap_progress"],
@@ -76,11 +77,6 @@ func run(args, env []string, stdout, stderr io.Writer) int {
 	if opts.StreamBytesPerSecond = cfg.StreamBytesPerSecond; opts.StreamBytesPerSecond == 0 {
 		opts.StreamBytesPerSecond = -1 // unthrottled
 	}
-	if ms, err := strconv.Atoi(props["cassandra.ring_delay_ms"]); err == nil {
-		opts.Timing.RingDelay = time.Duration(ms) * time.Millisecond
-	}
-	// 0 skips the wait; a positive number only bounds the polls (CassandraRelevantProperties).
-	opts.Timing.SkipSettle = props["cassandra.skip_wait_for_gossip_to_settle"] == "0"
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
 	n, err := node.Start(ctx, cfg, rackdc, opts)
@@ -198,4 +194,22 @@ func firstOf(vals ...string) string {
 		}
 	}
 	return ""
+}
+
+// timing is Cassandra's timing with the JVM system properties that change it.
+func timing(props map[string]string) node.Timing {
+	t := node.DefaultTiming()
+	if ms, err := strconv.Atoi(props["cassandra.ring_delay_ms"]); err == nil {
+		t.RingDelay = time.Duration(ms) * time.Millisecond
+	}
+	// Gossiper.getFailedBootstrapTimeout: -1 keeps a silent joiner for good.
+	if ms, err := strconv.ParseInt(props["cassandra.failed_bootstrap_timeout_ms"], 10, 64); err == nil {
+		t.FailedBootstrap = time.Duration(ms) * time.Millisecond
+		if ms == -1 {
+			t.FailedBootstrap = math.MaxInt64
+		}
+	}
+	// 0 skips the wait; a positive number only bounds the polls (CassandraRelevantProperties).
+	t.SkipSettle = props["cassandra.skip_wait_for_gossip_to_settle"] == "0"
+	return t
 }

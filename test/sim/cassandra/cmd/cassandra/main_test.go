@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 const goodYAML = `cluster_name: sim
@@ -62,6 +63,20 @@ func TestJVMPropertiesFromEnvironmentAndArguments(t *testing.T) {
 	}
 	if _, err := properties([]string{"--bogus"}, nil); err == nil {
 		t.Error("an unknown option should fail")
+	}
+}
+
+// TestTimingFromProperties: the JVM system properties that change the node's timing.
+func TestTimingFromProperties(t *testing.T) {
+	got := timing(map[string]string{"cassandra.ring_delay_ms": "3000", "cassandra.skip_wait_for_gossip_to_settle": "0"})
+	if got.RingDelay != 3*time.Second || !got.SkipSettle || got.FailedBootstrap != 0 {
+		t.Errorf("ring delay 3000, settle skipped: %+v", got)
+	}
+	if got := timing(map[string]string{"cassandra.failed_bootstrap_timeout_ms": "60000"}); got.FailedBootstrap != time.Minute {
+		t.Errorf("failed bootstrap timeout 60000 ms: %s", got.FailedBootstrap)
+	}
+	if got := timing(map[string]string{"cassandra.failed_bootstrap_timeout_ms": "-1"}); got.FailedBootstrap < 100*365*24*time.Hour {
+		t.Errorf("failed bootstrap timeout -1 (never): %s", got.FailedBootstrap)
 	}
 }
 
