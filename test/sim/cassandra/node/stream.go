@@ -204,9 +204,9 @@ func (n *Node) send(ctx context.Context, transfers []ring.Transfer) error {
 	return <-errs
 }
 
-// pace spends the time a session's rows take at the sender's stream rate (not positive: unthrottled),
-// showing the session in netstats meanwhile, one file per table. alive, when set, checks every
-// second that the other end's process still holds the session.
+// pace spends the time a session's rows take at the sender's stream rate (one not positive is
+// unthrottled), showing the session in netstats meanwhile, one file per table. alive, when set,
+// checks every second that the other end's process still holds the session.
 func (n *Node) pace(ctx context.Context, planID, description, peer string, receiving bool, rows []rowRecord, rate int64,
 	alive func(context.Context) error) error {
 	s := &stream{planID: planID, description: description, peer: peer, receiving: receiving}
