@@ -33,16 +33,7 @@ func NewCA(commonName string, now time.Time, validity time.Duration) (*CA, error
 	if commonName == "" || validity <= 0 {
 		return nil, fmt.Errorf("a CA needs a name and a positive validity, got %q and %s", commonName, validity)
 	}
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, err
-	}
-	serial, err := serialNumber()
-	if err != nil {
-		return nil, err
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
+	cert, key, err := sign(&x509.Certificate{
 		Subject:               pkix.Name{CommonName: commonName, Organization: []string{organization}},
 		NotBefore:             now.Add(-backdate),
 		NotAfter:              now.Add(validity),
@@ -50,12 +41,7 @@ func NewCA(commonName string, now time.Time, validity time.Duration) (*CA, error
 		BasicConstraintsValid: true,
 		MaxPathLenZero:        true,
 		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, key.Public(), key)
-	if err != nil {
-		return nil, err
-	}
-	cert, err := x509.ParseCertificate(der)
+	}, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -87,6 +73,30 @@ func LoadCA(certPEM, keyPEM []byte) (*CA, error) {
 func (ca *CA) PEM() (cert, key []byte, err error) {
 	key, err = encodePrivateKey(ca.Key)
 	return encodeCertificate(ca.Cert.Raw), key, err
+}
+
+// sign makes a new key and a certificate of tmpl for it, signed by parent's key, or by its own
+// when parent is nil (a CA's).
+func sign(tmpl, parent *x509.Certificate, parentKey crypto.Signer) (*x509.Certificate, crypto.Signer, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, nil, err
+	}
+	if tmpl.SerialNumber, err = serialNumber(); err != nil {
+		return nil, nil, err
+	}
+	if parent == nil {
+		parent, parentKey = tmpl, key
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, key.Public(), parentKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	cert, err := x509.ParseCertificate(der)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cert, key, nil
 }
 
 func samePublicKey(a, b crypto.PublicKey) bool {

@@ -31,35 +31,11 @@ func TestAFailedBootstrapStaysUpJoining(t *testing.T) {
 	if _, err := c.launch("d"); err != nil {
 		t.Fatal(err)
 	}
-	netstats := func() *pilotnodetool.Netstats {
-		ns, err := pilotnodetool.ParseNetstats(c.nodetool("d", "netstats").Stdout)
-		if err != nil {
-			return nil
-		}
-		return ns
-	}
+	netstats := func() *pilotnodetool.Netstats { return c.netstats("d") }
 	// One source goes down while d still receives from it: the source chosen has seconds of its
 	// session left, more than the failure detector takes to convict it (a second), so that the
 	// session cannot end before d notices.
-	var source string
-	c.waitFor("d to stream from its sources", 5*time.Second, func() bool {
-		ns := netstats()
-		if ns == nil || ns.Mode != "JOINING" || len(ns.Streams) == 0 {
-			return false
-		}
-		for _, s := range ns.Streams[0].Sessions {
-			if r := s.Receiving; r != nil && r.Bytes-r.BytesDone > 3*c.rate {
-				source = s.Peer
-				return true
-			}
-		}
-		return false
-	})
-	for name, ip := range c.ip {
-		if ip == source {
-			source = name
-		}
-	}
+	source := c.streamingSource("d", 3*c.rate)
 	c.kill(source)
 	c.waitFor("d's bootstrap to fail", 30*time.Second, func() bool {
 		ns := netstats()
@@ -120,32 +96,8 @@ func TestASourceRestartedMidStreamFailsTheBootstrap(t *testing.T) {
 	if _, err := c.launch("d"); err != nil {
 		t.Fatal(err)
 	}
-	netstats := func() *pilotnodetool.Netstats {
-		ns, err := pilotnodetool.ParseNetstats(c.nodetool("d", "netstats").Stdout)
-		if err != nil {
-			return nil
-		}
-		return ns
-	}
-	var source string
-	c.waitFor("d to stream from its sources", 5*time.Second, func() bool {
-		ns := netstats()
-		if ns == nil || ns.Mode != "JOINING" || len(ns.Streams) == 0 {
-			return false
-		}
-		for _, s := range ns.Streams[0].Sessions {
-			if r := s.Receiving; r != nil && r.Bytes-r.BytesDone > 3*c.rate {
-				source = s.Peer
-				return true
-			}
-		}
-		return false
-	})
-	for name, ip := range c.ip {
-		if ip == source {
-			source = name
-		}
-	}
+	netstats := func() *pilotnodetool.Netstats { return c.netstats("d") }
+	source := c.streamingSource("d", 3*c.rate)
 	c.kill(source)
 	c.start(source)
 	// The bootstrap fails once its other sessions have ended too (StreamResultFuture completes
@@ -214,4 +166,40 @@ func TestADeadJoinerIsEvicted(t *testing.T) {
 	}
 	c.start("e")
 	c.waitCodes("a", map[string]string{"a": "UN", "b": "UN", "c": "UN", "e": "UN"})
+}
+
+// netstats is a node's nodetool netstats, parsed; nil when it does not answer or parse.
+func (c *simCluster) netstats(name string) *pilotnodetool.Netstats {
+	ns, err := pilotnodetool.ParseNetstats(c.nodetool(name, "netstats").Stdout)
+	if err != nil {
+		return nil
+	}
+	return ns
+}
+
+// streamingSource waits until joiner, bootstrapping, receives from one source at least left
+// bytes still to come, and names that source.
+func (c *simCluster) streamingSource(joiner string, left int64) string {
+	c.t.Helper()
+	var peer string
+	c.waitFor(joiner+" to stream from its sources", 5*time.Second, func() bool {
+		ns := c.netstats(joiner)
+		if ns == nil || ns.Mode != "JOINING" || len(ns.Streams) == 0 {
+			return false
+		}
+		for _, s := range ns.Streams[0].Sessions {
+			if r := s.Receiving; r != nil && r.Bytes-r.BytesDone > left {
+				peer = s.Peer
+				return true
+			}
+		}
+		return false
+	})
+	for name, ip := range c.ip {
+		if ip == peer {
+			return name
+		}
+	}
+	c.t.Fatalf("%s streams from %s, no node of the cluster", joiner, peer)
+	return ""
 }

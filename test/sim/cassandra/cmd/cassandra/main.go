@@ -198,18 +198,18 @@ func firstOf(vals ...string) string {
 
 // timing is Cassandra's timing with the JVM system properties that change it.
 func timing(props map[string]string) node.Timing {
-	t := node.DefaultTiming()
+	tm := node.DefaultTiming()
 	if ms, err := strconv.Atoi(props["cassandra.ring_delay_ms"]); err == nil {
-		t.RingDelay = time.Duration(ms) * time.Millisecond
+		tm.RingDelay = time.Duration(ms) * time.Millisecond
 	}
 	// Gossiper.getFailedBootstrapTimeout: -1 keeps a silent joiner for good.
 	if ms, err := strconv.ParseInt(props["cassandra.failed_bootstrap_timeout_ms"], 10, 64); err == nil {
-		t.FailedBootstrap = time.Duration(ms) * time.Millisecond
+		tm.FailedBootstrap = time.Duration(ms) * time.Millisecond
 		if ms == -1 {
-			t.FailedBootstrap = math.MaxInt64
+			tm.FailedBootstrap = math.MaxInt64
 		}
 	}
 	// 0 skips the wait; a positive number only bounds the polls (CassandraRelevantProperties).
-	t.SkipSettle = props["cassandra.skip_wait_for_gossip_to_settle"] == "0"
-	return t
+	tm.SkipSettle = props["cassandra.skip_wait_for_gossip_to_settle"] == "0"
+	return tm
 }
